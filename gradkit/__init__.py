@@ -1,0 +1,23 @@
+"""gradkit: derivatives of NumPy programs, three ways.
+
+    import gradkit as gk
+    import gradkit.numpy as np
+
+    gk.grad(lambda x: np.sum(np.tanh(x) ** 2))(np.ones(3))
+"""
+from .core import (GradkitError, MissingRuleError, NonDifferentiableError, Primitive, ShapeError,
+                   UnsupportedFunctionError, primal, tree_flatten, tree_map, tree_unflatten)
+from .transforms import (checkpoint, custom_jvp, custom_vjp, defjvp, defvjp, elementwise_grad, grad,
+                         hessian, hessian_tensor_product, hessian_vector_product, holomorphic_grad, hvp,
+                         jacfwd, jacobian, jacrev, jvp, linearize, make_jvp, make_vjp, primitive,
+                         stop_gradient, value_and_grad, vjp)
+from . import numpy  # noqa: F401  (attaches array behaviour to traced values)
+
+__version__ = "0.1.0"
+
+
+def __getattr__(name):
+    if name == "check_grads":
+        from .numeric.check import check_grads
+        return check_grads
+    raise AttributeError(f"module 'gradkit' has no attribute '{name}'")

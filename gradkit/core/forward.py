@@ -1,0 +1,29 @@
+"""Forward mode: values carry their tangents from the inputs to the outputs (lecture L11)."""
+from .trace import Tracer, new_level, rebuild
+
+
+class JVPTrace:
+    """A forward-mode trace; a tracer's node is its tangent."""
+
+    __slots__ = ("level",)
+
+    def __init__(self):
+        self.level = new_level()
+
+    def new_input(self, value, tangent):
+        return Tracer(value, self, tangent)
+
+    def process(self, prim, args, params):
+        vals = list(args)
+        tangents = [None] * len(args)
+        for i, a in enumerate(args):
+            if type(a) is Tracer and a._trace is self:
+                vals[i] = a.value
+                tangents[i] = a.node
+        ans = prim(*vals, **params)
+        t = prim.jvp(tangents, ans, vals, params)
+        if prim.multiple_results:
+            if t is None:
+                return ans
+            return rebuild(ans, [a if d is None else Tracer(a, self, d) for a, d in zip(ans, t)])
+        return ans if t is None else Tracer(ans, self, t)

@@ -1,0 +1,122 @@
+"""Primitives: named operations with their derivative rules side by side.
+
+Rule signatures (params are the primitive's keyword arguments):
+    vjp rule for argument i:  (g, ans, *args, **params) -> cotangent of args[i]
+    vjp for any argument:     (argnum, g, ans, *args, **params), for n-ary ops
+    jvp rule for argument i:  (t, ans, *args, **params) -> tangent of the output
+    joint jvp (optional):     (tangents, ans, *args, **params), None for zero tangents
+Rules are written with gradkit's own differentiable operations, so they can be
+differentiated again: higher orders come from nesting.
+
+A primitive declared with only one kind of rule still works in both modes: a missing
+VJP is the reverse-mode derivative of the (linear) JVP map, and a missing JVP the
+reverse-mode derivative of the (linear) VJP map. These are slow paths; declared rules
+are the fast ones.
+"""
+from .errors import MissingRuleError
+from .trace import Tracer
+
+
+class Primitive:
+    __slots__ = ("name", "impl", "vjps", "vjp_argnum", "jvps", "jvp_joint", "multiple_results", "batch", "__doc__", "__wrapped__")
+
+    def __init__(self, name, impl, multiple_results=False):
+        self.name = name
+        self.impl = impl
+        self.vjps = ()
+        self.vjp_argnum = None
+        self.jvps = ()
+        self.jvp_joint = None
+        self.multiple_results = multiple_results
+        self.batch = None
+        self.__doc__ = getattr(impl, "__doc__", None)
+        self.__wrapped__ = impl
+
+    def __call__(self, *args, **params):
+        top = None
+        level = 0
+        for a in args:
+            if type(a) is Tracer and a._trace.level > level:
+                top = a._trace
+                level = top.level
+        if top is None:
+            return self.impl(*args, **params)
+        return top.process(self, args, params)
+
+    def __repr__(self):
+        return f"<gradkit primitive {self.name}>"
+
+    # -- declaring rules -------------------------------------------------------------
+    def defvjp(self, *rules):
+        """One VJP rule per positional argument (None: not differentiable)."""
+        self.vjps = rules
+        return self
+
+    def defvjp_argnum(self, rule):
+        """One VJP rule for all arguments, told which one (for n-ary ops)."""
+        self.vjp_argnum = rule
+        return self
+
+    def defjvp(self, *rules):
+        """One JVP rule per positional argument (None: not differentiable)."""
+        self.jvps = rules
+        return self
+
+    def defjvp_joint(self, rule):
+        """A JVP rule taking all tangents at once (for n-ary linear or multi-output ops)."""
+        self.jvp_joint = rule
+        return self
+
+    # -- applying rules (called by the traces) ---------------------------------------
+    def vjp(self, argnum, g, ans, vals, params):
+        if self.vjp_argnum is not None:
+            return self.vjp_argnum(argnum, g, ans, *vals, **params)
+        rule = self.vjps[argnum] if argnum < len(self.vjps) else None
+        if rule is not None:
+            return rule(g, ans, *vals, **params)
+        if self.jvp_joint is not None or argnum < len(self.jvps) and self.jvps[argnum] is not None:
+            return self._vjp_from_jvp(argnum, g, ans, vals, params)
+        raise self._missing("reverse", argnum, "defvjp")
+
+    def jvp(self, tangents, ans, vals, params):
+        if self.jvp_joint is not None:
+            return self.jvp_joint(tangents, ans, *vals, **params)
+        out = None
+        jvps = self.jvps
+        for i, t in enumerate(tangents):
+            if t is None:
+                continue
+            rule = jvps[i] if i < len(jvps) else None
+            d = rule(t, ans, *vals, **params) if rule is not None else self._jvp_from_vjp(i, t, ans, vals, params)
+            out = d if out is None else out + d
+        return out
+
+    def _vjp_from_jvp(self, argnum, g, ans, vals, params):
+        # the JVP map t -> J t is linear; its reverse-mode derivative is g -> J^T g.
+        from ..transforms import vjp
+        from .trace import primal
+
+        def tangent_map(t):
+            ts = [None] * len(vals)
+            ts[argnum] = t
+            return self.jvp(ts, ans, vals, params)
+
+        zero = primal(vals[argnum]) * 0.0
+        return vjp(tangent_map, zero)[1](g)[0]
+
+    def _jvp_from_vjp(self, argnum, t, ans, vals, params):
+        # the VJP map g -> J^T g is linear; its reverse-mode derivative is t -> J t.
+        from ..transforms import vjp
+        from .trace import primal
+
+        rule = self.vjps[argnum] if argnum < len(self.vjps) else None
+        if rule is None:
+            raise self._missing("forward", argnum, "defjvp")
+        zero = primal(ans) * 0.0
+        return vjp(lambda g: rule(g, ans, *vals, **params), zero)[1](t)[0]
+
+    def _missing(self, mode, argnum, how):
+        return MissingRuleError(
+            f"gradkit primitive '{self.name}' has no {mode}-mode rule for argument {argnum}. "
+            f"Declare one with {self.name}.{how}(...) or gradkit.{how}({self.name}, ...), "
+            f"or stop differentiating with respect to that argument.")

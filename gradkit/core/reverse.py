@@ -1,0 +1,65 @@
+"""Reverse mode: the tape (a Wengert list) and the backward sweep (lecture L12).
+
+The tape records primitives in execution order, which is already a topological order,
+so the backward sweep is one reverse loop: no graph search and no recursion.
+"""
+from .trace import Tracer, new_level, rebuild
+
+
+class Tape:
+    """A reverse-mode trace. Record i is (primitive, args, params, ans, parents), where
+    parents lists (argument position, slot) for the arguments traced on this tape; slots
+    of inputs, and of the 2nd.. outputs of a multi-output primitive, hold None."""
+
+    __slots__ = ("level", "records")
+
+    def __init__(self):
+        self.level = new_level()
+        self.records = []
+
+    def new_input(self, value):
+        self.records.append(None)
+        return Tracer(value, self, len(self.records) - 1)
+
+    def process(self, prim, args, params):
+        vals = list(args)
+        parents = []
+        for i, a in enumerate(args):
+            if type(a) is Tracer and a._trace is self:
+                vals[i] = a.value
+                parents.append((i, a.node))
+        ans = prim(*vals, **params)  # evaluated by the levels below this one
+        records = self.records
+        slot = len(records)
+        records.append((prim, vals, params, ans, parents))
+        if prim.multiple_results:
+            records.extend([None] * (len(ans) - 1))
+            return rebuild(ans, [Tracer(a, self, slot + k) for k, a in enumerate(ans)])
+        return Tracer(ans, self, slot)
+
+    def backward(self, seeds):
+        """Sweep back from `seeds`, (slot, cotangent) pairs; return the cotangent list
+        indexed by slot (None where no cotangent arrived)."""
+        records = self.records
+        cts = [None] * len(records)
+        for slot, g in seeds:
+            cts[slot] = g if cts[slot] is None else cts[slot] + g
+        for i in range(max((s for s, _ in seeds), default=-1), -1, -1):
+            rec = records[i]
+            if rec is None:
+                continue
+            prim, vals, params, ans, parents = rec
+            if prim.multiple_results:
+                g = tuple(cts[i:i + len(ans)])
+                if all(c is None for c in g):
+                    continue
+            else:
+                g = cts[i]
+                if g is None:
+                    continue
+            cts[i] = None  # the intermediate's cotangent is no longer needed
+            for argnum, parent in parents:
+                c = prim.vjp(argnum, g, ans, vals, params)
+                if c is not None:
+                    cts[parent] = c if cts[parent] is None else cts[parent] + c
+        return cts

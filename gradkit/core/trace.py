@@ -1,0 +1,58 @@
+"""Traced values and trace levels.
+
+A `Tracer` wraps a value (an array, or a tracer of a lower level) and belongs to one
+trace: a reverse-mode `Tape` or a forward-mode `JVPTrace`. Every trace has an integer
+level, newer traces higher. A primitive applied to tracers is processed by the highest
+trace among its arguments; tracers of lower levels are constants to it. That keeps
+nested derivatives apart ("perturbation confusion" cannot happen).
+"""
+import itertools
+
+_levels = itertools.count(1)  # global and monotonic: also correct across threads
+
+
+def new_level():
+    return next(_levels)
+
+
+class Tracer:
+    """A value under differentiation.
+
+    `node` is the trace's datum for this value: the tape slot (reverse mode) or the
+    tangent (forward mode). Array behaviour (operators, .shape, methods) is attached by
+    gradkit.numpy, which is the layer that knows NumPy.
+    """
+
+    __slots__ = ("value", "_trace", "node")
+
+    def __init__(self, value, trace, node):
+        self.value = value
+        self._trace = trace
+        self.node = node
+
+    def __repr__(self):
+        v = primal(self)
+        shape = getattr(v, "shape", ())
+        dtype = getattr(v, "dtype", type(v).__name__)
+        return f"Tracer(level={self._trace.level}, shape={shape}, dtype={dtype})"
+
+
+def primal(x):
+    """The plain value under every level of tracing."""
+    while type(x) is Tracer:
+        x = x.value
+    return x
+
+
+def value_at(x, trace):
+    """`x` seen from outside `trace`: its value if it is a tracer of `trace`, else itself."""
+    return x.value if type(x) is Tracer and x._trace is trace else x
+
+
+def is_traced(x):
+    return type(x) is Tracer
+
+
+def rebuild(seq, items):
+    """A sequence of `items` of the same kind as `seq` (tuple, list or namedtuple)."""
+    return type(seq)(*items) if hasattr(seq, "_fields") else type(seq)(items)

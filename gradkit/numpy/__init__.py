@@ -1,0 +1,60 @@
+"""gradkit.numpy: a differentiable stand-in for NumPy.
+
+    import gradkit.numpy as np     # then write plain NumPy code
+
+Functions with derivative rules are gradkit primitives (or compositions of them);
+functions without a derivative (argmax, floor, comparisons, ...) accept traced values and
+return plain NumPy results; constructors, dtypes and constants are NumPy's own. A NumPy
+function that gradkit does not cover raises an error naming it when it meets a traced
+value. NumPy's own functions called on traced values dispatch here too.
+"""
+import numpy as _np
+
+from . import array as _array
+from . import linalg
+from .creation import *  # noqa: F401,F403
+from .creation import CONSTRUCTORS as _CONSTRUCTORS
+from .declare import broadcast_to, nondiff as _nondiff
+from .elementwise import *  # noqa: F401,F403
+from .indexing import *  # noqa: F401,F403
+from .products import *  # noqa: F401,F403
+from .reductions import *  # noqa: F401,F403
+from .shape import *  # noqa: F401,F403
+
+from .elementwise import abs, absolute, round, around, where  # noqa: F401  (names shadowing builtins)
+from .reductions import sum, max, min, amax, amin, prod, mean, var, std, cumsum, cumprod, all, any  # noqa: F401
+
+
+for _n in _CONSTRUCTORS:
+    if hasattr(_np, _n):
+        _obj = getattr(_np, _n)
+        is_function = callable(_obj) and not isinstance(_obj, type) and _n not in ("random", "testing", "lib", "emath")
+        globals()[_n] = _nondiff(_obj) if is_function and _n not in ("zeros", "ones", "empty", "full", "eye",
+                                                                        "identity", "arange", "linspace") else _obj
+
+
+def _register_numpy_equivalents():
+    """Map NumPy's functions to ours, so numpy.f(tracer) runs gradkit's f."""
+    table = _array.NUMPY_EQUIVALENTS
+    g = globals()
+    for name, value in list(g.items()):
+        if name.startswith("_") or not callable(value) or isinstance(value, type):
+            continue
+        theirs = getattr(_np, name, None)
+        if theirs is not None and callable(theirs) and not isinstance(theirs, type):
+            table[theirs] = value
+    for name in linalg.__all__ + ["svd"]:
+        if hasattr(_np.linalg, name) and hasattr(linalg, name):
+            table[getattr(_np.linalg, name)] = getattr(linalg, name)
+
+
+_register_numpy_equivalents()
+
+
+def __getattr__(name):
+    if hasattr(_np, name):
+        raise AttributeError(
+            f"gradkit.numpy has no '{name}' yet: numpy.{name} has no derivative rule in gradkit. "
+            f"Call numpy.{name} on gradkit.stop_gradient(x) if no derivative is needed, or declare it "
+            f"with gradkit.primitive and gradkit.defvjp / gradkit.defjvp.")
+    raise AttributeError(f"module 'gradkit.numpy' has no attribute '{name}'")

@@ -1,0 +1,142 @@
+"""Array behaviour of traced values: operators, attributes, methods, and NumPy's own
+functions called on them (dispatched to gradkit's through __array_function__ and
+__array_ufunc__). Attached to the engine's Tracer class here, the layer that knows NumPy."""
+import numpy as _np
+
+from ..core import NonDifferentiableError, Primitive, Tracer, UnsupportedFunctionError
+from ..core import primal as _p
+from . import elementwise as ew
+from . import indexing, products, reductions, shape
+from .declare import shape_of
+
+NUMPY_EQUIVALENTS = {}  # NumPy function or ufunc -> gradkit function; filled by gradkit.numpy
+
+
+def _binary(f):
+    return lambda self, other: f(self, other)
+
+
+def _reflected(f):
+    return lambda self, other: f(other, self)
+
+
+def _refuse_conversion(self, *args, **kwargs):
+    raise NonDifferentiableError(
+        f"a traced value ({self!r}) was converted to a plain number or NumPy array, which would "
+        "silently drop its derivative. This happens with float(x), np.asarray(x), x.item(), or "
+        "`a[i] = x` where `a` is a plain NumPy array. Fix: keep computing with gradkit.numpy "
+        "functions; to fill an array use gradkit.numpy.stack([...]) or "
+        "`a = gradkit.numpy.index_update(a, i, x)`; to read a value without its derivative use "
+        "gradkit.stop_gradient(x) or gradkit.primal(x).")
+
+
+def _array_function(self, func, types, args, kwargs):
+    ours = NUMPY_EQUIVALENTS.get(func)
+    if ours is None:
+        raise UnsupportedFunctionError(_unsupported(func))
+    return ours(*args, **kwargs)
+
+
+def _array_ufunc(self, ufunc, method, *inputs, **kwargs):
+    ours = NUMPY_EQUIVALENTS.get(ufunc) if method == "__call__" and "out" not in kwargs else None
+    if ours is None:
+        what = ufunc.__name__ + ("" if method == "__call__" else "." + method)
+        if "out" in kwargs:
+            what += " with out="
+        raise UnsupportedFunctionError(_unsupported(what))
+    return ours(*inputs, **kwargs)
+
+
+def _unsupported(func):
+    name = getattr(func, "__name__", str(func))
+    return (f"numpy.{name} was called on a traced value, and gradkit has no derivative rule for it "
+            f"yet. Use a gradkit.numpy function that does the same, apply it to "
+            f"gradkit.stop_gradient(x) if no derivative is needed, or declare it with "
+            f"gradkit.primitive and gradkit.defvjp.")
+
+
+def _setitem(self, idx, value):
+    indexing.setitem(self, idx, value)
+
+
+def _len(self):
+    shp = shape_of(self)
+    if not shp:
+        raise TypeError("len() of a 0-d traced array")
+    return shp[0]
+
+
+def _iter(self):
+    return (self[i] for i in range(_len(self)))
+
+
+def _reshape(self, *shp, order="C"):
+    return shape.reshape(self, shp[0] if len(shp) == 1 else shp, order)
+
+
+def _transpose(self, *axes):
+    return shape.transpose(self, None if not axes else axes[0] if len(axes) == 1 else axes)
+
+
+_METHODS = {
+    "__add__": _binary(ew.add), "__radd__": _reflected(ew.add),
+    "__sub__": _binary(ew.subtract), "__rsub__": _reflected(ew.subtract),
+    "__mul__": _binary(ew.multiply), "__rmul__": _reflected(ew.multiply),
+    "__truediv__": _binary(ew.divide), "__rtruediv__": _reflected(ew.divide),
+    "__floordiv__": _binary(ew.floor_divide), "__rfloordiv__": _reflected(ew.floor_divide),
+    "__mod__": _binary(ew.mod), "__rmod__": _reflected(ew.mod),
+    "__pow__": _binary(ew.power), "__rpow__": _reflected(ew.power),
+    "__matmul__": _binary(products.matmul), "__rmatmul__": _reflected(products.matmul),
+    "__neg__": ew.negative, "__pos__": ew.positive, "__abs__": ew.absolute,
+    "__eq__": _binary(ew.equal), "__ne__": _binary(ew.not_equal),
+    "__lt__": _binary(ew.less), "__le__": _binary(ew.less_equal),
+    "__gt__": _binary(ew.greater), "__ge__": _binary(ew.greater_equal),
+    "__hash__": object.__hash__,
+    "__bool__": lambda self: bool(_p(self)),
+    "__float__": _refuse_conversion, "__int__": _refuse_conversion, "__complex__": _refuse_conversion,
+    "__index__": _refuse_conversion, "__array__": _refuse_conversion,
+    "item": _refuse_conversion, "tolist": _refuse_conversion,
+    "__array_function__": _array_function, "__array_ufunc__": _array_ufunc, "__array_priority__": 100.0,
+    "__getitem__": lambda self, idx: indexing.getitem(self, indexing._normalize(idx)),
+    "__setitem__": _setitem,
+    "__len__": _len, "__iter__": _iter,
+    "shape": property(shape_of),
+    "ndim": property(lambda self: len(shape_of(self))),
+    "size": property(lambda self: int(_np.prod(shape_of(self)))),
+    "dtype": property(lambda self: _np.result_type(_p(self))),
+    "T": property(lambda self: shape.transpose(self)),
+    "mT": property(lambda self: shape.swapaxes(self, -1, -2)),
+    "real": property(ew.real), "imag": property(ew.imag),
+    "at": property(indexing._At),
+    "conj": ew.conj, "conjugate": ew.conj,
+    "reshape": _reshape, "transpose": _transpose,
+    "ravel": shape.ravel, "flatten": shape.ravel, "squeeze": shape.squeeze, "swapaxes": shape.swapaxes,
+    "repeat": shape.repeat, "diagonal": shape.diagonal, "trace": shape.trace, "copy": shape.copy,
+    "sum": reductions.sum, "mean": reductions.mean, "prod": reductions.prod,
+    "max": reductions.max, "min": reductions.min, "var": reductions.var, "std": reductions.std,
+    "cumsum": reductions.cumsum, "cumprod": reductions.cumprod,
+    "argmax": reductions.argmax, "argmin": reductions.argmin, "argsort": reductions.argsort,
+    "all": reductions.all, "any": reductions.any, "nonzero": reductions.nonzero,
+    "dot": products.dot, "clip": ew.clip, "round": ew.round,
+    "astype": lambda self, dtype, **kw: _astype(self, dtype),
+}
+
+
+def _astype(x, dtype):
+    dtype = _np.dtype(dtype)
+    if dtype.kind in "fc":
+        if dtype.kind == "f" and _np.iscomplexobj(_p(x)):
+            return ew.real(x)
+        return x if dtype.kind != "c" else x * (1 + 0j)
+    return _np.asarray(_p(x)).astype(dtype)  # integers and booleans carry no derivative
+
+
+def _as_method(attr):
+    # primitives are callable objects, not functions, so they do not bind to `self`
+    if isinstance(attr, Primitive):
+        return lambda self, *args, **kwargs: attr(self, *args, **kwargs)
+    return attr
+
+
+for _name, _attr in _METHODS.items():
+    setattr(Tracer, _name, _as_method(_attr))

@@ -1,0 +1,73 @@
+"""Building arrays: np.array/asarray from nested lists that may hold traced values, and
+NumPy's constructors (zeros, ones, eye, arange, linspace, ...), which take no traced input."""
+import numpy as _np
+
+from ..core import Tracer
+from .shape import stack
+
+__all__ = ["array", "asarray", "asanyarray", "ascontiguousarray", "zeros_like", "ones_like",
+           "full_like", "empty_like"]
+
+
+def _holds_tracer(obj):
+    if type(obj) is Tracer:
+        return True
+    return type(obj) in (list, tuple) and any(_holds_tracer(o) for o in obj)
+
+
+def array(object, dtype=None, copy=True, ndmin=0):
+    """np.array; a (nested) list holding traced values becomes a traced array."""
+    if _holds_tracer(object):
+        out = _stack_nested(object)
+        if dtype is not None:
+            out = out.astype(dtype)
+        return out
+    return _np.array(object, dtype=dtype, copy=copy, ndmin=ndmin)
+
+
+def _stack_nested(obj):
+    if type(obj) in (list, tuple):
+        return stack([_stack_nested(o) for o in obj])
+    return obj if type(obj) is Tracer else _np.asarray(obj, dtype=float)
+
+
+def asarray(a, dtype=None):
+    if _holds_tracer(a):
+        return array(a, dtype)
+    return _np.asarray(a, dtype=dtype)
+
+
+asanyarray = ascontiguousarray = asarray
+
+
+def _like(fill):
+    def make(a, dtype=None, shape=None):
+        from .declare import shape_of
+        from ..core import primal
+        dt = dtype or _np.result_type(primal(a))
+        return fill(shape_of(a) if shape is None else shape, dt)
+    return make
+
+
+zeros_like = _like(_np.zeros)
+ones_like = _like(_np.ones)
+empty_like = _like(_np.empty)
+
+
+def full_like(a, fill_value, dtype=None, shape=None):
+    return _like(lambda s, d: _np.full(s, fill_value, d))(a, dtype, shape)
+
+
+CONSTRUCTORS = ("zeros", "ones", "empty", "full", "eye", "identity", "arange", "linspace", "logspace",
+                "geomspace", "meshgrid", "mgrid", "ogrid", "indices", "tri", "diag_indices",
+                "triu_indices", "tril_indices", "ix_", "r_", "c_", "fromfunction", "frombuffer",
+                "loadtxt", "genfromtxt", "load", "save", "savez", "savetxt", "unravel_index",
+                "ravel_multi_index", "broadcast_shapes", "result_type", "promote_types", "can_cast",
+                "finfo", "iinfo", "dtype", "shape", "ndim", "size", "iscomplexobj", "isrealobj",
+                "isscalar", "issubdtype", "unique", "searchsorted", "histogram", "bincount",
+                "digitize", "set_printoptions", "printoptions", "errstate", "seterr", "geterr",
+                "ndarray", "generic", "number", "integer", "floating", "complexfloating", "bool_",
+                "float16", "float32", "float64", "complex64", "complex128", "int8", "int16", "int32",
+                "int64", "uint8", "uint16", "uint32", "uint64", "intp", "double", "single",
+                "longdouble", "pi", "e", "inf", "nan", "newaxis", "euler_gamma", "random",
+                "testing", "lib", "emath")

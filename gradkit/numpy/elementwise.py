@@ -1,0 +1,213 @@
+"""Elementwise functions (NumPy's ufuncs and friends), one declaration each.
+
+Each derivative is written with gradkit's own functions, so it can be differentiated
+again. Complex inputs follow autograd's convention: for holomorphic f, grad gives f'(z);
+for a real-valued f of z = x + iy, grad gives df/dx - i df/dy.
+"""
+import numpy as _np
+
+from ..core import Primitive
+from ..core import primal as _p
+from .declare import broadcast_to, elementwise, nondiff, shape_of, unbroadcast, _fit_tangent
+
+__all__ = [
+    'add', 'subtract', 'multiply', 'negative', 'positive', 'divide', 'true_divide',
+    'reciprocal', 'square', 'sqrt', 'cbrt', 'power', 'float_power', 'mod', 'remainder', 'fmod',
+    'exp', 'exp2', 'expm1', 'log', 'log2', 'log10', 'log1p', 'logaddexp', 'logaddexp2', 'sin',
+    'cos', 'tan', 'arcsin', 'arccos', 'arctan', 'arctan2', 'hypot', 'sinh', 'cosh', 'tanh',
+    'arcsinh', 'arccosh', 'arctanh', 'deg2rad', 'rad2deg', 'radians', 'degrees', 'sinc', 'sign',
+    'absolute', 'abs', 'fabs', 'maximum', 'minimum', 'fmax', 'fmin', 'clip', 'where', 'real',
+    'imag', 'conj', 'conjugate', 'angle', 'floor', 'ceil', 'trunc', 'rint', 'fix', 'round',
+    'around', 'floor_divide', 'equal', 'not_equal', 'greater', 'greater_equal', 'less',
+    'less_equal', 'logical_and', 'logical_or', 'logical_not', 'logical_xor', 'isnan', 'isinf',
+    'isfinite', 'isclose', 'signbit', 'iscomplex', 'isreal', 'allclose', 'array_equal']
+
+# -- arithmetic -----------------------------------------------------------------------
+add = Primitive("add", _np.add)
+add.defvjp(lambda g, ans, x, y: unbroadcast(g, x), lambda g, ans, x, y: unbroadcast(g, y))
+add.defjvp(lambda t, ans, x, y: _fit_tangent(t, ans), lambda t, ans, x, y: _fit_tangent(t, ans))
+
+subtract = Primitive("subtract", _np.subtract)
+subtract.defvjp(lambda g, ans, x, y: unbroadcast(g, x), lambda g, ans, x, y: unbroadcast(negative(g), y))
+subtract.defjvp(lambda t, ans, x, y: _fit_tangent(t, ans), lambda t, ans, x, y: _fit_tangent(negative(t), ans))
+
+multiply = Primitive("multiply", _np.multiply)
+multiply.defvjp(lambda g, ans, x, y: unbroadcast(g * y, x), lambda g, ans, x, y: unbroadcast(g * x, y))
+multiply.defjvp(lambda t, ans, x, y: _fit_tangent(t * y, ans), lambda t, ans, x, y: _fit_tangent(x * t, ans))
+
+negative = Primitive("negative", _np.negative)
+negative.defvjp(lambda g, ans, x: negative(g))
+negative.defjvp(lambda t, ans, x: negative(t))
+
+positive = elementwise(_np.positive, lambda ans, x: 1.0)
+divide = elementwise(_np.divide, lambda ans, x, y: 1.0 / y, lambda ans, x, y: -ans / y)
+true_divide = divide
+reciprocal = elementwise(_np.reciprocal, lambda ans, x: -ans * ans)
+square = elementwise(_np.square, lambda ans, x: 2.0 * x)
+sqrt = elementwise(_np.sqrt, lambda ans, x: 0.5 / ans)
+cbrt = elementwise(_np.cbrt, lambda ans, x: 1.0 / (3.0 * ans * ans))
+
+
+def _power_dx(ans, x, y):
+    return y * power(x, where(y == 0, 1.0, y - 1.0)) * (y != 0)
+
+
+def _power_dy(ans, x, y):
+    # d/dy x**y = x**y log x, taken as 0 where x == 0 (the limit for y > 0)
+    return ans * log(where(x == 0, 1.0, x))
+
+
+power = elementwise(_np.power, _power_dx, _power_dy)
+float_power = elementwise(_np.float_power, _power_dx, _power_dy)
+mod = elementwise(_np.mod, lambda ans, x, y: 1.0, lambda ans, x, y: -_np.floor_divide(_p(x), _p(y)))
+remainder = mod
+fmod = elementwise(_np.fmod, lambda ans, x, y: 1.0, lambda ans, x, y: -_np.trunc(_np.true_divide(_p(x), _p(y))))
+
+# -- exponentials and logarithms ------------------------------------------------------
+exp = elementwise(_np.exp, lambda ans, x: ans)
+exp2 = elementwise(_np.exp2, lambda ans, x: ans * _np.log(2.0))
+expm1 = elementwise(_np.expm1, lambda ans, x: ans + 1.0)
+log = elementwise(_np.log, lambda ans, x: 1.0 / x)
+log2 = elementwise(_np.log2, lambda ans, x: 1.0 / (x * _np.log(2.0)))
+log10 = elementwise(_np.log10, lambda ans, x: 1.0 / (x * _np.log(10.0)))
+log1p = elementwise(_np.log1p, lambda ans, x: 1.0 / (x + 1.0))
+logaddexp = elementwise(_np.logaddexp, lambda ans, x, y: exp(x - ans), lambda ans, x, y: exp(y - ans))
+logaddexp2 = elementwise(_np.logaddexp2, lambda ans, x, y: exp2(x - ans), lambda ans, x, y: exp2(y - ans))
+
+# -- trigonometric and hyperbolic -----------------------------------------------------
+sin = elementwise(_np.sin, lambda ans, x: cos(x))
+cos = elementwise(_np.cos, lambda ans, x: -sin(x))
+tan = elementwise(_np.tan, lambda ans, x: 1.0 + ans * ans)
+arcsin = elementwise(_np.arcsin, lambda ans, x: 1.0 / sqrt(1.0 - x * x))
+arccos = elementwise(_np.arccos, lambda ans, x: -1.0 / sqrt(1.0 - x * x))
+arctan = elementwise(_np.arctan, lambda ans, x: 1.0 / (1.0 + x * x))
+arctan2 = elementwise(_np.arctan2, lambda ans, x, y: y / (x * x + y * y), lambda ans, x, y: -x / (x * x + y * y))
+hypot = elementwise(_np.hypot, lambda ans, x, y: x / ans, lambda ans, x, y: y / ans)
+sinh = elementwise(_np.sinh, lambda ans, x: cosh(x))
+cosh = elementwise(_np.cosh, lambda ans, x: sinh(x))
+tanh = elementwise(_np.tanh, lambda ans, x: 1.0 - ans * ans)
+arcsinh = elementwise(_np.arcsinh, lambda ans, x: 1.0 / sqrt(x * x + 1.0))
+arccosh = elementwise(_np.arccosh, lambda ans, x: 1.0 / sqrt(x * x - 1.0))
+arctanh = elementwise(_np.arctanh, lambda ans, x: 1.0 / (1.0 - x * x))
+deg2rad = elementwise(_np.deg2rad, lambda ans, x: _np.pi / 180.0)
+rad2deg = elementwise(_np.rad2deg, lambda ans, x: 180.0 / _np.pi)
+radians, degrees = deg2rad, rad2deg
+
+
+def _sinc_deriv(ans, x):
+    # d/dx sin(pi x)/(pi x) = (cos(pi x) - sinc(x)) / x, and 0 at x = 0
+    safe = where(x == 0, 1.0, x)
+    return where(x == 0, 0.0, (cos(_np.pi * safe) - sinc(safe)) / safe)
+
+
+sinc = elementwise(_np.sinc, _sinc_deriv)
+
+# -- piecewise ------------------------------------------------------------------------
+sign = nondiff(_np.sign)
+
+
+def _abs_deriv(ans, x):
+    # real: sign(x); complex (real-valued output): conj(x)/|x|; 0 at 0 (a subgradient)
+    if _np.iscomplexobj(_p(x)):
+        return conj(x) / where(ans == 0, 1.0, ans)
+    return sign(x)
+
+
+absolute = elementwise(_np.absolute, _abs_deriv, name="absolute")
+abs = absolute
+fabs = elementwise(_np.fabs, lambda ans, x: sign(x))
+# ties split the derivative evenly, as a subgradient and as autograd does
+maximum = elementwise(_np.maximum, lambda ans, x, y: _balanced(x, y), lambda ans, x, y: _balanced(y, x))
+minimum = elementwise(_np.minimum, lambda ans, x, y: _balanced(y, x), lambda ans, x, y: _balanced(x, y))
+fmax = elementwise(_np.fmax, lambda ans, x, y: _balanced(x, y), lambda ans, x, y: _balanced(y, x))
+fmin = elementwise(_np.fmin, lambda ans, x, y: _balanced(y, x), lambda ans, x, y: _balanced(x, y))
+
+
+def _balanced(x, y):
+    x, y = _p(x), _p(y)
+    return (x > y) + 0.5 * (x == y)
+
+
+def _clip(x, a_min=None, a_max=None):
+    return _np.clip(x, a_min, a_max)
+
+
+def _clip_deriv(ans, x, a_min=None, a_max=None):
+    x = _p(x)
+    inside = _np.ones(_np.shape(x), bool)
+    if a_min is not None:
+        inside &= x >= _p(a_min)
+    if a_max is not None:
+        inside &= x <= _p(a_max)
+    return inside * 1.0
+
+
+_clip_prim = elementwise(_clip, _clip_deriv, name="clip")
+
+
+def clip(a, a_min=None, a_max=None):
+    """np.clip; the derivative is 1 inside [a_min, a_max] and 0 outside."""
+    return _clip_prim(a, a_min=a_min, a_max=a_max)
+
+
+# where(cond, x, y): cond is not differentiable
+_where = Primitive("where", _np.where)
+_where.defvjp(None,
+              lambda g, ans, c, x, y: unbroadcast(_where(c, g, 0.0), x),
+              lambda g, ans, c, x, y: unbroadcast(_where(c, 0.0, g), y))
+_where.defjvp(None,
+              lambda t, ans, c, x, y: _fit_tangent(_where(c, t, 0.0), ans),
+              lambda t, ans, c, x, y: _fit_tangent(_where(c, 0.0, t), ans))
+
+
+def where(condition, x=None, y=None):
+    """np.where; with one argument it returns indices (not differentiable)."""
+    if x is None and y is None:
+        return _np.where(_p(condition))
+    return _where(_p(condition), x, y)
+
+
+# -- complex parts --------------------------------------------------------------------
+real = Primitive("real", _np.real)
+real.defvjp(lambda g, ans, x: _match_complex(real(g), x))
+real.defjvp(lambda t, ans, x: real(t))
+imag = Primitive("imag", _np.imag)
+imag.defvjp(lambda g, ans, x: _match_complex(-1j * g, x))
+imag.defjvp(lambda t, ans, x: imag(t))
+conj = Primitive("conjugate", _np.conjugate)
+conj.defvjp(lambda g, ans, x: conj(g))
+conj.defjvp(lambda t, ans, x: conj(t))
+conjugate = conj
+
+
+def _angle(z, deg=False):
+    return _np.angle(z, deg)
+
+
+def _angle_vjp(g, ans, z, deg=False):
+    scale = 180.0 / _np.pi if deg else 1.0
+    if not _np.iscomplexobj(_p(z)):
+        return None
+    return _match_complex(g * scale * conj(z * 1j) / real(z * conj(z)), z)
+
+
+angle = Primitive("angle", _angle)
+angle.defvjp(_angle_vjp)
+angle.defjvp(lambda t, ans, z, deg=False: (180.0 / _np.pi if deg else 1.0) * imag(t * conj(z)) / real(z * conj(z)))
+
+
+def _match_complex(g, x):
+    return g if _np.iscomplexobj(_p(x)) else real(g)
+
+
+# -- no derivative ---------------------------------------------------------------------
+floor, ceil, trunc, rint, fix = (nondiff(f) for f in (_np.floor, _np.ceil, _np.trunc, _np.rint, _np.fix))
+round = nondiff(_np.round, name="round")
+around = round
+floor_divide = nondiff(_np.floor_divide)
+(equal, not_equal, greater, greater_equal, less, less_equal, logical_and, logical_or, logical_not,
+ logical_xor, isnan, isinf, isfinite, isclose, signbit, iscomplex, isreal, allclose, array_equal) = (
+    nondiff(f) for f in (_np.equal, _np.not_equal, _np.greater, _np.greater_equal, _np.less, _np.less_equal,
+                         _np.logical_and, _np.logical_or, _np.logical_not, _np.logical_xor, _np.isnan,
+                         _np.isinf, _np.isfinite, _np.isclose, _np.signbit, _np.iscomplex, _np.isreal,
+                         _np.allclose, _np.array_equal))

@@ -1,0 +1,178 @@
+"""Indexing and its transpose: x[idx], take, sort, and functional index updates
+(x[idx] = v, x.at[idx].set/add/multiply(v))."""
+import numpy as _np
+
+from ..core import Primitive
+from ..core import primal as _p
+from .declare import shape_of, unbroadcast
+
+__all__ = ["take", "take_along_axis", "sort", "index_update", "index_add", "index_multiply", "select"]
+
+
+def _normalize(idx):
+    """An index with no tracers in it (indices carry no derivative)."""
+    if type(idx) is tuple:
+        return tuple(_p(i) for i in idx)
+    return _p(idx)
+
+
+def _has_repeats_risk(idx):
+    """True when idx holds integer arrays, which may repeat an element."""
+    parts = idx if type(idx) is tuple else (idx,)
+    for i in parts:
+        if isinstance(i, (list, _np.ndarray)) and _np.asarray(i).dtype != bool:
+            return True
+    return False
+
+
+def _getitem(x, idx):
+    return x[idx]
+
+
+def _scatter_add(g, idx, shape):
+    """zeros(shape) with g added at idx: the transpose of getitem (repeats accumulate)."""
+    out = _np.zeros(shape, _np.result_type(g, _np.float64) if _np.isrealobj(g) else _np.result_type(g))
+    if _has_repeats_risk(idx):
+        _np.add.at(out, idx, g)
+    else:
+        out[idx] = g
+    return out
+
+
+getitem = Primitive("getitem", _getitem)
+getitem.defvjp(lambda g, ans, x, idx: scatter_add(g, idx, shape_of(x)))
+getitem.defjvp(lambda t, ans, x, idx: getitem(t, idx))
+scatter_add = Primitive("scatter_add", _scatter_add)
+scatter_add.defvjp(lambda g, ans, v, idx, shape: getitem(g, idx))
+scatter_add.defjvp(lambda t, ans, v, idx, shape: scatter_add(t, idx, shape))
+
+
+def take(a, indices, axis=None):
+    if axis is None:
+        from .shape import ravel
+        return ravel(a)[_p(indices)]
+    idx = [slice(None)] * len(shape_of(a))
+    idx[axis] = _p(indices)
+    return a[tuple(idx)]
+
+
+def take_along_axis(arr, indices, axis):
+    shape = shape_of(arr)
+    indices = _p(indices)
+    if axis is None:
+        from .shape import ravel
+        return ravel(arr)[indices]
+    axis %= len(shape)
+    grids = _np.ogrid[tuple(slice(n) for n in indices.shape)]
+    return arr[tuple(indices if k == axis else grids[k] for k in range(len(shape)))]
+
+
+def sort(a, axis=-1):
+    """np.sort; the derivative follows the permutation (ties keep NumPy's stable order)."""
+    if axis is None:
+        from .shape import ravel
+        a, axis = ravel(a), -1
+    return take_along_axis(a, _np.argsort(_p(a), axis=axis, kind="stable"), axis)
+
+
+def select(condlist, choicelist, default=0):
+    from .elementwise import where
+    out = default
+    for cond, choice in reversed(list(zip(condlist, choicelist))):
+        out = where(cond, choice, out)
+    return out
+
+
+# -- functional updates ----------------------------------------------------------------
+def _set(x, v, idx):
+    out = _np.array(x, dtype=_np.result_type(x, v), copy=True)
+    out[idx] = v
+    return out
+
+
+def _add(x, v, idx):
+    out = _np.array(x, dtype=_np.result_type(x, v), copy=True)
+    _np.add.at(out, idx, v)
+    return out
+
+
+def _mul(x, v, idx):
+    counts = _np.zeros(_np.shape(x))
+    _np.add.at(counts, idx, 1)
+    if counts.max(initial=0) > 1:
+        raise NotImplementedError("x.at[idx].multiply(v) with repeated indices is not supported; "
+                                  "multiply the repeated factors together first")
+    out = _np.array(x, dtype=_np.result_type(x, v), copy=True)
+    out[idx] *= v
+    return out
+
+
+_update_p = Primitive("index_update", _set)
+_update_p.defvjp(lambda g, ans, x, v, idx: _update_p(g, 0.0, idx),
+                    lambda g, ans, x, v, idx: unbroadcast(getitem(g, idx), v))
+_update_p.defjvp(lambda t, ans, x, v, idx: _update_p(t, 0.0, idx),
+                    lambda t, ans, x, v, idx: _add_p(_np.zeros(shape_of(x)), t, idx))
+_add_p = Primitive("index_add", _add)
+_add_p.defvjp(lambda g, ans, x, v, idx: g,
+                 lambda g, ans, x, v, idx: unbroadcast(getitem(g, idx), v))
+_add_p.defjvp(lambda t, ans, x, v, idx: t,
+                 lambda t, ans, x, v, idx: _add_p(_np.zeros(shape_of(x)), t, idx))
+_mul_p = Primitive("index_multiply", _mul)
+_mul_p.defvjp(lambda g, ans, x, v, idx: _mul_p(g, v, idx),
+                      lambda g, ans, x, v, idx: unbroadcast(getitem(g, idx) * getitem(x, idx), v))
+_mul_p.defjvp(lambda t, ans, x, v, idx: _mul_p(t, v, idx),
+                      lambda t, ans, x, v, idx: _add_p(_np.zeros(shape_of(x)), t * getitem(x, idx), idx))
+
+
+def index_update(x, idx, y):
+    """A copy of x with x[idx] = y (JAX's old jax.ops.index_update); works on plain arrays too."""
+    return _update_p(x, y, _normalize(idx))
+
+
+def index_add(x, idx, y):
+    """A copy of x with y added at idx; repeated indices accumulate."""
+    return _add_p(x, y, _normalize(idx))
+
+
+def index_multiply(x, idx, y):
+    """A copy of x with x[idx] multiplied by y."""
+    return _mul_p(x, y, _normalize(idx))
+
+
+class _At:
+    """x.at[idx].set(v) / .add(v) / .multiply(v) / .get(): functional updates, as in JAX."""
+
+    __slots__ = ("x",)
+
+    def __init__(self, x):
+        self.x = x
+
+    def __getitem__(self, idx):
+        return _AtIndex(self.x, _normalize(idx))
+
+
+class _AtIndex:
+    __slots__ = ("x", "idx")
+
+    def __init__(self, x, idx):
+        self.x, self.idx = x, idx
+
+    def get(self):
+        return getitem(self.x, self.idx)
+
+    def set(self, v):
+        return _update_p(self.x, v, self.idx)
+
+    def add(self, v):
+        return _add_p(self.x, v, self.idx)
+
+    def multiply(self, v):
+        return _mul_p(self.x, v, self.idx)
+
+
+def setitem(x, idx, v):
+    """x[idx] = v on a traced x: recorded as a functional update that rebinds x."""
+    new = _update_p(x, v, _normalize(idx))
+    x.value, x._trace, x.node = new.value, new._trace, new.node
+
+

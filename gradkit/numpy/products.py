@@ -1,0 +1,200 @@
+"""Products: matmul and dot with dedicated rules (the BLAS-bound hot path), and the rest
+(einsum, tensordot, inner, outer, vdot, kron, cross) through one generic einsum rule."""
+import string
+
+import numpy as _np
+
+from ..core import Primitive
+from .declare import shape_of, sum_to, unbroadcast
+from .shape import reshape, swapaxes
+
+__all__ = ["matmul", "dot", "einsum", "tensordot", "inner", "outer", "vdot", "kron", "cross"]
+
+
+def _ndim(x):
+    return len(shape_of(x))
+
+
+# -- matmul: batched, with NumPy's promotion of 1-D operands --------------------------
+def _matmul_vjp_a(g, ans, a, b):
+    if _ndim(b) == 1:
+        ga = g * b if _ndim(a) == 1 else reshape(g, shape_of(g) + (1,)) * b
+    elif _ndim(a) == 1:
+        ga = reshape(matmul(b, reshape(g, shape_of(g) + (1,))), shape_of(g)[:-1] + shape_of(b)[-2:-1])
+    else:
+        ga = matmul(g, swapaxes(b, -1, -2))
+    return unbroadcast(ga, a)
+
+
+def _matmul_vjp_b(g, ans, a, b):
+    if _ndim(a) == 1:
+        gb = a * g if _ndim(b) == 1 else reshape(a, (-1, 1)) * reshape(g, shape_of(g)[:-1] + (1,) + shape_of(g)[-1:])
+    elif _ndim(b) == 1:
+        gb = reshape(matmul(swapaxes(a, -1, -2), reshape(g, shape_of(g) + (1,))), shape_of(g)[:-1] + shape_of(a)[-1:])
+    else:
+        gb = matmul(swapaxes(a, -1, -2), g)
+    return unbroadcast(gb, b)
+
+
+matmul = Primitive("matmul", _np.matmul)
+matmul.defvjp(_matmul_vjp_a, _matmul_vjp_b)
+matmul.defjvp(lambda t, ans, a, b: matmul(t, b), lambda t, ans, a, b: matmul(a, t))
+
+
+# -- dot: NumPy's dot contracts the last axis of a with the second-to-last of b ---------
+def _dot_axes(a, b):
+    return ([_ndim(a) - 1], [max(_ndim(b) - 2, 0)])
+
+
+def _dot_vjp(argnum, g, ans, a, b):
+    if _ndim(a) == 0 or _ndim(b) == 0:
+        return unbroadcast(g * (b if argnum == 0 else a), (a, b)[argnum])
+    if _ndim(a) <= 2 and _ndim(b) <= 2:  # the common case, as plain matrix products
+        return _matmul_vjp_a(g, ans, a, b) if argnum == 0 else _matmul_vjp_b(g, ans, a, b)
+    return _tensordot_vjp(argnum, g, ans, a, b, _dot_axes(a, b))
+
+
+dot = Primitive("dot", _np.dot)
+dot.defvjp_argnum(_dot_vjp)
+dot.defjvp(lambda t, ans, a, b: dot(t, b), lambda t, ans, a, b: dot(a, t))
+
+
+# -- einsum: one generic rule -----------------------------------------------------------
+def _letters(subscripts, shapes):
+    """Explicit subscripts: each '...' replaced by letters, the output spelled out."""
+    lhs, arrow, rhs = subscripts.replace(" ", "").partition("->")
+    ins = lhs.split(",")
+    spare = [c for c in string.ascii_letters if c not in subscripts]
+    covered = [len(sh) - (len(s) - 3) for s, sh in zip(ins, shapes) if "..." in s]
+    ell = "".join(spare[:max(covered, default=0)])
+    ins = [s.replace("...", ell[len(ell) - (len(sh) - (len(s) - 3)):]) if "..." in s else s
+           for s, sh in zip(ins, shapes)]
+    if arrow:
+        return ins, rhs.replace("...", ell)
+    joined = "".join(ins)
+    return ins, ell + "".join(sorted(c for c in set(joined) if joined.count(c) == 1 and c not in ell))
+
+
+def _einsum(subscripts, *operands):
+    return _np.einsum(subscripts, *operands, optimize=len(operands) > 2)
+
+
+def _einsum_vjp(argnum, g, ans, subscripts, *operands):
+    ins, out = _letters(subscripts, [shape_of(x) for x in operands])
+    target = ins[argnum]
+    spare = [c for c in string.ascii_letters if c not in "".join(ins) + out]
+    subs, args = [out], [g]
+    subs += [s for k, s in enumerate(ins) if k != argnum]
+    args += [x for k, x in enumerate(operands) if k != argnum]
+    shape = shape_of(operands[argnum])
+    wanted, seen = "", set()
+    for pos, c in enumerate(target):
+        if c in seen:  # a repeated label is a diagonal: put the result on it with an identity
+            fresh = spare.pop()
+            subs.append(c + fresh)
+            args.append(_np.eye(shape[pos]))
+            c = fresh
+        elif c not in "".join(subs):  # a label summed away in this operand only
+            subs.append(c)
+            args.append(_np.ones(shape[pos]))
+        seen.add(c)
+        wanted += c
+    return einsum(",".join(subs) + "->" + wanted, *args)
+
+
+_einsum_p = Primitive("einsum", _einsum)
+_einsum_p.defvjp_argnum(lambda argnum, g, ans, subscripts, *ops: _einsum_vjp(argnum - 1, g, ans, subscripts, *ops))
+_einsum_p.defjvp_joint(lambda ts, ans, subscripts, *ops: _sum_terms(
+    _einsum_p(subscripts, *ops[:k], t, *ops[k + 1:]) for k, t in enumerate(ts[1:]) if t is not None))
+
+
+def _sum_terms(terms):
+    total = None
+    for t in terms:
+        total = t if total is None else total + t
+    return total
+
+
+def einsum(subscripts, *operands, optimize=None):
+    """np.einsum with explicit subscripts (the interleaved operand form is not supported)."""
+    if not isinstance(subscripts, str):
+        raise TypeError("gradkit.numpy.einsum needs the subscripts string as its first argument")
+    return _einsum_p(subscripts, *operands)
+
+
+def _tensordot_axes(a, b, axes):
+    if _np.ndim(axes) == 0:
+        return list(range(_ndim(a) - axes, _ndim(a))), list(range(axes))
+    ax_a, ax_b = axes
+    ax_a = [ax_a] if _np.ndim(ax_a) == 0 else list(ax_a)
+    ax_b = [ax_b] if _np.ndim(ax_b) == 0 else list(ax_b)
+    return [k % _ndim(a) for k in ax_a], [k % _ndim(b) for k in ax_b]
+
+
+def _tensordot_subscripts(a, b, axes):
+    ax_a, ax_b = _tensordot_axes(a, b, axes)
+    la = string.ascii_letters[:_ndim(a)]
+    lb = list(string.ascii_letters[_ndim(a):_ndim(a) + _ndim(b)])
+    for i, j in zip(ax_a, ax_b):
+        lb[j] = la[i]
+    lb = "".join(lb)
+    out = "".join(c for k, c in enumerate(la) if k not in ax_a) + "".join(c for k, c in enumerate(lb) if k not in ax_b)
+    return f"{la},{lb}->{out}"
+
+
+def _tensordot_vjp(argnum, g, ans, a, b, axes):
+    return _einsum_vjp(argnum, g, ans, _tensordot_subscripts(a, b, axes), a, b)
+
+
+tensordot_p = Primitive("tensordot", lambda a, b, axes=2: _np.tensordot(a, b, axes))
+tensordot_p.defvjp_argnum(lambda argnum, g, ans, a, b, axes=2: _tensordot_vjp(argnum, g, ans, a, b, axes))
+tensordot_p.defjvp(lambda t, ans, a, b, axes=2: tensordot_p(t, b, axes=axes),
+                   lambda t, ans, a, b, axes=2: tensordot_p(a, t, axes=axes))
+
+
+def tensordot(a, b, axes=2):
+    if _np.ndim(axes) != 0:
+        axes = tuple(tuple(x) if _np.ndim(x) else x for x in axes)
+    return tensordot_p(a, b, axes=axes)
+
+
+def inner(a, b):
+    if _ndim(a) == 0 or _ndim(b) == 0:
+        return a * b
+    return tensordot(a, b, axes=([-1], [-1]))
+
+
+def outer(a, b):
+    from .shape import ravel
+    return einsum("i,j->ij", ravel(a), ravel(b))
+
+
+def vdot(a, b):
+    from .elementwise import conj
+    from .shape import ravel
+    return dot(ravel(conj(a)), ravel(b))
+
+
+def kron(a, b):
+    nd = max(_ndim(a), _ndim(b))
+    a = reshape(a, (1,) * (nd - _ndim(a)) + shape_of(a))
+    b = reshape(b, (1,) * (nd - _ndim(b)) + shape_of(b))
+    la, lb = string.ascii_lowercase[:nd], string.ascii_uppercase[:nd]
+    prod = einsum(f"{la},{lb}->" + "".join(x + y for x, y in zip(la, lb)), a, b)
+    return reshape(prod, tuple(p * q for p, q in zip(shape_of(a), shape_of(b))))
+
+
+def cross(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
+    """np.cross for 3-vectors, as an einsum with the Levi-Civita tensor."""
+    from .shape import moveaxis
+    if axis is not None:
+        axisa = axisb = axisc = axis
+    a, b = moveaxis(a, axisa, -1), moveaxis(b, axisb, -1)
+    if shape_of(a)[-1] != 3 or shape_of(b)[-1] != 3:
+        raise ValueError("gradkit.numpy.cross supports 3-vectors only")
+    return moveaxis(einsum("ijk,...j,...k->...i", _LEVI_CIVITA, a, b), -1, axisc)
+
+
+_LEVI_CIVITA = _np.zeros((3, 3, 3))
+for _i, _j, _k in ((0, 1, 2), (1, 2, 0), (2, 0, 1)):
+    _LEVI_CIVITA[_i, _j, _k], _LEVI_CIVITA[_i, _k, _j] = 1.0, -1.0

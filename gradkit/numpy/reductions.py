@@ -1,0 +1,200 @@
+"""Reductions: sum, mean, prod, max/min, var/std, cumulative sums and products."""
+import numpy as _np
+
+from ..core import Primitive
+from ..core import primal as _p
+from .declare import broadcast_to, nondiff, shape_of
+from .elementwise import conj, sqrt, where
+from .shape import reshape
+
+
+__all__ = [
+    'sum', 'mean', 'prod', 'max', 'min', 'amax', 'amin', 'var', 'std', 'cumsum', 'cumprod',
+    'argmax', 'argmin', 'argsort', 'all', 'any', 'count_nonzero', 'nonzero', 'argwhere',
+    'flatnonzero']
+
+def _axes(axis, ndim):
+    if axis is None:
+        return tuple(range(ndim))
+    axis = (axis,) if _np.ndim(axis) == 0 else tuple(axis)
+    return tuple(sorted(a % ndim for a in axis)) if ndim else ()
+
+
+def _keepdims_shape(shape, axis):
+    """The shape a reduction over `axis` keeps when keepdims=True."""
+    axes = _axes(axis, len(shape))
+    return tuple(1 if i in axes else n for i, n in enumerate(shape))
+
+
+def _expand(g, x, axis, keepdims):
+    """Broadcast a reduction's cotangent `g` back to the shape of `x`."""
+    shape = shape_of(x)
+    if not keepdims:
+        g = reshape(g, _keepdims_shape(shape, axis))
+    return broadcast_to(g, shape)
+
+
+def _count(x, axis):
+    shape = shape_of(x)
+    return int(_np.prod([shape[a] for a in _axes(axis, len(shape))]))
+
+
+def _sum(x, axis=None, keepdims=False):
+    return _np.sum(x, axis=axis, keepdims=keepdims)
+
+
+_sum_p = Primitive("sum", _sum)
+_sum_p.defvjp(lambda g, ans, x, axis=None, keepdims=False: _expand(g, x, axis, keepdims))
+_sum_p.defjvp(lambda t, ans, x, axis=None, keepdims=False: _sum_p(t, axis=axis, keepdims=keepdims))
+
+
+def sum(a, axis=None, keepdims=False, dtype=None):
+    """np.sum (dtype is ignored: gradkit sums in the input's precision)."""
+    return _sum_p(a, axis=_norm_axis(axis), keepdims=keepdims)
+
+
+def mean(a, axis=None, keepdims=False):
+    return sum(a, axis, keepdims) / _count(a, axis)
+
+
+def _prod(x, axis=None, keepdims=False):
+    return _np.prod(x, axis=axis, keepdims=keepdims)
+
+
+def _prod_vjp(g, ans, x, axis=None, keepdims=False):
+    # d prod / d x_i = prod / x_i, computed without dividing so that zeros are exact
+    return _expand(g, x, axis, keepdims) * _prod_others(x, axis)
+
+
+def _prod_others(x, axis):
+    """For each entry, the product of the other entries along `axis`: the product of
+    exclusive cumulative products from the left and from the right (no division, so
+    zeros are handled exactly)."""
+    from .shape import concatenate, flip, moveaxis
+    ndim = len(shape_of(x))
+    axes = _axes(axis, ndim)
+    last = tuple(range(-len(axes), 0))
+    moved = moveaxis(x, axes, last)
+    flat = reshape(moved, shape_of(moved)[:ndim - len(axes)] + (-1,))
+    ones = _np.ones(shape_of(flat)[:-1] + (1,))
+    left = concatenate([ones, cumprod(flat, axis=-1)[..., :-1]], axis=-1)
+    right = flip(concatenate([ones, cumprod(flip(flat, -1), axis=-1)[..., :-1]], axis=-1), -1)
+    return moveaxis(reshape(left * right, shape_of(moved)), last, axes)
+
+
+_prod_p = Primitive("prod", _prod)
+_prod_p.defvjp(_prod_vjp)
+_prod_p.defjvp(lambda t, ans, x, axis=None, keepdims=False:
+               sum(t * _prod_others(x, axis), axis=axis, keepdims=keepdims))
+
+
+def prod(a, axis=None, keepdims=False):
+    return _prod_p(a, axis=_norm_axis(axis), keepdims=keepdims)
+
+
+def _max(x, axis=None, keepdims=False):
+    return _np.max(x, axis=axis, keepdims=keepdims)
+
+
+def _min(x, axis=None, keepdims=False):
+    return _np.min(x, axis=axis, keepdims=keepdims)
+
+
+def _extreme_weights(ans, x, axis, keepdims):
+    # ties share the derivative equally (a subgradient)
+    hit = _p(x) == _p(_expand(ans, x, axis, keepdims))
+    return hit / _np.sum(hit, axis=axis, keepdims=True)
+
+
+def _extreme(prim):
+    prim.defvjp(lambda g, ans, x, axis=None, keepdims=False:
+                _expand(g, x, axis, keepdims) * _extreme_weights(ans, x, axis, keepdims))
+    prim.defjvp(lambda t, ans, x, axis=None, keepdims=False:
+                sum(t * _extreme_weights(ans, x, axis, keepdims), axis=axis, keepdims=keepdims))
+    return prim
+
+
+_max_p = _extreme(Primitive("max", _max))
+_min_p = _extreme(Primitive("min", _min))
+
+
+def max(a, axis=None, keepdims=False):
+    return _max_p(a, axis=_norm_axis(axis), keepdims=keepdims)
+
+
+def min(a, axis=None, keepdims=False):
+    return _min_p(a, axis=_norm_axis(axis), keepdims=keepdims)
+
+
+amax, amin = max, min
+
+
+def var(a, axis=None, ddof=0, keepdims=False):
+    centred = a - mean(a, axis, keepdims=True)
+    return sum(real(centred * conj(centred)), axis, keepdims) / (_count(a, axis) - ddof)
+
+
+def std(a, axis=None, ddof=0, keepdims=False):
+    return sqrt(var(a, axis, ddof, keepdims))
+
+
+def _cumsum(x, axis=None):
+    return _np.cumsum(x, axis=axis)
+
+
+def _cumsum_vjp(g, ans, x, axis=None):
+    from .shape import flip  # the transpose of a cumulative sum is a reversed one
+    g, ax = _flat_if_none(g, axis)
+    return reshape(flip(_cumsum_p(flip(g, ax), axis=ax), ax), shape_of(x))
+
+
+_cumsum_p = Primitive("cumsum", _cumsum)
+_cumsum_p.defvjp(_cumsum_vjp)
+_cumsum_p.defjvp(lambda t, ans, x, axis=None: _cumsum_p(t, axis=axis))
+
+
+def cumsum(a, axis=None):
+    return _cumsum_p(a, axis=axis)
+
+
+def _cumprod(x, axis=None):
+    return _np.cumprod(x, axis=axis)
+
+
+def _flat_if_none(x, axis):
+    return (reshape(x, (-1,)), 0) if axis is None else (x, axis)
+
+
+# d cumprod_k / d x_i = cumprod_k / x_i for i <= k: exact where no entry is zero
+def _cumprod_jvp(t, ans, x, axis=None):
+    t, ax = _flat_if_none(t, axis)
+    x, _ = _flat_if_none(x, axis)
+    return ans * cumsum(t / x, axis=ax)
+
+
+def _cumprod_vjp(g, ans, x, axis=None):
+    xf, ax = _flat_if_none(x, axis)
+    return reshape(_cumsum_vjp(g * ans, ans, ans, ax) / xf, shape_of(x))
+
+
+_cumprod_p = Primitive("cumprod", _cumprod)
+_cumprod_p.defvjp(_cumprod_vjp)
+_cumprod_p.defjvp(_cumprod_jvp)
+
+
+def cumprod(a, axis=None):
+    """np.cumprod; its derivative assumes nonzero entries (as autograd's does)."""
+    return _cumprod_p(a, axis=axis)
+
+
+def _norm_axis(axis):
+    if axis is None or _np.ndim(axis) == 0:
+        return axis
+    return tuple(axis)
+
+
+from .elementwise import real  # noqa: E402  (var needs it; kept last to avoid an import cycle)
+
+argmax, argmin, argsort, all, any, count_nonzero, nonzero, argwhere, flatnonzero = (
+    nondiff(f) for f in (_np.argmax, _np.argmin, _np.argsort, _np.all, _np.any,
+                         _np.count_nonzero, _np.nonzero, _np.argwhere, _np.flatnonzero))

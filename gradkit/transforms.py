@@ -1,0 +1,490 @@
+"""Transformations: functions in, functions out, with JAX's names and semantics.
+
+Everything here is a short function over two engine calls: `vjp` (reverse mode, one
+tape) and `jvp` (forward mode). Arguments and results may be pytrees.
+"""
+import functools
+
+import numpy as _np
+
+from .core import (JVPTrace, NonDifferentiableError, Primitive, ShapeError, Tape, Tracer, primal,
+                   tree_flatten, tree_leaves_like, tree_unflatten)
+
+__all__ = ["vjp", "jvp", "grad", "value_and_grad", "jacrev", "jacfwd", "hessian", "hvp", "linearize",
+           "checkpoint", "custom_vjp", "custom_jvp", "stop_gradient", "elementwise_grad",
+           "make_vjp", "make_jvp", "jacobian", "hessian_tensor_product", "hessian_vector_product",
+           "primitive", "defvjp", "defjvp", "holomorphic_grad"]
+
+
+# -- helpers ---------------------------------------------------------------------------
+def _check_differentiable(x, what):
+    dtype = _np.result_type(primal(x))
+    if dtype.kind not in "fc":
+        raise NonDifferentiableError(
+            f"{what} has dtype {dtype}, which cannot be differentiated. Pass floating-point "
+            f"values (for example x.astype(float) or 1.0 instead of 1), or leave this argument "
+            f"out of argnums.")
+
+
+def _zeros_like(x):
+    return _np.zeros(_np.shape(primal(x)), _np.result_type(primal(x)))
+
+
+def _out_value(x, trace):
+    """An output leaf as seen outside `trace`."""
+    return x.value if type(x) is Tracer and x._trace is trace else x
+
+
+def _argnums_tuple(argnums, nargs):
+    nums = (argnums,) if isinstance(argnums, int) else tuple(argnums)
+    for n in nums:
+        if not -nargs <= n < nargs:
+            raise ValueError(f"argnums={argnums} refers to argument {n}, but the function was called "
+                             f"with {nargs} positional arguments.")
+    return nums
+
+
+def _with_args(fun, args, argnums):
+    """fun as a function of the arguments at argnums only."""
+    def f(*dyn):
+        full = list(args)
+        for n, v in zip(argnums, dyn):
+            full[n] = v
+        return fun(*full)
+    return f, tuple(args[n] for n in argnums)
+
+
+# -- the two engine calls --------------------------------------------------------------
+def vjp(fun, *primals, has_aux=False):
+    """Evaluate fun(*primals) and return (out, vjp_fn[, aux]); vjp_fn(ct) gives one
+    cotangent per primal (lecture L12: one backward sweep for the whole gradient).
+
+    >>> import gradkit.numpy as np
+    >>> out, back = vjp(np.sin, 0.0)
+    >>> back(1.0)
+    (np.float64(1.0),)
+    """
+    tape = Tape()
+    leaves, treedef = tree_flatten(primals)
+    for k, x in enumerate(leaves):
+        _check_differentiable(x, f"input leaf {k} of vjp")
+    inputs = [tape.new_input(x) for x in leaves]
+    slots = [t.node for t in inputs]  # kept apart: x[i] = v inside fun rebinds the tracer
+    result = fun(*tree_unflatten(treedef, inputs))
+    if has_aux:
+        result, aux = _split_aux(result)
+    out_leaves, out_def = tree_flatten(result)
+    outs = [_out_value(o, tape) for o in out_leaves]
+    out_slots = [o.node if type(o) is Tracer and o._trace is tape else None for o in out_leaves]
+
+    def vjp_fn(cotangent):
+        cts = tree_leaves_like(out_def, cotangent, "the cotangent passed to the vjp function")
+        for c, o in zip(cts, outs):
+            if _np.shape(primal(c)) != _np.shape(primal(o)):
+                raise ShapeError(f"cotangent of shape {_np.shape(primal(c))} given for an output of "
+                                 f"shape {_np.shape(primal(o))}; pass one of the output's shape.")
+        seeds = [(s, c) for s, c in zip(out_slots, cts) if s is not None]
+        got = tape.backward(seeds) if seeds else [None] * len(tape.records)
+        grads = [_zeros_like(x) if got[s] is None else _cast_like(got[s], x) for s, x in zip(slots, leaves)]
+        return tree_unflatten(treedef, grads)
+
+    out = tree_unflatten(out_def, outs)
+    return (out, vjp_fn, aux) if has_aux else (out, vjp_fn)
+
+
+def _cast_like(g, x):
+    if not _np.iscomplexobj(primal(x)) and _np.iscomplexobj(primal(g)):
+        from .numpy import real
+        g = real(g)
+    return g
+
+
+def _split_aux(result):
+    if not (isinstance(result, (tuple, list)) and len(result) == 2):
+        raise ValueError("with has_aux=True the function must return a pair (output, aux).")
+    return result[0], _strip(result[1])
+
+
+def _strip(tree):
+    """Aux outputs carry no derivative: their plain values."""
+    leaves, treedef = tree_flatten(tree)
+    return tree_unflatten(treedef, [primal(x) if type(x) is Tracer else x for x in leaves])
+
+
+def jvp(fun, primals, tangents, has_aux=False):
+    """Evaluate fun and its directional derivative: (fun(*primals), J tangents) (lecture L11).
+
+    >>> import gradkit.numpy as np
+    >>> jvp(np.sin, (0.0,), (2.0,))
+    (np.float64(0.0), np.float64(2.0))
+    """
+    if not isinstance(primals, (tuple, list)) or not isinstance(tangents, (tuple, list)):
+        raise TypeError("jvp takes primals and tangents as tuples: jvp(f, (x,), (v,)).")
+    leaves, treedef = tree_flatten(tuple(primals))
+    t_leaves = tree_leaves_like(treedef, tuple(tangents), "tangents")
+    trace = JVPTrace()
+    inputs = []
+    for k, (x, t) in enumerate(zip(leaves, t_leaves)):
+        _check_differentiable(x, f"primal leaf {k} of jvp")
+        if _np.shape(primal(t)) != _np.shape(primal(x)):
+            raise ShapeError(f"tangent of shape {_np.shape(primal(t))} given for a primal of shape "
+                             f"{_np.shape(primal(x))}; tangents must match their primals.")
+        inputs.append(trace.new_input(x, t))
+    result = fun(*tree_unflatten(treedef, inputs))
+    if has_aux:
+        result, aux = _split_aux(result)
+    out_leaves, out_def = tree_flatten(result)
+    outs = [_out_value(o, trace) for o in out_leaves]
+    touts = [o.node if type(o) is Tracer and o._trace is trace else _zeros_like(o) for o in out_leaves]
+    touts = [_np.broadcast_to(t, _np.shape(o)) + 0.0 if type(t) is not Tracer and _np.shape(t) != _np.shape(primal(o))
+             else t for t, o in zip(touts, outs)]
+    pair = (tree_unflatten(out_def, outs), tree_unflatten(out_def, touts))
+    return pair + (aux,) if has_aux else pair
+
+
+# -- gradients -------------------------------------------------------------------------
+def value_and_grad(fun, argnums=0, has_aux=False):
+    """fun and its gradient with respect to the arguments at argnums, in one sweep.
+
+    >>> import gradkit.numpy as np
+    >>> value_and_grad(lambda x: np.sum(x ** 2))(np.array([1.0, 2.0]))
+    (np.float64(5.0), array([2., 4.]))
+    """
+    @functools.wraps(fun)
+    def wrapper(*args, **kwargs):
+        nums = _argnums_tuple(argnums, len(args))
+        f, dyn = _with_args(functools.partial(fun, **kwargs) if kwargs else fun, args, nums)
+        out = vjp(f, *dyn, has_aux=has_aux)
+        value, back = out[0], out[1]
+        _check_scalar(value)
+        grads = back(_np.ones((), _np.result_type(primal(value))))
+        g = grads[0] if isinstance(argnums, int) else tuple(grads)
+        return ((value, out[2]), g) if has_aux else (value, g)
+    return wrapper
+
+
+def _check_scalar(value):
+    v = primal(value)
+    if _np.ndim(v) != 0:
+        raise ShapeError(
+            f"grad needs a function with a scalar output, but it returned shape {_np.shape(v)}. "
+            f"Use jacrev/jacobian for the full Jacobian, vjp for a vector-Jacobian product, or "
+            f"elementwise_grad for the sum of the output's gradients.")
+    if _np.iscomplexobj(v):
+        raise NonDifferentiableError(
+            "grad needs a real scalar output, but the function returned a complex value. "
+            "Differentiate its real part (np.real(f(x))), its modulus, or use holomorphic_grad.")
+
+
+def grad(fun, argnums=0, has_aux=False):
+    """The gradient of a scalar function (lecture L10: about the cost of fun itself).
+
+    >>> import gradkit.numpy as np
+    >>> grad(lambda x: np.sum(np.sin(x)))(np.zeros(3))
+    array([1., 1., 1.])
+    """
+    vg = value_and_grad(fun, argnums, has_aux)
+
+    @functools.wraps(fun)
+    def wrapper(*args, **kwargs):
+        value, g = vg(*args, **kwargs)
+        return (g, value[1]) if has_aux else g
+    return wrapper
+
+
+def holomorphic_grad(fun, argnums=0):
+    """The complex derivative f'(z) of a holomorphic scalar function."""
+    @functools.wraps(fun)
+    def wrapper(*args):
+        nums = _argnums_tuple(argnums, len(args))
+        f, dyn = _with_args(fun, args, nums)
+        out, back = vjp(f, *dyn)
+        grads = back(_np.ones((), _np.result_type(primal(out))))
+        return grads[0] if isinstance(argnums, int) else tuple(grads)
+    return wrapper
+
+
+def elementwise_grad(fun, argnums=0):
+    """The gradient of sum(fun(x)): for elementwise fun, the pointwise derivative."""
+    @functools.wraps(fun)
+    def wrapper(*args):
+        nums = _argnums_tuple(argnums, len(args))
+        f, dyn = _with_args(fun, args, nums)
+        out, back = vjp(f, *dyn)
+        grads = back(_np.ones(_np.shape(primal(out))))
+        return grads[0] if isinstance(argnums, int) else tuple(grads)
+    return wrapper
+
+
+# -- Jacobians and Hessians --------------------------------------------------------------
+def jacrev(fun, argnums=0, has_aux=False):
+    """The Jacobian by reverse mode: one backward sweep per output element, one tape.
+    Shape: output shape + input shape."""
+    @functools.wraps(fun)
+    def wrapper(*args):
+        nums = _argnums_tuple(argnums, len(args))
+        f, dyn = _with_args(fun, args, nums)
+        res = vjp(f, *dyn, has_aux=has_aux)
+        out, back = res[0], res[1]
+        out_leaves, out_def = tree_flatten(out)
+        if len(out_leaves) != 1:
+            raise NotImplementedError("jacrev of a function with several outputs: differentiate each output.")
+        o = primal(out_leaves[0])
+        rows = [back(tree_unflatten(out_def, [e])) for e in _basis(o)]
+        jac = tuple(_stack_rows(r, _np.shape(o), x) for r, x in zip(zip(*rows), dyn)) if rows else \
+            tuple(_np.zeros(_np.shape(o) + _np.shape(primal(x))) for x in dyn)
+        jac = jac[0] if isinstance(argnums, int) else jac
+        return (jac, res[2]) if has_aux else jac
+    return wrapper
+
+
+def _basis(x):
+    x = _np.asarray(x)
+    for k in range(x.size):
+        e = _np.zeros(x.size, x.dtype)
+        e[k] = 1
+        yield e.reshape(x.shape)
+
+
+def _stack_rows(rows, lead_shape, x):
+    from . import numpy as gnp
+    return gnp.reshape(gnp.stack(list(rows)), lead_shape + _np.shape(primal(x)))
+
+
+def jacfwd(fun, argnums=0, has_aux=False):
+    """The Jacobian by forward mode: one forward sweep per input element.
+    Shape: output shape + input shape."""
+    @functools.wraps(fun)
+    def wrapper(*args):
+        from . import numpy as gnp
+        nums = _argnums_tuple(argnums, len(args))
+        f, dyn = _with_args(fun, args, nums)
+        jacs, aux = [], None
+        for k, x in enumerate(dyn):
+            cols = []
+            for e in _basis(primal(x)):
+                tangents = tuple(e if j == k else _zeros_like(y) for j, y in enumerate(dyn))
+                res = jvp(f, dyn, tangents, has_aux=has_aux)
+                cols.append(res[1])
+                aux = res[2] if has_aux else None
+            out_shape = _np.shape(primal(res[0]))
+            jac = gnp.moveaxis(gnp.stack(cols), 0, -1)
+            jacs.append(gnp.reshape(jac, out_shape + _np.shape(primal(x))))
+        jac = jacs[0] if isinstance(argnums, int) else tuple(jacs)
+        return (jac, aux) if has_aux else jac
+    return wrapper
+
+
+jacobian = jacrev
+
+
+def hessian(fun, argnums=0):
+    """The Hessian, forward-over-reverse."""
+    return jacfwd(jacrev(fun, argnums), argnums)
+
+
+def hvp(fun, x, v):
+    """The Hessian-vector product H(x) v without forming H: the directional derivative of
+    the gradient (lecture L17), at the cost of a few evaluations of fun.
+
+    >>> import gradkit.numpy as np
+    >>> hvp(lambda x: np.sum(x ** 3), np.array([1.0, 2.0]), np.array([1.0, 0.0]))
+    array([6., 0.])
+    """
+    return jvp(grad(fun), (x,), (v,))[1]
+
+
+def hessian_tensor_product(fun, argnum=0):
+    """autograd's name: a function (x..., v) -> H v."""
+    def product(*args):
+        *xs, v = args
+        f, dyn = _with_args(fun, xs, (argnum,))
+        return hvp(f, dyn[0], v)
+    return product
+
+
+hessian_vector_product = hessian_tensor_product
+
+
+def linearize(fun, *primals):
+    """(fun(*primals), f_jvp) where f_jvp(*tangents) is the JVP at primals."""
+    out = fun(*primals)
+    return out, lambda *tangents: jvp(fun, primals, tangents)[1]
+
+
+def make_vjp(fun, x):
+    """autograd's make_vjp: (vjp_fn, value) for a single argument."""
+    out, back = vjp(fun, x)
+    return (lambda g: back(g)[0]), out
+
+
+def make_jvp(fun, x):
+    """autograd's make_jvp: a function v -> (value, J v)."""
+    return lambda v: jvp(fun, (x,), (v,))
+
+
+# -- stop_gradient, checkpoint, custom rules ------------------------------------------
+def stop_gradient(x):
+    """x with no derivative: the plain value under every level of tracing."""
+    leaves, treedef = tree_flatten(x)
+    return tree_unflatten(treedef, [primal(v) for v in leaves])
+
+
+def checkpoint(fun):
+    """fun whose intermediates are not stored: the backward pass recomputes them (lecture
+    L19), trading about one more evaluation of fun for the memory of its tape."""
+    out_def = []  # the output structure, learned when fun runs
+
+    def impl(*leaves, treedef):
+        leaves_out, d = tree_flatten(fun(*tree_unflatten(treedef, leaves)))
+        out_def[:] = [d]
+        return tuple(leaves_out)
+
+    def rerun_vjp(argnum, g, ans, *leaves, treedef):
+        out, back = vjp(lambda *xs: impl(*xs, treedef=treedef), *leaves)
+        return back(tuple(_zeros_like(o) if c is None else c for c, o in zip(g, out)))[argnum]
+
+    def rerun_jvp(tangents, ans, *leaves, treedef):
+        ts = tuple(_zeros_like(x) if t is None else t for t, x in zip(tangents, leaves))
+        return jvp(lambda *xs: impl(*xs, treedef=treedef), leaves, ts)[1]
+
+    prim = Primitive(f"checkpoint({getattr(fun, '__name__', 'f')})", impl, multiple_results=True)
+    prim.defvjp_argnum(rerun_vjp)
+    prim.defjvp_joint(rerun_jvp)
+
+    @functools.wraps(fun)
+    def wrapper(*args):
+        leaves, treedef = tree_flatten(args)
+        flat = prim(*leaves, treedef=treedef)
+        return tree_unflatten(out_def[0], flat)
+    return wrapper
+
+
+class custom_vjp:
+    """A function with a user-given reverse-mode rule (JAX's interface):
+
+        @custom_vjp
+        def f(x): ...
+        f.defvjp(f_fwd, f_bwd)   # f_fwd(*args) -> (out, residuals); f_bwd(residuals, g) -> cotangents
+
+    Forward mode differentiates f itself."""
+
+    def __init__(self, fun):
+        functools.update_wrapper(self, fun)
+        self.fun = fun
+        self._prim = None
+
+    def defvjp(self, fwd, bwd):
+        fun, out_def = self.fun, []
+
+        def impl(*leaves, treedef, residuals):
+            out, res = fwd(*tree_unflatten(treedef, leaves))
+            leaves_out, d = tree_flatten(out)
+            out_def[:] = [d]
+            residuals[:] = [res]
+            return tuple(leaves_out)
+
+        def bwd_rule(argnum, g, ans, *leaves, treedef, residuals):
+            g = tuple(_zeros_like(o) if c is None else c for c, o in zip(g, ans))
+            cts = bwd(residuals[0], tree_unflatten(out_def[0], g))
+            ct_leaves = tree_leaves_like(treedef, tuple(cts), "the cotangents returned by the bwd rule")
+            return ct_leaves[argnum]
+
+        def jvp_rule(tangents, ans, *leaves, treedef, residuals):
+            ts = tuple(_zeros_like(x) if t is None else t for t, x in zip(tangents, leaves))
+            flat = lambda *xs: tuple(tree_flatten(fun(*tree_unflatten(treedef, xs)))[0])
+            return jvp(flat, leaves, ts)[1]
+
+        self._prim = Primitive(getattr(fun, "__name__", "custom_vjp"), impl, multiple_results=True)
+        self._prim.defvjp_argnum(bwd_rule)
+        self._prim.defjvp_joint(jvp_rule)
+        self._out_def = out_def
+        return self
+
+    def __call__(self, *args):
+        if self._prim is None:
+            return self.fun(*args)
+        leaves, treedef = tree_flatten(args)
+        flat = self._prim(*leaves, treedef=treedef, residuals=[])
+        return tree_unflatten(self._out_def[0], flat)
+
+
+class custom_jvp:
+    """A function with a user-given forward-mode rule (JAX's interface):
+
+        @custom_jvp
+        def f(x): ...
+        @f.defjvp
+        def f_jvp(primals, tangents): return f(*primals), tangent_out
+
+    Reverse mode differentiates the (linear) tangent map of the rule, so the rule serves
+    both modes."""
+
+    def __init__(self, fun):
+        functools.update_wrapper(self, fun)
+        self.fun = fun
+        self._prim = None
+
+    def defjvp(self, rule):
+        fun, out_def = self.fun, []
+
+        def impl(*leaves, treedef):
+            leaves_out, d = tree_flatten(fun(*tree_unflatten(treedef, leaves)))
+            out_def[:] = [d]
+            return tuple(leaves_out)
+
+        def jvp_rule(tangents, ans, *leaves, treedef):
+            ts = [_zeros_like(x) if t is None else t for t, x in zip(tangents, leaves)]
+            _, t_out = rule(tree_unflatten(treedef, leaves), tree_unflatten(treedef, ts))
+            return tuple(tree_leaves_like(out_def[0], t_out, "the tangent returned by the jvp rule"))
+
+        def vjp_rule(argnum, g, ans, *leaves, treedef):
+            def tangent_map(t):
+                ts = [t if k == argnum else None for k in range(len(leaves))]
+                return jvp_rule(ts, ans, *leaves, treedef=treedef)
+            g = tuple(_zeros_like(o) if c is None else c for c, o in zip(g, ans))
+            return vjp(tangent_map, _zeros_like(leaves[argnum]))[1](g)[0]
+
+        self._prim = Primitive(getattr(fun, "__name__", "custom_jvp"), impl, multiple_results=True)
+        self._prim.defjvp_joint(jvp_rule)
+        self._prim.defvjp_argnum(vjp_rule)
+        self._out_def = out_def
+        return rule
+
+    def __call__(self, *args):
+        if self._prim is None:
+            return self.fun(*args)
+        leaves, treedef = tree_flatten(args)
+        return tree_unflatten(self._out_def[0], self._prim(*leaves, treedef=treedef))
+
+
+# -- autograd's way of declaring primitives --------------------------------------------
+def primitive(fun):
+    """Make fun a gradkit primitive (autograd's decorator); give it rules with defvjp/defjvp."""
+    return Primitive(getattr(fun, "__name__", "primitive"), fun)
+
+
+def defvjp(prim, *rules, argnums=None):
+    """autograd's form: rules[i](ans, *args, **kwargs) returns a function g -> cotangent.
+    (Primitive.defvjp takes the uncurried form (g, ans, *args, **kwargs) directly.)"""
+    argnums = range(len(rules)) if argnums is None else argnums
+    table = [None] * (max(argnums, default=-1) + 1)
+    for n, rule in zip(argnums, rules):
+        table[n] = None if rule is None else _uncurry(rule)
+    prim.defvjp(*table)
+    return prim
+
+
+def _uncurry(rule):
+    return lambda g, ans, *args, **kwargs: rule(ans, *args, **kwargs)(g)
+
+
+def defjvp(prim, *rules, argnums=None):
+    """autograd's form: rules[i](g, ans, *args, **kwargs) is the output tangent for a
+    tangent g of argument i (the same signature as Primitive.defjvp)."""
+    argnums = range(len(rules)) if argnums is None else argnums
+    table = [None] * (max(argnums, default=-1) + 1)
+    for n, rule in zip(argnums, rules):
+        table[n] = rule
+    prim.defjvp(*table)
+    return prim
