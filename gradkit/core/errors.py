@@ -5,7 +5,7 @@ class GradkitError(Exception):
     """Base class of gradkit's own errors."""
 
 
-class NonDifferentiableError(GradkitError, TypeError):
+class NonDifferentiableError(GradkitError):
     """A value that cannot carry a derivative was asked to (integer input, float() of a traced value...)."""
 
 

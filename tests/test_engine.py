@@ -1,0 +1,233 @@
+"""Engine invariants: nesting, fan-out, deep chains, threads, closures, control flow, errors."""
+import threading
+
+import numpy as onp
+import pytest
+
+import gradkit as gk
+import gradkit.numpy as np
+from gradkit.core import Tracer
+
+
+def sigmoid(t):
+    return 1.0 / (1.0 + onp.exp(-t))
+
+
+@pytest.fixture
+def rng():
+    return onp.random.default_rng(0)
+
+
+# -- the lecture's closed forms (L1-L3, L11) ---------------------------------------------
+def test_L1_quadratic_gradient_and_hessian(rng):
+    n = 6
+    A, b, c = rng.standard_normal((n, n)), rng.standard_normal(n), 0.7
+    x = rng.standard_normal(n)
+    f = lambda x: np.dot(x, np.dot(A, x)) - np.dot(b, x) + c
+    onp.testing.assert_allclose(gk.grad(f)(x), (A + A.T) @ x - b, rtol=1e-12)
+    onp.testing.assert_allclose(gk.hessian(f)(x), A + A.T, rtol=1e-12)
+
+
+def test_L2_log_quadratic(rng):
+    n = 5
+    M = rng.standard_normal((n, n))
+    A = M @ M.T + n * onp.eye(n)
+    x = rng.standard_normal(n)
+    f = lambda x: np.log(np.dot(x, np.dot(A, x)))
+    S, q = A + A.T, x @ A @ x
+    onp.testing.assert_allclose(gk.grad(f)(x), S @ x / q, rtol=1e-12)
+    expected = S / q - onp.outer(S @ x, S @ x) / q ** 2
+    onp.testing.assert_allclose(gk.hessian(f)(x), expected, rtol=1e-10, atol=1e-14)
+
+
+def test_L3_logistic(rng):
+    a, x = rng.standard_normal(4), rng.standard_normal(4)
+    f = lambda x: np.log(1 + np.exp(np.dot(a, x)))
+    s = sigmoid(a @ x)
+    onp.testing.assert_allclose(gk.grad(f)(x), s * a, rtol=1e-12)
+    onp.testing.assert_allclose(gk.hessian(f)(x), s * (1 - s) * onp.outer(a, a), rtol=1e-10)
+
+
+def test_L11_forward_and_reverse_agree_with_hand_derivation():
+    L = lambda w1, w2: w2 * np.log(w1) + np.sqrt(w2 * np.log(w1))
+    w1, w2 = 2.0, 3.0
+    v2 = w2 * onp.log(w1)
+    dw1 = w2 / w1 * (1 + 0.5 / onp.sqrt(v2))
+    dw2 = onp.log(w1) * (1 + 0.5 / onp.sqrt(v2))
+    onp.testing.assert_allclose(gk.grad(L, argnums=(0, 1))(w1, w2), (dw1, dw2), rtol=1e-14)
+    assert gk.jvp(L, (w1, w2), (1.0, 0.0))[1] == pytest.approx(dw1, rel=1e-14)
+    assert gk.jvp(L, (w1, w2), (0.0, 1.0))[1] == pytest.approx(dw2, rel=1e-14)
+
+
+@pytest.mark.parametrize("modes", ["rrrrr", "fffff", "rfrfr", "ffrrf"])
+def test_fifth_order_nesting_any_mix(modes):
+    # d^5/dx^5 of sin is cos, whatever mix of forward and reverse gives each order
+    f = np.sin
+    for m in modes:
+        f = gk.grad(f) if m == "r" else _fwd_derivative(f)
+    assert f(0.3) == pytest.approx(onp.cos(0.3), rel=1e-12)
+
+
+def _fwd_derivative(f):
+    return lambda x: gk.jvp(f, (x,), (1.0,))[1]
+
+
+def test_fourth_derivative_of_softplus_L3():
+    d4 = gk.grad(gk.grad(gk.grad(gk.grad(lambda t: np.log(1 + np.exp(t))))))
+    s = sigmoid(0.4)
+    # d/dt sigma = s(1-s); higher ones by the product rule
+    s1 = s * (1 - s)
+    s2 = s1 * (1 - 2 * s)
+    s3 = s2 * (1 - 2 * s) - 2 * s1 * s1
+    assert d4(0.4) == pytest.approx(s3, rel=1e-10)
+
+
+# -- perturbation confusion --------------------------------------------------------------
+@pytest.mark.parametrize("outer", ["rev", "fwd"])
+@pytest.mark.parametrize("inner", ["rev", "fwd"])
+def test_no_perturbation_confusion(outer, inner):
+    # d/dx [x * d/dy (x + y)] = 1 at any x (ForwardDiff.jl#83, pytorch#32576)
+    D = {"rev": gk.grad, "fwd": _fwd_derivative}
+    f = lambda x: x * D[inner](lambda y: x + y)(1.0)
+    for x in (0.0, 2.0, -3.5):
+        assert D[outer](f)(x) == 1.0
+
+
+def test_nested_closure_over_outer_variable():
+    # d/dx [d/dy (x * y^2)] at y = 3 is 2y = 6
+    f = lambda x: gk.grad(lambda y: x * y ** 2)(3.0)
+    assert gk.grad(f)(1.7) == pytest.approx(6.0)
+
+
+# -- engine properties ----------------------------------------------------------------
+def test_fan_out_accumulates():
+    assert gk.grad(lambda x: x * x + x + np.sin(x) * x)(2.0) == pytest.approx(
+        2 * 2.0 + 1 + onp.cos(2.0) * 2.0 + onp.sin(2.0))
+
+
+def test_long_chain_has_no_recursion():
+    def chain(x):
+        for _ in range(200_000):
+            x = x * 1.0000001
+        return x
+    assert gk.grad(chain)(1.0) == pytest.approx(1.0000001 ** 200_000, rel=1e-9)
+
+
+def test_python_control_flow():
+    def f(x):
+        total = 0.0
+        while total < 10.0:
+            total = total + x if x > 0 else total - x
+        return total
+    assert gk.grad(f)(3.0) == pytest.approx(4.0)  # 4 additions of x
+
+
+def test_output_independent_of_input_gives_zero():
+    g = gk.grad(lambda x: 3.0)(onp.ones(3))
+    assert isinstance(g, onp.ndarray) and not g.any()
+
+
+def test_constant_inputs_get_no_backward_work():
+    data = onp.arange(4.0)
+    calls = []
+    orig = np.multiply.vjps
+
+    def spy(i):
+        def rule(g, ans, x, y):
+            calls.append(i)
+            return orig[i](g, ans, x, y)
+        return rule
+    np.multiply.defvjp(spy(0), spy(1))
+    try:
+        gk.grad(lambda x: np.sum(x * data))(onp.ones(4))
+    finally:
+        np.multiply.defvjp(*orig)
+    assert calls == [0]
+
+
+def test_results_are_plain_arrays():
+    x = onp.ones((2, 3))
+    for out in (gk.grad(lambda x: np.sum(x ** 2))(x), gk.jacrev(np.tanh)(x), gk.jacfwd(np.tanh)(x),
+                gk.hessian(lambda x: np.sum(x ** 3))(x), gk.jvp(np.sin, (x,), (x,))[1]):
+        assert type(out) is onp.ndarray
+
+
+def test_threads_differentiate_independently():
+    results, errors = {}, []
+
+    def work(k):
+        try:
+            for _ in range(200):
+                results[k] = gk.grad(lambda x: np.sum(np.sin(k * x) * x))(onp.linspace(0, 1, 5))
+        except Exception as e:  # pragma: no cover - reported below
+            errors.append(e)
+    threads = [threading.Thread(target=work, args=(k,)) for k in (1.0, 2.0, 3.0)]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    assert not errors
+    x = onp.linspace(0, 1, 5)
+    for k in (1.0, 2.0, 3.0):
+        onp.testing.assert_allclose(results[k], k * onp.cos(k * x) * x + onp.sin(k * x))
+
+
+def test_tracer_repr_is_readable():
+    seen = []
+    gk.grad(lambda x: seen.append(repr(x)) or np.sum(x))(onp.ones(3))
+    assert seen[0].startswith("Tracer(level=") and "shape=(3,)" in seen[0] and "float64" in seen[0]
+
+
+# -- errors that name the problem and the fix ----------------------------------------------
+def test_grad_of_non_scalar():
+    with pytest.raises(gk.ShapeError, match="scalar output.*jacrev"):
+        gk.grad(np.sin)(onp.ones(3))
+
+
+def test_integer_input():
+    with pytest.raises(gk.NonDifferentiableError, match="int64.*astype\\(float\\)"):
+        gk.grad(lambda x: x * 2.0)(onp.arange(3))
+    with pytest.raises(gk.NonDifferentiableError, match="1.0 instead of 1"):
+        gk.grad(lambda x: x * 2.0)(1)
+
+
+def test_float_of_traced_value():
+    with pytest.raises(gk.NonDifferentiableError, match="float\\(x\\).*stop_gradient"):
+        gk.grad(lambda x: float(x) * 2.0)(1.0)
+
+
+def test_assigning_traced_value_into_plain_array():
+    def f(x):
+        out = onp.zeros(2)
+        out[:] = x
+        return np.sum(out)
+    with pytest.raises(gk.NonDifferentiableError, match="index_update"):
+        gk.grad(f)(onp.ones(2))
+    # NumPy checks for a sequence before anything a traced scalar can intercept, so
+    # `out[0] = x` fails with NumPy's own ValueError: still an error, never a silent zero.
+    with pytest.raises(ValueError):
+        gk.grad(lambda x: onp.zeros(2).__setitem__(0, x))(1.0)
+
+
+def test_unsupported_numpy_function_names_itself():
+    with pytest.raises(gk.UnsupportedFunctionError, match="numpy.gradient"):
+        gk.grad(lambda x: onp.sum(onp.gradient(x)))(onp.ones(4))
+    with pytest.raises(AttributeError, match="no derivative rule"):
+        np.gradient  # noqa: B018
+
+
+def test_mismatched_cotangent():
+    _, back = gk.vjp(lambda x: (x, x * 2), onp.ones(2))
+    with pytest.raises(gk.ShapeError, match="structure"):
+        back(onp.ones(2))
+    with pytest.raises(gk.ShapeError, match="shape"):
+        back((onp.ones(2), onp.ones(3)))
+
+
+def test_mismatched_tangent():
+    with pytest.raises(gk.ShapeError, match="tangents must match"):
+        gk.jvp(np.sin, (onp.ones(2),), (onp.ones(3),))
+
+
+def test_tracer_is_not_a_wrapper_leak():
+    leaked = []
+    gk.grad(lambda x: leaked.append(x) or x * 2.0)(1.0)
+    assert isinstance(leaked[0], Tracer)
