@@ -455,7 +455,8 @@ class custom_jvp:
         if self._prim is None:
             return self.fun(*args)
         leaves, treedef = tree_flatten(args)
-        return tree_unflatten(self._out_def[0], self._prim(*leaves, treedef=treedef))
+        flat = self._prim(*leaves, treedef=treedef)
+        return tree_unflatten(self._out_def[0], flat)
 
 
 # -- autograd's way of declaring primitives --------------------------------------------

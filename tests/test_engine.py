@@ -107,10 +107,10 @@ def test_fan_out_accumulates():
 
 def test_long_chain_has_no_recursion():
     def chain(x):
-        for _ in range(200_000):
+        for _ in range(1_000_000):
             x = x * 1.0000001
         return x
-    assert gk.grad(chain)(1.0) == pytest.approx(1.0000001 ** 200_000, rel=1e-9)
+    assert gk.grad(chain)(1.0) == pytest.approx(1.0000001 ** 1_000_000, rel=1e-9)
 
 
 def test_python_control_flow():
