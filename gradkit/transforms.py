@@ -7,6 +7,7 @@ import functools
 
 import numpy as _np
 
+from .numpy.declare import is_complex
 from .core import (JVPTrace, NonDifferentiableError, Primitive, ShapeError, Tape, Tracer, primal,
                    tree_flatten, tree_leaves_like, tree_unflatten)
 
@@ -18,7 +19,10 @@ __all__ = ["vjp", "jvp", "grad", "value_and_grad", "jacrev", "jacfwd", "hessian"
 
 # -- helpers ---------------------------------------------------------------------------
 def _check_differentiable(x, what):
-    dtype = _np.result_type(primal(x))
+    x = primal(x)
+    if type(x) is float:
+        return
+    dtype = getattr(x, "dtype", None) or _np.result_type(x)
     if dtype.kind not in "fc":
         raise NonDifferentiableError(
             f"{what} has dtype {dtype}, which cannot be differentiated. Pass floating-point "
@@ -93,7 +97,7 @@ def vjp(fun, *primals, has_aux=False):
 
 
 def _cast_like(g, x):
-    if not _np.iscomplexobj(primal(x)) and _np.iscomplexobj(primal(g)):
+    if is_complex(g) and not is_complex(x):
         from .numpy import real
         g = real(g)
     return g

@@ -16,11 +16,15 @@ class JVPTrace:
     def process(self, prim, args, params):
         vals = list(args)
         tangents = [None] * len(args)
+        nested = False  # do tracers of lower levels remain among the arguments?
         for i, a in enumerate(args):
-            if type(a) is Tracer and a._trace is self:
-                vals[i] = a.value
-                tangents[i] = a.node
-        ans = prim(*vals, **params)
+            if type(a) is Tracer:
+                if a._trace is self:
+                    tangents[i] = a.node
+                    a = vals[i] = a.value
+                if type(a) is Tracer:
+                    nested = True
+        ans = prim(*vals, **params) if nested else prim.impl(*vals, **params)
         t = prim.jvp(tangents, ans, vals, params)
         if prim.multiple_results:
             if t is None:

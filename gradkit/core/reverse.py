@@ -24,11 +24,15 @@ class Tape:
     def process(self, prim, args, params):
         vals = list(args)
         parents = []
+        nested = False  # do tracers of lower levels remain among the arguments?
         for i, a in enumerate(args):
-            if type(a) is Tracer and a._trace is self:
-                vals[i] = a.value
-                parents.append((i, a.node))
-        ans = prim(*vals, **params)  # evaluated by the levels below this one
+            if type(a) is Tracer:
+                if a._trace is self:
+                    parents.append((i, a.node))
+                    a = vals[i] = a.value
+                if type(a) is Tracer:
+                    nested = True
+        ans = prim(*vals, **params) if nested else prim.impl(*vals, **params)
         records = self.records
         slot = len(records)
         records.append((prim, vals, params, ans, parents))

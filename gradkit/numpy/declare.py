@@ -12,11 +12,23 @@ import numpy as _np
 
 from ..core import Primitive, Tracer, primal
 
-__all__ = ["elementwise", "linear", "nondiff", "unbroadcast", "shape_of", "broadcast_to", "sum_to"]
+__all__ = ["elementwise", "linear", "nondiff", "unbroadcast", "shape_of", "is_complex", "broadcast_to", "sum_to"]
 
 
 def shape_of(x):
-    return _np.shape(primal(x))
+    while type(x) is Tracer:
+        x = x.value
+    if type(x) is float:
+        return ()
+    shape = getattr(x, "shape", None)  # arrays and NumPy scalars; Python numbers have none
+    return shape if shape is not None else _np.shape(x)
+
+
+def is_complex(x):
+    while type(x) is Tracer:
+        x = x.value
+    dtype = getattr(x, "dtype", None)
+    return dtype.kind == "c" if dtype is not None else isinstance(x, complex) or _np.iscomplexobj(x)
 
 
 def _sum_to_impl(g, shape):
@@ -42,7 +54,7 @@ def unbroadcast(g, x):
     shape = shape_of(x)
     if shape_of(g) != shape:
         g = sum_to(g, shape)
-    if _np.iscomplexobj(primal(g)) and not _np.iscomplexobj(primal(x)):
+    if is_complex(g) and not is_complex(x):
         g = g.real
     return g
 
