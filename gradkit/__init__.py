@@ -10,7 +10,7 @@ from .core import (GradkitError, MissingRuleError, NonDifferentiableError, Primi
 from .transforms import (checkpoint, custom_jvp, custom_vjp, defjvp, defvjp, elementwise_grad, grad,
                          hessian, hessian_tensor_product, hessian_vector_product, holomorphic_grad, hvp,
                          jacfwd, jacobian, jacrev, jvp, linearize, make_jvp, make_vjp, primitive,
-                         stop_gradient, value_and_grad, vjp)
+                         stop_gradient, value_and_grad, vjp, vmap)
 from . import numpy  # noqa: F401  (attaches array behaviour to traced values)
 
 __version__ = "0.1.0"

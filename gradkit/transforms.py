@@ -7,11 +7,11 @@ import functools
 
 import numpy as _np
 
-from .numpy.declare import is_complex
-from .core import (JVPTrace, NonDifferentiableError, Primitive, ShapeError, Tape, Tracer, primal,
-                   tree_flatten, tree_leaves_like, tree_unflatten)
+from .core import (BatchTrace, JVPTrace, NonDifferentiableError, Primitive, ShapeError, Tape, Tracer,
+                   primal, tree_flatten, tree_leaves_like, tree_map, tree_unflatten)
+from .numpy.declare import is_complex, shape_of
 
-__all__ = ["vjp", "jvp", "grad", "value_and_grad", "jacrev", "jacfwd", "hessian", "hvp", "linearize",
+__all__ = ["vjp", "jvp", "vmap", "grad", "value_and_grad", "jacrev", "jacfwd", "hessian", "hvp", "linearize",
            "checkpoint", "custom_vjp", "custom_jvp", "stop_gradient", "elementwise_grad",
            "make_vjp", "make_jvp", "jacobian", "hessian_tensor_product", "hessian_vector_product",
            "primitive", "defvjp", "defjvp", "holomorphic_grad"]
@@ -30,8 +30,9 @@ def _check_differentiable(x, what):
             f"out of argnums.")
 
 
-def _zeros_like(x):
-    return _np.zeros(_np.shape(primal(x)), _np.result_type(primal(x)))
+def zeros_like_value(x):
+    """Plain zeros with the shape (as the caller sees it) and dtype of x."""
+    return _np.zeros(shape_of(x), _np.result_type(primal(x)))
 
 
 def _out_value(x, trace):
@@ -76,7 +77,7 @@ def vjp(fun, *primals, has_aux=False):
     slots = [t.node for t in inputs]  # kept apart: x[i] = v inside fun rebinds the tracer
     result = fun(*tree_unflatten(treedef, inputs))
     if has_aux:
-        result, aux = _split_aux(result)
+        result, aux = _split_aux(result, tape)
     out_leaves, out_def = tree_flatten(result)
     outs = [_out_value(o, tape) for o in out_leaves]
     out_slots = [o.node if type(o) is Tracer and o._trace is tape else None for o in out_leaves]
@@ -84,12 +85,12 @@ def vjp(fun, *primals, has_aux=False):
     def vjp_fn(cotangent):
         cts = tree_leaves_like(out_def, cotangent, "the cotangent passed to the vjp function")
         for c, o in zip(cts, outs):
-            if _np.shape(primal(c)) != _np.shape(primal(o)):
-                raise ShapeError(f"cotangent of shape {_np.shape(primal(c))} given for an output of "
-                                 f"shape {_np.shape(primal(o))}; pass one of the output's shape.")
+            if shape_of(c) != shape_of(o):
+                raise ShapeError(f"cotangent of shape {shape_of(c)} given for an output of "
+                                 f"shape {shape_of(o)}; pass one of the output's shape.")
         seeds = [(s, c) for s, c in zip(out_slots, cts) if s is not None]
         got = tape.backward(seeds) if seeds else [None] * len(tape.records)
-        grads = [_zeros_like(x) if got[s] is None else _cast_like(got[s], x) for s, x in zip(slots, leaves)]
+        grads = [zeros_like_value(x) if got[s] is None else _cast_like(got[s], x) for s, x in zip(slots, leaves)]
         return tree_unflatten(treedef, grads)
 
     out = tree_unflatten(out_def, outs)
@@ -103,16 +104,11 @@ def _cast_like(g, x):
     return g
 
 
-def _split_aux(result):
+def _split_aux(result, trace):
+    """(output, aux); aux carries no derivative at this level, so its values are returned."""
     if not (isinstance(result, (tuple, list)) and len(result) == 2):
         raise ValueError("with has_aux=True the function must return a pair (output, aux).")
-    return result[0], _strip(result[1])
-
-
-def _strip(tree):
-    """Aux outputs carry no derivative: their plain values."""
-    leaves, treedef = tree_flatten(tree)
-    return tree_unflatten(treedef, [primal(x) if type(x) is Tracer else x for x in leaves])
+    return result[0], tree_map(lambda x: _out_value(x, trace), result[1])
 
 
 def jvp(fun, primals, tangents, has_aux=False):
@@ -130,18 +126,16 @@ def jvp(fun, primals, tangents, has_aux=False):
     inputs = []
     for k, (x, t) in enumerate(zip(leaves, t_leaves)):
         _check_differentiable(x, f"primal leaf {k} of jvp")
-        if _np.shape(primal(t)) != _np.shape(primal(x)):
-            raise ShapeError(f"tangent of shape {_np.shape(primal(t))} given for a primal of shape "
-                             f"{_np.shape(primal(x))}; tangents must match their primals.")
+        if shape_of(t) != shape_of(x):
+            raise ShapeError(f"tangent of shape {shape_of(t)} given for a primal of shape "
+                             f"{shape_of(x)}; tangents must match their primals.")
         inputs.append(trace.new_input(x, t))
     result = fun(*tree_unflatten(treedef, inputs))
     if has_aux:
-        result, aux = _split_aux(result)
+        result, aux = _split_aux(result, trace)
     out_leaves, out_def = tree_flatten(result)
     outs = [_out_value(o, trace) for o in out_leaves]
-    touts = [o.node if type(o) is Tracer and o._trace is trace else _zeros_like(o) for o in out_leaves]
-    touts = [_np.broadcast_to(t, _np.shape(o)) + 0.0 if type(t) is not Tracer and _np.shape(t) != _np.shape(primal(o))
-             else t for t, o in zip(touts, outs)]
+    touts = [o.node if type(o) is Tracer and o._trace is trace else zeros_like_value(o) for o in out_leaves]
     pair = (tree_unflatten(out_def, outs), tree_unflatten(out_def, touts))
     return pair + (aux,) if has_aux else pair
 
@@ -168,13 +162,12 @@ def value_and_grad(fun, argnums=0, has_aux=False):
 
 
 def _check_scalar(value):
-    v = primal(value)
-    if _np.ndim(v) != 0:
+    if shape_of(value) != ():
         raise ShapeError(
-            f"grad needs a function with a scalar output, but it returned shape {_np.shape(v)}. "
+            f"grad needs a function with a scalar output, but it returned shape {shape_of(value)}. "
             f"Use jacrev/jacobian for the full Jacobian, vjp for a vector-Jacobian product, or "
             f"elementwise_grad for the sum of the output's gradients.")
-    if _np.iscomplexobj(v):
+    if is_complex(value):
         raise NonDifferentiableError(
             "grad needs a real scalar output, but the function returned a complex value. "
             "Differentiate its real part (np.real(f(x))), its modulus, or use holomorphic_grad.")
@@ -215,17 +208,61 @@ def elementwise_grad(fun, argnums=0):
         nums = _argnums_tuple(argnums, len(args))
         f, dyn = _with_args(fun, args, nums)
         out, back = vjp(f, *dyn)
-        grads = back(_np.ones(_np.shape(primal(out))))
+        grads = back(_np.ones(shape_of(out)))
         return grads[0] if isinstance(argnums, int) else tuple(grads)
     return wrapper
 
 
-# -- Jacobians and Hessians --------------------------------------------------------------
-def jacrev(fun, argnums=0, has_aux=False):
-    """The Jacobian by reverse mode: one backward sweep per output element, one tape.
-    Shape: output shape + input shape."""
+# -- batching, Jacobians and Hessians ------------------------------------------------------
+def vmap(fun, in_axes=0, out_axes=0):
+    """fun mapped over an axis of its arguments, in one batched evaluation (JAX's vmap).
+
+    in_axes: an int or None for all positional arguments, or a tuple of those, one per
+    argument (None: not mapped). out_axes: where the batch axis goes in every output.
+
+    >>> import gradkit.numpy as np
+    >>> vmap(lambda x: np.dot(x, x))(np.arange(6.0).reshape(3, 2))
+    array([ 1., 13., 41.])
+    """
     @functools.wraps(fun)
     def wrapper(*args):
+        from . import numpy as gnp
+        axes = in_axes if isinstance(in_axes, (tuple, list)) else (in_axes,) * len(args)
+        if len(axes) != len(args):
+            raise ValueError(f"vmap got in_axes for {len(axes)} arguments but was called with {len(args)}.")
+        sizes = {shape_of(leaf)[ax] for a, ax in zip(args, axes) if ax is not None for leaf in tree_flatten(a)[0]}
+        if len(sizes) != 1:
+            raise ShapeError(f"vmap needs one batch size along in_axes, got sizes {sorted(sizes) or 'none'}; "
+                             f"map at least one argument and give all mapped axes the same length.")
+        size = sizes.pop()
+        trace = BatchTrace(size)
+        batched_args = [a if ax is None else tree_map(lambda x: trace.new_input(gnp.moveaxis(x, ax, 0)), a)
+                        for a, ax in zip(args, axes)]
+        out_leaves, out_def = tree_flatten(fun(*batched_args))
+        outs = []
+        for o in out_leaves:
+            if type(o) is Tracer and o._trace is trace:
+                o = o.value
+            else:  # did not depend on the mapped arguments
+                o = gnp.broadcast_to(o, (size,) + shape_of(o))
+            outs.append(gnp.moveaxis(o, 0, out_axes) if out_axes != 0 else o)
+        return tree_unflatten(out_def, outs)
+    return wrapper
+
+
+def _basis(x):
+    """The standard basis of x's space, stacked: shape (x.size,) + x.shape."""
+    shape = shape_of(x)
+    n = int(_np.prod(shape))
+    return _np.eye(n, dtype=_np.result_type(primal(x), _np.float64)).reshape((n,) + shape)
+
+
+def jacrev(fun, argnums=0, has_aux=False):
+    """The Jacobian by reverse mode: one forward pass, then all output directions pulled back
+    in one batched backward sweep. Shape: output shape + input shape."""
+    @functools.wraps(fun)
+    def wrapper(*args):
+        from . import numpy as gnp
         nums = _argnums_tuple(argnums, len(args))
         f, dyn = _with_args(fun, args, nums)
         res = vjp(f, *dyn, has_aux=has_aux)
@@ -233,31 +270,17 @@ def jacrev(fun, argnums=0, has_aux=False):
         out_leaves, out_def = tree_flatten(out)
         if len(out_leaves) != 1:
             raise NotImplementedError("jacrev of a function with several outputs: differentiate each output.")
-        o = primal(out_leaves[0])
-        rows = [back(tree_unflatten(out_def, [e])) for e in _basis(o)]
-        jac = tuple(_stack_rows(r, _np.shape(o), x) for r, x in zip(zip(*rows), dyn)) if rows else \
-            tuple(_np.zeros(_np.shape(o) + _np.shape(primal(x))) for x in dyn)
+        out_shape = shape_of(out_leaves[0])
+        rows = vmap(lambda e: back(tree_unflatten(out_def, [gnp.reshape(e, out_shape)])))(_basis(out_leaves[0]).reshape(-1, *out_shape))
+        jac = tuple(gnp.reshape(r, out_shape + shape_of(x)) for r, x in zip(rows, dyn))
         jac = jac[0] if isinstance(argnums, int) else jac
         return (jac, res[2]) if has_aux else jac
     return wrapper
 
 
-def _basis(x):
-    x = _np.asarray(x)
-    for k in range(x.size):
-        e = _np.zeros(x.size, x.dtype)
-        e[k] = 1
-        yield e.reshape(x.shape)
-
-
-def _stack_rows(rows, lead_shape, x):
-    from . import numpy as gnp
-    return gnp.reshape(gnp.stack(list(rows)), lead_shape + _np.shape(primal(x)))
-
-
 def jacfwd(fun, argnums=0, has_aux=False):
-    """The Jacobian by forward mode: one forward sweep per input element.
-    Shape: output shape + input shape."""
+    """The Jacobian by forward mode: all input directions pushed through one batched
+    forward sweep. Shape: output shape + input shape."""
     @functools.wraps(fun)
     def wrapper(*args):
         from . import numpy as gnp
@@ -265,15 +288,14 @@ def jacfwd(fun, argnums=0, has_aux=False):
         f, dyn = _with_args(fun, args, nums)
         jacs, aux = [], None
         for k, x in enumerate(dyn):
-            cols = []
-            for e in _basis(primal(x)):
-                tangents = tuple(e if j == k else _zeros_like(y) for j, y in enumerate(dyn))
-                res = jvp(f, dyn, tangents, has_aux=has_aux)
-                cols.append(res[1])
-                aux = res[2] if has_aux else None
-            out_shape = _np.shape(primal(res[0]))
-            jac = gnp.moveaxis(gnp.stack(cols), 0, -1)
-            jacs.append(gnp.reshape(jac, out_shape + _np.shape(primal(x))))
+            def push(t, k=k):
+                tangents = tuple(t if j == k else zeros_like_value(y) for j, y in enumerate(dyn))
+                return jvp(f, dyn, tangents, has_aux=has_aux)[1:]
+            tangent_out, *rest = vmap(push)(_basis(x))
+            if has_aux:  # aux does not depend on the tangents: every batch entry is the same
+                aux = tree_map(lambda a: a[0], rest[0])
+            cols = gnp.moveaxis(tangent_out, 0, -1)
+            jacs.append(gnp.reshape(cols, shape_of(cols)[:-1] + shape_of(x)))
         jac = jacs[0] if isinstance(argnums, int) else tuple(jacs)
         return (jac, aux) if has_aux else jac
     return wrapper
@@ -328,10 +350,13 @@ def make_jvp(fun, x):
 
 
 # -- stop_gradient, checkpoint, custom rules ------------------------------------------
+_stop = Primitive("stop_gradient", lambda x: x, differentiable=False)
+_stop.defbatch(lambda batched, x: x)
+
+
 def stop_gradient(x):
-    """x with no derivative: the plain value under every level of tracing."""
-    leaves, treedef = tree_flatten(x)
-    return tree_unflatten(treedef, [primal(v) for v in leaves])
+    """x with a derivative of zero: the value passes, no derivative flows back through it."""
+    return tree_map(_stop, x)
 
 
 def checkpoint(fun):
@@ -346,10 +371,10 @@ def checkpoint(fun):
 
     def rerun_vjp(argnum, g, ans, *leaves, treedef):
         out, back = vjp(lambda *xs: impl(*xs, treedef=treedef), *leaves)
-        return back(tuple(_zeros_like(o) if c is None else c for c, o in zip(g, out)))[argnum]
+        return back(tuple(zeros_like_value(o) if c is None else c for c, o in zip(g, out)))[argnum]
 
     def rerun_jvp(tangents, ans, *leaves, treedef):
-        ts = tuple(_zeros_like(x) if t is None else t for t, x in zip(tangents, leaves))
+        ts = tuple(zeros_like_value(x) if t is None else t for t, x in zip(tangents, leaves))
         return jvp(lambda *xs: impl(*xs, treedef=treedef), leaves, ts)[1]
 
     prim = Primitive(f"checkpoint({getattr(fun, '__name__', 'f')})", impl, multiple_results=True)
@@ -389,13 +414,13 @@ class custom_vjp:
             return tuple(leaves_out)
 
         def bwd_rule(argnum, g, ans, *leaves, treedef, residuals):
-            g = tuple(_zeros_like(o) if c is None else c for c, o in zip(g, ans))
+            g = tuple(zeros_like_value(o) if c is None else c for c, o in zip(g, ans))
             cts = bwd(residuals[0], tree_unflatten(out_def[0], g))
             ct_leaves = tree_leaves_like(treedef, tuple(cts), "the cotangents returned by the bwd rule")
             return ct_leaves[argnum]
 
         def jvp_rule(tangents, ans, *leaves, treedef, residuals):
-            ts = tuple(_zeros_like(x) if t is None else t for t, x in zip(tangents, leaves))
+            ts = tuple(zeros_like_value(x) if t is None else t for t, x in zip(tangents, leaves))
             flat = lambda *xs: tuple(tree_flatten(fun(*tree_unflatten(treedef, xs)))[0])
             return jvp(flat, leaves, ts)[1]
 
@@ -438,7 +463,7 @@ class custom_jvp:
             return tuple(leaves_out)
 
         def jvp_rule(tangents, ans, *leaves, treedef):
-            ts = [_zeros_like(x) if t is None else t for t, x in zip(tangents, leaves)]
+            ts = [zeros_like_value(x) if t is None else t for t, x in zip(tangents, leaves)]
             _, t_out = rule(tree_unflatten(treedef, leaves), tree_unflatten(treedef, ts))
             return tuple(tree_leaves_like(out_def[0], t_out, "the tangent returned by the jvp rule"))
 
@@ -446,8 +471,8 @@ class custom_jvp:
             def tangent_map(t):
                 ts = [t if k == argnum else None for k in range(len(leaves))]
                 return jvp_rule(ts, ans, *leaves, treedef=treedef)
-            g = tuple(_zeros_like(o) if c is None else c for c, o in zip(g, ans))
-            return vjp(tangent_map, _zeros_like(leaves[argnum]))[1](g)[0]
+            g = tuple(zeros_like_value(o) if c is None else c for c, o in zip(g, ans))
+            return vjp(tangent_map, zeros_like_value(leaves[argnum]))[1](g)[0]
 
         self._prim = Primitive(getattr(fun, "__name__", "custom_jvp"), impl, multiple_results=True)
         self._prim.defjvp_joint(jvp_rule)

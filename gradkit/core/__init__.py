@@ -4,6 +4,7 @@ It knows nothing of NumPy's function list; gradkit.numpy declares the primitives
 """
 from .errors import (GradkitError, MissingRuleError, NonDifferentiableError, ShapeError,
                      UnsupportedFunctionError)
+from .batching import BatchTrace
 from .forward import JVPTrace
 from .primitive import Primitive
 from .reverse import Tape

@@ -6,6 +6,7 @@ class JVPTrace:
     """A forward-mode trace; a tracer's node is its tangent."""
 
     __slots__ = ("level",)
+    batch_axes = 0
 
     def __init__(self):
         self.level = new_level()
@@ -14,6 +15,8 @@ class JVPTrace:
         return Tracer(value, self, tangent)
 
     def process(self, prim, args, params):
+        if not prim.differentiable:  # evaluated below this level, never recorded
+            return prim(*[a.value if type(a) is Tracer and a._trace is self else a for a in args], **params)
         vals = list(args)
         tangents = [None] * len(args)
         nested = False  # do tracers of lower levels remain among the arguments?

@@ -5,30 +5,37 @@ Rule signatures (params are the primitive's keyword arguments):
     vjp for any argument:     (argnum, g, ans, *args, **params), for n-ary ops
     jvp rule for argument i:  (t, ans, *args, **params) -> tangent of the output
     joint jvp (optional):     (tangents, ans, *args, **params), None for zero tangents
+    batch rule (optional):    (batched, *args, **params) -> result with the batch axis first,
+                              where batched[i] says whether args[i] carries that axis
+A rule given as None declares the argument not differentiable (zero derivative).
 Rules are written with gradkit's own differentiable operations, so they can be
 differentiated again: higher orders come from nesting.
 
 A primitive declared with only one kind of rule still works in both modes: a missing
 VJP is the reverse-mode derivative of the (linear) JVP map, and a missing JVP the
 reverse-mode derivative of the (linear) VJP map. These are slow paths; declared rules
-are the fast ones.
+are the fast ones. A missing batch rule falls back to a loop over the batch.
 """
 from .errors import MissingRuleError
 from .trace import Tracer
 
+_UNDECLARED = object()
+
 
 class Primitive:
-    __slots__ = ("name", "impl", "vjps", "vjp_argnum", "jvps", "jvp_joint", "multiple_results", "batch", "__doc__", "__wrapped__")
+    __slots__ = ("name", "impl", "vjps", "vjp_argnum", "jvps", "jvp_joint", "batch",
+                 "multiple_results", "differentiable", "__doc__", "__wrapped__")
 
-    def __init__(self, name, impl, multiple_results=False):
+    def __init__(self, name, impl, multiple_results=False, differentiable=True):
         self.name = name
         self.impl = impl
         self.vjps = ()
         self.vjp_argnum = None
         self.jvps = ()
         self.jvp_joint = None
-        self.multiple_results = multiple_results
         self.batch = None
+        self.multiple_results = multiple_results
+        self.differentiable = differentiable  # False: derivative zero, results never traced
         self.__doc__ = getattr(impl, "__doc__", None)
         self.__wrapped__ = impl
 
@@ -67,12 +74,19 @@ class Primitive:
         self.jvp_joint = rule
         return self
 
+    def defbatch(self, rule):
+        """The batching rule used by vmap (and so by jacfwd, jacrev and hessian)."""
+        self.batch = rule
+        return self
+
     # -- applying rules (called by the traces) ---------------------------------------
     def vjp(self, argnum, g, ans, vals, params):
         if self.vjp_argnum is not None:
             return self.vjp_argnum(argnum, g, ans, *vals, **params)
-        rule = self.vjps[argnum] if argnum < len(self.vjps) else None
-        if rule is not None:
+        rule = self.vjps[argnum] if argnum < len(self.vjps) else _UNDECLARED
+        if rule is None:
+            return None
+        if rule is not _UNDECLARED:
             return rule(g, ans, *vals, **params)
         if self.jvp_joint is not None or argnum < len(self.jvps) and self.jvps[argnum] is not None:
             return self._vjp_from_jvp(argnum, g, ans, vals, params)
@@ -86,34 +100,31 @@ class Primitive:
         for i, t in enumerate(tangents):
             if t is None:
                 continue
-            rule = jvps[i] if i < len(jvps) else None
-            d = rule(t, ans, *vals, **params) if rule is not None else self._jvp_from_vjp(i, t, ans, vals, params)
+            rule = jvps[i] if i < len(jvps) else _UNDECLARED
+            if rule is None:
+                continue
+            d = rule(t, ans, *vals, **params) if rule is not _UNDECLARED else self._jvp_from_vjp(i, t, ans, vals, params)
             out = d if out is None else out + d
         return out
 
     def _vjp_from_jvp(self, argnum, g, ans, vals, params):
         # the JVP map t -> J t is linear; its reverse-mode derivative is g -> J^T g.
-        from ..transforms import vjp
-        from .trace import primal
+        from ..transforms import vjp, zeros_like_value
 
         def tangent_map(t):
             ts = [None] * len(vals)
             ts[argnum] = t
             return self.jvp(ts, ans, vals, params)
 
-        zero = primal(vals[argnum]) * 0.0
-        return vjp(tangent_map, zero)[1](g)[0]
+        return vjp(tangent_map, zeros_like_value(vals[argnum]))[1](g)[0]
 
     def _jvp_from_vjp(self, argnum, t, ans, vals, params):
         # the VJP map g -> J^T g is linear; its reverse-mode derivative is t -> J t.
-        from ..transforms import vjp
-        from .trace import primal
+        from ..transforms import vjp, zeros_like_value
 
-        rule = self.vjps[argnum] if argnum < len(self.vjps) else None
-        if rule is None:
+        if self.vjp_argnum is None and (argnum >= len(self.vjps) or self.vjps[argnum] is None):
             raise self._missing("forward", argnum, "defjvp")
-        zero = primal(ans) * 0.0
-        return vjp(lambda g: rule(g, ans, *vals, **params), zero)[1](t)[0]
+        return vjp(lambda g: self.vjp(argnum, g, ans, vals, params), zeros_like_value(ans))[1](t)[0]
 
     def _missing(self, mode, argnum, how):
         return MissingRuleError(

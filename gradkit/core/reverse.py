@@ -12,6 +12,7 @@ class Tape:
     of inputs, and of the 2nd.. outputs of a multi-output primitive, hold None."""
 
     __slots__ = ("level", "records")
+    batch_axes = 0
 
     def __init__(self):
         self.level = new_level()
@@ -22,6 +23,8 @@ class Tape:
         return Tracer(value, self, len(self.records) - 1)
 
     def process(self, prim, args, params):
+        if not prim.differentiable:  # evaluated below this level, never recorded
+            return prim(*[a.value if type(a) is Tracer and a._trace is self else a for a in args], **params)
         vals = list(args)
         parents = []
         nested = False  # do tracers of lower levels remain among the arguments?

@@ -10,6 +10,8 @@ value. NumPy's own functions called on traced values dispatch here too.
 """
 import numpy as _np
 
+from ..core import batching as _batching
+
 from . import array as _array
 from . import linalg
 from .creation import *  # noqa: F401,F403
@@ -49,6 +51,19 @@ def _register_numpy_equivalents():
 
 
 _register_numpy_equivalents()
+
+
+def _loop_batch(prim, batched, args, params):
+    """The batch rule of last resort: apply prim to each batch entry and stack."""
+    from .declare import batch_size
+    results = [prim(*[a[k] if b else a for a, b in zip(args, batched)], **params)
+               for k in range(batch_size(batched, args))]
+    if prim.multiple_results:
+        return tuple(stack([r[j] for r in results]) for j in range(len(results[0])))
+    return stack(results)
+
+
+_batching.fallback = _loop_batch
 
 
 def __getattr__(name):

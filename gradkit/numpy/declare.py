@@ -5,6 +5,8 @@
     nondiff(np.argmax)                            # works on traced values, returns plain NumPy
 
 Broadcasting is undone here once, in `unbroadcast`, so that rules never deal with it.
+Batch rules (for vmap) see batched arguments with the batch axis first; `align_batch`
+gives broadcasting operations theirs.
 """
 import functools
 
@@ -12,16 +14,22 @@ import numpy as _np
 
 from ..core import Primitive, Tracer, primal
 
-__all__ = ["elementwise", "linear", "nondiff", "unbroadcast", "shape_of", "is_complex", "broadcast_to", "sum_to"]
+__all__ = ["elementwise", "linear", "nondiff", "unbroadcast", "shape_of", "is_complex", "broadcast_to",
+           "sum_to", "align_batch", "batch_size", "batched_axis"]
 
 
 def shape_of(x):
+    """The shape of x as the code at hand sees it: vmap's batch axes are not part of it."""
+    strip = 0
     while type(x) is Tracer:
+        strip += x._trace.batch_axes
         x = x.value
     if type(x) is float:
         return ()
     shape = getattr(x, "shape", None)  # arrays and NumPy scalars; Python numbers have none
-    return shape if shape is not None else _np.shape(x)
+    if shape is None:
+        shape = _np.shape(x)
+    return shape[strip:] if strip else shape
 
 
 def is_complex(x):
@@ -46,6 +54,52 @@ sum_to.defvjp(lambda g, ans, x, shape: broadcast_to(g, shape_of(x)))
 sum_to.defjvp(lambda t, ans, x, shape: sum_to(t, shape))
 broadcast_to.defvjp(lambda g, ans, x, shape: sum_to(g, shape_of(x)))
 broadcast_to.defjvp(lambda t, ans, x, shape: broadcast_to(t, shape))
+
+
+# -- batching helpers -----------------------------------------------------------------
+def batch_size(batched, args):
+    return next(shape_of(a)[0] for a, b in zip(args, batched) if b)
+
+
+def align_batch(batched, args):
+    """Arguments of a broadcasting operation with their batch axes lined up: a batched
+    argument of lower rank gets unit axes after its batch axis."""
+    rank = max(len(shape_of(a)) - b for a, b in zip(args, batched))
+    return [a[(slice(None),) + (None,) * (rank + 1 - len(shape_of(a)))]
+            if b and len(shape_of(a)) <= rank else a for a, b in zip(args, batched)]
+
+
+def batched_axis(axis, ndim):
+    """An axis argument (int, tuple or None) of an operation on rank-ndim data, moved past
+    a leading batch axis; None (all axes) becomes every axis but the batch one."""
+    if axis is None:
+        return tuple(range(1, ndim + 1))
+    if _np.ndim(axis) == 0:
+        return axis % ndim + 1 if ndim else 1
+    return tuple(a % ndim + 1 for a in axis)
+
+
+def broadcasting_batch(prim):
+    """The batch rule of an operation that broadcasts its arguments."""
+    return lambda batched, *args, **params: prim(*align_batch(batched, args), **params)
+
+
+def _sum_to_batch(batched, g, shape):
+    from .reductions import sum
+    extra = len(shape_of(g)) - 1 - len(shape)
+    if extra > 0:  # sum the broadcast leading axes, which sit after the batch axis
+        g = sum(g, axis=tuple(range(1, extra + 1)))
+    return sum_to(g, shape_of(g)[:1] + tuple(shape))
+
+
+def _broadcast_to_batch(batched, x, shape):
+    xs = shape_of(x)
+    x = x[(slice(None),) + (None,) * (len(shape) + 1 - len(xs))]
+    return broadcast_to(x, xs[:1] + tuple(shape))
+
+
+sum_to.defbatch(_sum_to_batch)
+broadcast_to.defbatch(_broadcast_to_batch)
 
 
 def unbroadcast(g, x):
@@ -75,6 +129,7 @@ def elementwise(impl, *derivs, name=None):
     prim = Primitive(name or impl.__name__, impl)
     prim.defvjp(*[None if d is None else _elementwise_vjp(i, d) for i, d in enumerate(derivs)])
     prim.defjvp(*[None if d is None else _elementwise_jvp(d) for d in derivs])
+    prim.defbatch(broadcasting_batch(prim))
     return prim
 
 
@@ -99,15 +154,22 @@ def linear(impl, transpose, name=None):
     return prim
 
 
-def nondiff(impl, name=None):
-    """A function with no derivative: it works on traced values and returns plain NumPy."""
+def nondiff(impl, name=None, broadcasting=False):
+    """A function with no derivative (argmax, floor, comparisons...): it accepts traced
+    values and returns plain NumPy results (under vmap, batched ones). `broadcasting`
+    marks an elementwise function, which batches without a loop."""
+    prim = Primitive(name or getattr(impl, "__name__", "nondiff"), _strip_lists(impl), differentiable=False)
+    if broadcasting:
+        prim.defbatch(broadcasting_batch(prim))
+    return prim
+
+
+def _strip_lists(impl):
+    # tracers inside list arguments (np.all([a > 0, b > 0])) are not seen by dispatch
     @functools.wraps(impl)
-    def wrapper(*args, **kwargs):
-        return impl(*[_plain(a) for a in args], **{k: _plain(v) for k, v in kwargs.items()})
-    wrapper.nondiff = True
-    if name:
-        wrapper.__name__ = name
-    return wrapper
+    def call(*args, **kwargs):
+        return impl(*[_plain(a) if type(a) in (list, tuple) else a for a in args], **kwargs)
+    return call
 
 
 def _plain(x):

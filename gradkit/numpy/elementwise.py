@@ -8,7 +8,8 @@ import numpy as _np
 
 from ..core import Primitive
 from ..core import primal as _p
-from .declare import broadcast_to, elementwise, nondiff, shape_of, unbroadcast, _fit_tangent
+from .declare import (broadcasting_batch, elementwise, is_complex, nondiff, shape_of, unbroadcast,
+                      _fit_tangent)
 
 __all__ = [
     'add', 'subtract', 'multiply', 'negative', 'positive', 'divide', 'true_divide',
@@ -39,6 +40,9 @@ negative = Primitive("negative", _np.negative)
 negative.defvjp(lambda g, ans, x: negative(g))
 negative.defjvp(lambda t, ans, x: negative(t))
 
+for _prim in (add, subtract, multiply, negative):
+    _prim.defbatch(broadcasting_batch(_prim))
+
 positive = elementwise(_np.positive, lambda ans, x: 1.0)
 divide = elementwise(_np.divide, lambda ans, x, y: 1.0 / y, lambda ans, x, y: -ans / y)
 true_divide = divide
@@ -59,9 +63,9 @@ def _power_dy(ans, x, y):
 
 power = elementwise(_np.power, _power_dx, _power_dy)
 float_power = elementwise(_np.float_power, _power_dx, _power_dy)
-mod = elementwise(_np.mod, lambda ans, x, y: 1.0, lambda ans, x, y: -_np.floor_divide(_p(x), _p(y)))
+mod = elementwise(_np.mod, lambda ans, x, y: 1.0, lambda ans, x, y: -floor_divide(x, y))
 remainder = mod
-fmod = elementwise(_np.fmod, lambda ans, x, y: 1.0, lambda ans, x, y: -_np.trunc(_np.true_divide(_p(x), _p(y))))
+fmod = elementwise(_np.fmod, lambda ans, x, y: 1.0, lambda ans, x, y: -trunc(x / y))
 
 # -- exponentials and logarithms ------------------------------------------------------
 exp = elementwise(_np.exp, lambda ans, x: ans)
@@ -103,12 +107,12 @@ def _sinc_deriv(ans, x):
 sinc = elementwise(_np.sinc, _sinc_deriv)
 
 # -- piecewise ------------------------------------------------------------------------
-sign = nondiff(_np.sign)
+sign = nondiff(_np.sign, broadcasting=True)
 
 
 def _abs_deriv(ans, x):
     # real: sign(x); complex (real-valued output): conj(x)/|x|; 0 at 0 (a subgradient)
-    if _np.iscomplexobj(_p(x)):
+    if is_complex(x):
         return conj(x) / where(ans == 0, 1.0, ans)
     return sign(x)
 
@@ -124,8 +128,7 @@ fmin = elementwise(_np.fmin, lambda ans, x, y: _balanced(y, x), lambda ans, x, y
 
 
 def _balanced(x, y):
-    x, y = _p(x), _p(y)
-    return (x > y) + 0.5 * (x == y)
+    return greater(x, y) + 0.5 * equal(x, y)
 
 
 def _clip(x, a_min=None, a_max=None):
@@ -133,13 +136,12 @@ def _clip(x, a_min=None, a_max=None):
 
 
 def _clip_deriv(ans, x, a_min=None, a_max=None):
-    x = _p(x)
-    inside = _np.ones(_np.shape(x), bool)
+    inside = 1.0
     if a_min is not None:
-        inside &= x >= _p(a_min)
+        inside = inside * greater_equal(x, a_min)
     if a_max is not None:
-        inside &= x <= _p(a_max)
-    return inside * 1.0
+        inside = inside * less_equal(x, a_max)
+    return inside
 
 
 _clip_prim = elementwise(_clip, _clip_deriv, name="clip")
@@ -155,6 +157,7 @@ _where = Primitive("where", _np.where)
 _where.defvjp(None,
               lambda g, ans, c, x, y: unbroadcast(_where(c, g, 0.0), x),
               lambda g, ans, c, x, y: unbroadcast(_where(c, 0.0, g), y))
+_where.defbatch(broadcasting_batch(_where))
 _where.defjvp(None,
               lambda t, ans, c, x, y: _fit_tangent(_where(c, t, 0.0), ans),
               lambda t, ans, c, x, y: _fit_tangent(_where(c, 0.0, t), ans))
@@ -164,7 +167,7 @@ def where(condition, x=None, y=None):
     """np.where; with one argument it returns indices (not differentiable)."""
     if x is None and y is None:
         return _np.where(_p(condition))
-    return _where(_p(condition), x, y)
+    return _where(condition, x, y)
 
 
 # -- complex parts --------------------------------------------------------------------
@@ -178,6 +181,8 @@ conj = Primitive("conjugate", _np.conjugate)
 conj.defvjp(lambda g, ans, x: conj(g))
 conj.defjvp(lambda t, ans, x: conj(t))
 conjugate = conj
+for _prim in (real, imag, conj):
+    _prim.defbatch(broadcasting_batch(_prim))
 
 
 def _angle(z, deg=False):
@@ -186,28 +191,30 @@ def _angle(z, deg=False):
 
 def _angle_vjp(g, ans, z, deg=False):
     scale = 180.0 / _np.pi if deg else 1.0
-    if not _np.iscomplexobj(_p(z)):
+    if not is_complex(z):
         return None
     return _match_complex(g * scale * conj(z * 1j) / real(z * conj(z)), z)
 
 
 angle = Primitive("angle", _angle)
 angle.defvjp(_angle_vjp)
+angle.defbatch(broadcasting_batch(angle))
 angle.defjvp(lambda t, ans, z, deg=False: (180.0 / _np.pi if deg else 1.0) * imag(t * conj(z)) / real(z * conj(z)))
 
 
 def _match_complex(g, x):
-    return g if _np.iscomplexobj(_p(x)) else real(g)
+    return g if is_complex(x) else real(g)
 
 
 # -- no derivative ---------------------------------------------------------------------
-floor, ceil, trunc, rint, fix = (nondiff(f) for f in (_np.floor, _np.ceil, _np.trunc, _np.rint, _np.fix))
-round = nondiff(_np.round, name="round")
+floor, ceil, trunc, rint, fix = (nondiff(f, broadcasting=True) for f in (_np.floor, _np.ceil, _np.trunc, _np.rint, _np.fix))
+round = nondiff(_np.round, name="round", broadcasting=True)
 around = round
-floor_divide = nondiff(_np.floor_divide)
+floor_divide = nondiff(_np.floor_divide, broadcasting=True)
 (equal, not_equal, greater, greater_equal, less, less_equal, logical_and, logical_or, logical_not,
- logical_xor, isnan, isinf, isfinite, isclose, signbit, iscomplex, isreal, allclose, array_equal) = (
-    nondiff(f) for f in (_np.equal, _np.not_equal, _np.greater, _np.greater_equal, _np.less, _np.less_equal,
-                         _np.logical_and, _np.logical_or, _np.logical_not, _np.logical_xor, _np.isnan,
-                         _np.isinf, _np.isfinite, _np.isclose, _np.signbit, _np.iscomplex, _np.isreal,
-                         _np.allclose, _np.array_equal))
+ logical_xor, isnan, isinf, isfinite, isclose, signbit, iscomplex, isreal) = (
+    nondiff(f, broadcasting=True) for f in (
+        _np.equal, _np.not_equal, _np.greater, _np.greater_equal, _np.less, _np.less_equal, _np.logical_and,
+        _np.logical_or, _np.logical_not, _np.logical_xor, _np.isnan, _np.isinf, _np.isfinite, _np.isclose,
+        _np.signbit, _np.iscomplex, _np.isreal))
+allclose, array_equal = nondiff(_np.allclose), nondiff(_np.array_equal)

@@ -2,9 +2,9 @@
 (x[idx] = v, x.at[idx].set/add/multiply(v))."""
 import numpy as _np
 
-from ..core import Primitive
+from ..core import Primitive, batching
 from ..core import primal as _p
-from .declare import shape_of, unbroadcast
+from .declare import batch_size, broadcast_to, shape_of, unbroadcast
 
 __all__ = ["take", "take_along_axis", "sort", "index_update", "index_add", "index_multiply", "select"]
 
@@ -45,6 +45,36 @@ getitem.defjvp(lambda t, ans, x, idx: getitem(t, idx))
 scatter_add = Primitive("scatter_add", _scatter_add)
 scatter_add.defvjp(lambda g, ans, v, idx, shape: getitem(g, idx))
 scatter_add.defjvp(lambda t, ans, v, idx, shape: scatter_add(t, idx, shape))
+
+
+def _index_past_batch(idx):
+    """idx applied past a leading batch axis, or None where NumPy would move the batch
+    axis (advanced indices split by a slice go first in the result)."""
+    parts = idx if type(idx) is tuple else (idx,)
+    advanced = [k for k, i in enumerate(parts) if isinstance(i, (list, _np.ndarray))]
+    if advanced:
+        advanced = [k for k, i in enumerate(parts) if isinstance(i, (list, _np.ndarray, int, _np.integer))]
+        if advanced[-1] - advanced[0] + 1 != len(advanced):
+            return None
+    return (slice(None),) + parts
+
+
+def _getitem_batch(batched, x, idx):
+    inner = _index_past_batch(idx)
+    if inner is None:
+        return batching.fallback(getitem, batched, (x, idx), {})
+    return getitem(x, inner)
+
+
+def _scatter_add_batch(batched, g, idx, shape):
+    inner = _index_past_batch(idx)
+    if inner is None:
+        return batching.fallback(scatter_add, batched, (g, idx, shape), {})
+    return scatter_add(g, inner, shape_of(g)[:1] + tuple(shape))
+
+
+getitem.defbatch(_getitem_batch)
+scatter_add.defbatch(_scatter_add_batch)
 
 
 def take(a, indices, axis=None):
@@ -120,6 +150,25 @@ _add_p.defjvp(lambda t, ans, x, v, idx: t,
 _mul_p = Primitive("index_multiply", _mul)
 _mul_p.defvjp(lambda g, ans, x, v, idx: _mul_p(g, v, idx),
                       lambda g, ans, x, v, idx: unbroadcast(getitem(g, idx) * getitem(x, idx), v))
+def _update_batch(prim):
+    """Batch rule of x.at[idx].<op>(v): x batched (broadcast if it was not), idx past the
+    batch axis, a batched v lined up with the indexed region."""
+    def rule(batched, x, v, idx):
+        inner = _index_past_batch(idx)
+        if inner is None:
+            return batching.fallback(prim, batched, (x, v, idx), {})
+        size = batch_size(batched, (x, v))
+        if not batched[0]:
+            x = broadcast_to(x, (size,) + shape_of(x))
+        if batched[1]:
+            region = _np.empty(shape_of(x)[1:], bool)[idx].ndim
+            v = v[(slice(None),) + (None,) * (region + 1 - len(shape_of(v)))]
+        return prim(x, v, inner)
+    return prim.defbatch(rule)
+
+
+for _prim in (_update_p, _add_p, _mul_p):
+    _update_batch(_prim)
 _mul_p.defjvp(lambda t, ans, x, v, idx: _mul_p(t, v, idx),
                       lambda t, ans, x, v, idx: _add_p(_np.zeros(shape_of(x)), t * getitem(x, idx), idx))
 

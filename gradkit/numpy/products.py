@@ -5,7 +5,8 @@ import string
 import numpy as _np
 
 from ..core import Primitive
-from .declare import shape_of, sum_to, unbroadcast
+from .declare import align_batch, shape_of, sum_to, unbroadcast
+from .elementwise import multiply
 from .shape import reshape, swapaxes
 
 __all__ = ["matmul", "dot", "einsum", "tensordot", "inner", "outer", "vdot", "kron", "cross"]
@@ -41,6 +42,24 @@ matmul.defvjp(_matmul_vjp_a, _matmul_vjp_b)
 matmul.defjvp(lambda t, ans, a, b: matmul(t, b), lambda t, ans, a, b: matmul(a, t))
 
 
+def _matmul_batch(batched, a, b):
+    # make 1-D operands matrices, line up the stack axes after the batch axis, multiply,
+    # and drop the unit axes the 1-D operands got
+    a_vec, b_vec = _ndim(a) - batched[0] == 1, _ndim(b) - batched[1] == 1
+    if a_vec:
+        a = a[..., None, :]
+    if b_vec:
+        b = b[..., None]
+    a, b = align_batch(batched, (a, b))
+    out = matmul(a, b)
+    if a_vec:
+        out = out[..., 0, :]
+    return out[..., 0] if b_vec else out
+
+
+matmul.defbatch(_matmul_batch)
+
+
 # -- dot: NumPy's dot contracts the last axis of a with the second-to-last of b ---------
 def _dot_axes(a, b):
     return ([_ndim(a) - 1], [max(_ndim(b) - 2, 0)])
@@ -57,6 +76,19 @@ def _dot_vjp(argnum, g, ans, a, b):
 dot = Primitive("dot", _np.dot)
 dot.defvjp_argnum(_dot_vjp)
 dot.defjvp(lambda t, ans, a, b: dot(t, b), lambda t, ans, a, b: dot(a, t))
+
+
+def _dot_batch(batched, a, b):
+    nd_a, nd_b = _ndim(a) - batched[0], _ndim(b) - batched[1]
+    if nd_a == 0 or nd_b == 0:
+        return multiply(*align_batch(batched, (a, b)))
+    if nd_a <= 2 and nd_b <= 2:  # the same as matmul there
+        return _matmul_batch(batched, a, b)
+    return einsum(_batched_subscripts(_tensordot_subscripts_nd(nd_a, nd_b, _dot_axes_nd(nd_a, nd_b)), batched),
+                  a, b)
+
+
+dot.defbatch(_dot_batch)
 
 
 # -- einsum: one generic rule -----------------------------------------------------------
@@ -108,6 +140,22 @@ _einsum_p.defjvp_joint(lambda ts, ans, subscripts, *ops: _sum_terms(
     _einsum_p(subscripts, *ops[:k], t, *ops[k + 1:]) for k, t in enumerate(ts[1:]) if t is not None))
 
 
+def _batched_subscripts(subscripts, batched):
+    """Einsum subscripts for operands of which some carry a leading batch axis."""
+    ins, out = subscripts.split("->")
+    b = next(c for c in string.ascii_letters if c not in subscripts)
+    ins = [b + s if flag else s for s, flag in zip(ins.split(","), batched)]
+    return ",".join(ins) + "->" + b + out
+
+
+def _einsum_batch(batched, subscripts, *ops):
+    ins, out = _letters(subscripts, [shape_of(x)[1:] if flag else shape_of(x) for x, flag in zip(ops, batched[1:])])
+    return _einsum_p(_batched_subscripts(",".join(ins) + "->" + out, batched[1:]), *ops)
+
+
+_einsum_p.defbatch(_einsum_batch)
+
+
 def _sum_terms(terms):
     total = None
     for t in terms:
@@ -123,18 +171,30 @@ def einsum(subscripts, *operands, optimize=None):
 
 
 def _tensordot_axes(a, b, axes):
+    return _tensordot_axes_nd(_ndim(a), _ndim(b), axes)
+
+
+def _tensordot_axes_nd(nd_a, nd_b, axes):
     if _np.ndim(axes) == 0:
-        return list(range(_ndim(a) - axes, _ndim(a))), list(range(axes))
+        return list(range(nd_a - axes, nd_a)), list(range(axes))
     ax_a, ax_b = axes
     ax_a = [ax_a] if _np.ndim(ax_a) == 0 else list(ax_a)
     ax_b = [ax_b] if _np.ndim(ax_b) == 0 else list(ax_b)
-    return [k % _ndim(a) for k in ax_a], [k % _ndim(b) for k in ax_b]
+    return [k % nd_a for k in ax_a], [k % nd_b for k in ax_b]
 
 
 def _tensordot_subscripts(a, b, axes):
-    ax_a, ax_b = _tensordot_axes(a, b, axes)
-    la = string.ascii_letters[:_ndim(a)]
-    lb = list(string.ascii_letters[_ndim(a):_ndim(a) + _ndim(b)])
+    return _tensordot_subscripts_nd(_ndim(a), _ndim(b), _tensordot_axes(a, b, axes))
+
+
+def _dot_axes_nd(nd_a, nd_b):
+    return [nd_a - 1], [max(nd_b - 2, 0)]
+
+
+def _tensordot_subscripts_nd(nd_a, nd_b, axes):
+    ax_a, ax_b = axes
+    la = string.ascii_letters[:nd_a]
+    lb = list(string.ascii_letters[nd_a:nd_a + nd_b])
     for i, j in zip(ax_a, ax_b):
         lb[j] = la[i]
     lb = "".join(lb)
@@ -148,6 +208,9 @@ def _tensordot_vjp(argnum, g, ans, a, b, axes):
 
 tensordot_p = Primitive("tensordot", lambda a, b, axes=2: _np.tensordot(a, b, axes))
 tensordot_p.defvjp_argnum(lambda argnum, g, ans, a, b, axes=2: _tensordot_vjp(argnum, g, ans, a, b, axes))
+tensordot_p.defbatch(lambda batched, a, b, axes=2: einsum(_batched_subscripts(_tensordot_subscripts_nd(
+    _ndim(a) - batched[0], _ndim(b) - batched[1], _tensordot_axes_nd(_ndim(a) - batched[0], _ndim(b) - batched[1], axes)),
+    batched), a, b))
 tensordot_p.defjvp(lambda t, ans, a, b, axes=2: tensordot_p(t, b, axes=axes),
                    lambda t, ans, a, b, axes=2: tensordot_p(a, t, axes=axes))
 

@@ -2,9 +2,8 @@
 import numpy as _np
 
 from ..core import Primitive
-from ..core import primal as _p
-from .declare import broadcast_to, nondiff, shape_of
-from .elementwise import conj, sqrt, where
+from .declare import batched_axis, broadcast_to, nondiff, shape_of
+from .elementwise import conj, equal, sqrt, where
 from .shape import reshape
 
 
@@ -48,6 +47,25 @@ _sum_p.defvjp(lambda g, ans, x, axis=None, keepdims=False: _expand(g, x, axis, k
 _sum_p.defjvp(lambda t, ans, x, axis=None, keepdims=False: _sum_p(t, axis=axis, keepdims=keepdims))
 
 
+def _reduction_batch(prim):
+    """The batch rule of a reduction over `axis`: the same reduction, past the batch axis."""
+    def rule(batched, x, axis=None, **params):
+        return prim(x, axis=batched_axis(axis, len(shape_of(x)) - 1), **params)
+    return prim.defbatch(rule)
+
+
+def _scan_batch(prim):
+    """The batch rule of a scan along `axis` (None: over the flattened array)."""
+    def rule(batched, x, axis=None, **params):
+        if axis is None:
+            return prim(reshape(x, shape_of(x)[:1] + (-1,)), axis=1, **params)
+        return prim(x, axis=batched_axis(axis, len(shape_of(x)) - 1), **params)
+    return prim.defbatch(rule)
+
+
+_reduction_batch(_sum_p)
+
+
 def sum(a, axis=None, keepdims=False, dtype=None):
     """np.sum (dtype is ignored: gradkit sums in the input's precision)."""
     return _sum_p(a, axis=_norm_axis(axis), keepdims=keepdims)
@@ -84,6 +102,7 @@ def _prod_others(x, axis):
 
 _prod_p = Primitive("prod", _prod)
 _prod_p.defvjp(_prod_vjp)
+_reduction_batch(_prod_p)
 _prod_p.defjvp(lambda t, ans, x, axis=None, keepdims=False:
                sum(t * _prod_others(x, axis), axis=axis, keepdims=keepdims))
 
@@ -102,8 +121,8 @@ def _min(x, axis=None, keepdims=False):
 
 def _extreme_weights(ans, x, axis, keepdims):
     # ties share the derivative equally (a subgradient)
-    hit = _p(x) == _p(_expand(ans, x, axis, keepdims))
-    return hit / _np.sum(hit, axis=axis, keepdims=True)
+    hit = equal(x, _expand(ans, x, axis, keepdims))
+    return hit / sum(hit, axis=axis, keepdims=True)
 
 
 def _extreme(prim):
@@ -114,8 +133,8 @@ def _extreme(prim):
     return prim
 
 
-_max_p = _extreme(Primitive("max", _max))
-_min_p = _extreme(Primitive("min", _min))
+_max_p = _reduction_batch(_extreme(Primitive("max", _max)))
+_min_p = _reduction_batch(_extreme(Primitive("min", _min)))
 
 
 def max(a, axis=None, keepdims=False):
@@ -151,6 +170,7 @@ def _cumsum_vjp(g, ans, x, axis=None):
 _cumsum_p = Primitive("cumsum", _cumsum)
 _cumsum_p.defvjp(_cumsum_vjp)
 _cumsum_p.defjvp(lambda t, ans, x, axis=None: _cumsum_p(t, axis=axis))
+_scan_batch(_cumsum_p)
 
 
 def cumsum(a, axis=None):
@@ -180,6 +200,7 @@ def _cumprod_vjp(g, ans, x, axis=None):
 _cumprod_p = Primitive("cumprod", _cumprod)
 _cumprod_p.defvjp(_cumprod_vjp)
 _cumprod_p.defjvp(_cumprod_jvp)
+_scan_batch(_cumprod_p)
 
 
 def cumprod(a, axis=None):
@@ -195,6 +216,11 @@ def _norm_axis(axis):
 
 from .elementwise import real  # noqa: E402  (var needs it; kept last to avoid an import cycle)
 
-argmax, argmin, argsort, all, any, count_nonzero, nonzero, argwhere, flatnonzero = (
-    nondiff(f) for f in (_np.argmax, _np.argmin, _np.argsort, _np.all, _np.any,
-                         _np.count_nonzero, _np.nonzero, _np.argwhere, _np.flatnonzero))
+all, any, count_nonzero = (_reduction_batch(nondiff(f)) for f in (_np.all, _np.any, _np.count_nonzero))
+argmax, argmin = (_scan_batch(nondiff(f)) for f in (_np.argmax, _np.argmin))
+_argsort = _scan_batch(nondiff(_np.argsort))
+
+
+def argsort(a, axis=-1, kind=None):
+    return _argsort(a, axis=axis, kind=kind)
+nonzero, argwhere, flatnonzero = (nondiff(f) for f in (_np.nonzero, _np.argwhere, _np.flatnonzero))

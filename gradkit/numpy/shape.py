@@ -6,7 +6,7 @@ import numpy as _np
 
 from ..core import Primitive
 from ..core import is_traced
-from .declare import broadcast_to, linear, shape_of
+from .declare import batch_size, broadcast_to, linear, shape_of
 from .elementwise import positive, where
 
 __all__ = ["reshape", "ravel", "transpose", "moveaxis", "swapaxes", "expand_dims", "squeeze",
@@ -21,6 +21,8 @@ def _reshape(x, shape, order="C"):
 
 
 reshape = linear(_reshape, lambda g, ans, x, shape, order="C": reshape(g, shape_of(x), order=order), name="reshape")
+reshape.defbatch(lambda batched, x, shape, order="C":
+                 reshape(x, shape_of(x)[:1] + ((shape,) if _np.ndim(shape) == 0 else tuple(shape)), order))
 
 
 def ravel(a, order="C"):
@@ -35,6 +37,8 @@ transpose = linear(
     _transpose,
     lambda g, ans, x, axes=None: transpose(g, None if axes is None else tuple(_np.argsort(axes))),
     name="transpose")
+transpose.defbatch(lambda batched, x, axes=None: transpose(
+    x, (0,) + tuple(range(len(shape_of(x)) - 1, 0, -1) if axes is None else (a % (len(shape_of(x)) - 1) + 1 for a in axes))))
 
 
 def moveaxis(a, source, destination):
@@ -76,6 +80,15 @@ def _concat_vjp(i, g, ans, *xs, axis=0):
 
 _concat_p = Primitive("concatenate", _concatenate)
 _concat_p.defvjp_argnum(_concat_vjp)
+
+
+def _concat_batch(batched, *xs, axis=0):
+    size = batch_size(batched, xs)
+    xs = [x if b else broadcast_to(x, (size,) + shape_of(x)) for x, b in zip(xs, batched)]
+    return _concat_p(*xs, axis=axis % (len(shape_of(xs[0])) - 1) + 1)
+
+
+_concat_p.defbatch(_concat_batch)
 _concat_p.defjvp_joint(lambda ts, ans, *xs, axis=0: _concat_p(
     *[_np.zeros(shape_of(x)) if t is None else t for t, x in zip(ts, xs)], axis=axis))
 

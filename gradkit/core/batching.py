@@ -1,0 +1,35 @@
+"""Batching: run a function on a whole batch at once (vmap). A batched value carries the
+batch axis first; each primitive's batch rule maps the operation over it, so that many
+tangents or cotangents go through one sweep and matrix products do the work (this is how
+jacfwd, jacrev and hessian avoid a Python loop over basis vectors)."""
+from .trace import Tracer, new_level, rebuild
+
+# Set by gradkit.numpy: fallback(prim, batched, args, params) loops over the batch.
+fallback = None
+
+
+class BatchTrace:
+    """A vmap level; a tracer's value holds the batch axis first (its node is unused)."""
+
+    __slots__ = ("level", "size")
+    batch_axes = 1  # leading axes the values of this trace add (0 for the other traces)
+
+    def __init__(self, size):
+        self.level = new_level()
+        self.size = size
+
+    def new_input(self, value):
+        return Tracer(value, self, None)
+
+    def process(self, prim, args, params):
+        vals = list(args)
+        batched = [False] * len(args)
+        for i, a in enumerate(args):
+            if type(a) is Tracer and a._trace is self:
+                vals[i] = a.value
+                batched[i] = True
+        rule = prim.batch
+        out = rule(batched, *vals, **params) if rule is not None else fallback(prim, batched, vals, params)
+        if prim.multiple_results:
+            return rebuild(out, [Tracer(o, self, None) for o in out])
+        return Tracer(out, self, None)
