@@ -1,0 +1,155 @@
+"""Writing the lab's results: figures (PNG and SVG), raw numbers (JSON) and one
+self-contained HTML report whose figures are embedded, so it reads offline."""
+import base64
+import datetime
+import html
+import io
+import json
+import os
+import platform
+
+import numpy as _np
+
+STATUS_COLOURS = {"reproduced": "#1a7f37", "not reproduced": "#cf222e", "blocked": "#9a6700",
+                  "error": "#cf222e"}
+
+
+def new_figure(ncols=1, nrows=1, width=5.2, height=3.8):
+    """A matplotlib Figure made without pyplot (no global state, no GUI backend)."""
+    from matplotlib.figure import Figure
+    fig = Figure(figsize=(width * ncols, height * nrows), layout="constrained")
+    axes = fig.subplots(nrows, ncols, squeeze=False)
+    return fig, (axes[0, 0] if ncols * nrows == 1 else axes.ravel())
+
+
+def to_jsonable(x):
+    """Arrays and NumPy scalars as lists and floats; non-finite floats as strings."""
+    if isinstance(x, dict):
+        return {str(k): to_jsonable(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [to_jsonable(v) for v in x]
+    if isinstance(x, _np.ndarray):
+        return to_jsonable(x.tolist())
+    if isinstance(x, _np.generic):
+        return to_jsonable(x.item())
+    if isinstance(x, float) and not _np.isfinite(x):
+        return str(x)
+    if isinstance(x, complex):
+        return [x.real, x.imag]
+    return x
+
+
+def _png_bytes(fig, dpi=110):
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    return buf.getvalue()
+
+
+def write_outputs(results, out_dir, meta, svg=True):
+    """Write figures/, results.json and report.html into out_dir; return the report's path."""
+    fig_dir = os.path.join(out_dir, "figures")
+    os.makedirs(fig_dir, exist_ok=True)
+    embedded = {}
+    for r in results:
+        for name, fig in r.figures.items():
+            stem = f"{r.experiment.key}_{name}"
+            png = _png_bytes(fig)
+            with open(os.path.join(fig_dir, stem + ".png"), "wb") as f:
+                f.write(png)
+            if svg:
+                fig.savefig(os.path.join(fig_dir, stem + ".svg"), format="svg")
+            embedded[(r.experiment.key, name)] = base64.b64encode(png).decode("ascii")
+
+    raw = {"meta": meta, "experiments": [{
+        "key": r.experiment.key, "title": r.experiment.title, "claim": r.experiment.claim,
+        "status": r.status, "measured": r.measured, "seconds": r.seconds, "note": r.note,
+        "checks": [{"name": c.name, "passed": c.passed, "detail": c.detail} for c in r.checks],
+        "tables": [{"title": t.title, "header": t.header, "rows": t.rows} for t in r.tables],
+        "figures": [f"figures/{r.experiment.key}_{n}.png" for n in r.figures],
+        "data": r.data} for r in results]}
+    with open(os.path.join(out_dir, "results.json"), "w") as f:
+        json.dump(to_jsonable(raw), f, indent=1)
+
+    path = os.path.join(out_dir, "report.html")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(render_html(results, meta, embedded))
+    return path
+
+
+def run_meta(quick, seed, only, seconds=None):
+    import numpy
+    import scipy
+    from .. import __version__
+    return {"date": datetime.datetime.now().isoformat(timespec="seconds"), "quick": quick, "seed": seed,
+            "only": only, "seconds": seconds, "gradkit": __version__, "numpy": numpy.__version__,
+            "scipy": scipy.__version__, "python": platform.python_version(),
+            "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores"}
+
+
+_CSS = """
+body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; max-width: 1100px;
+       margin: 2em auto; padding: 0 1em; color: #1f2328; line-height: 1.45; }
+h1 { margin-bottom: 0.1em; } .meta { color: #59636e; font-size: 0.9em; }
+table { border-collapse: collapse; margin: 0.6em 0 1.2em; font-size: 0.9em; }
+th, td { border: 1px solid #d1d9e0; padding: 4px 8px; text-align: left; vertical-align: top; }
+th { background: #f6f8fa; } td.num { font-family: ui-monospace, Menlo, monospace; }
+.status { font-weight: 600; white-space: nowrap; }
+section { border-top: 2px solid #d1d9e0; margin-top: 2em; padding-top: 0.5em; }
+.claim { background: #f6f8fa; border-left: 4px solid #8c959f; padding: 0.4em 0.8em; }
+img { max-width: 100%; border: 1px solid #eee; margin: 0.4em 0; }
+ul.checks { list-style: none; padding-left: 0; } ul.checks li { margin: 0.2em 0; }
+.pass { color: #1a7f37; } .fail { color: #cf222e; } .note { color: #59636e; }
+"""
+
+
+def _status(status):
+    colour = STATUS_COLOURS.get(status, "#59636e")
+    return f'<span class="status" style="color:{colour}">{html.escape(status)}</span>'
+
+
+def render_html(results, meta, embedded):
+    e = html.escape
+    n_ok = sum(r.ok for r in results)
+    out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+           "<title>gradkit lab report</title>", f"<style>{_CSS}</style></head><body>",
+           "<h1>gradkit lab</h1>",
+           "<p>Every claim of the lecture on automatic differentiation, measured on this machine. "
+           "Each verdict is computed from this run's numbers.</p>",
+           f'<p class="meta">{e(meta["date"])} &middot; {"quick" if meta["quick"] else "full"} run &middot; '
+           f'seed {meta["seed"]} &middot; gradkit {e(str(meta["gradkit"]))}, NumPy {e(meta["numpy"])}, '
+           f'SciPy {e(meta["scipy"])}, Python {e(meta["python"])} &middot; {e(meta["machine"])}'
+           + (f' &middot; {meta["seconds"]:.1f} s' if meta.get("seconds") else "") + "</p>",
+           f"<h2>Summary: {n_ok} of {len(results)} reproduced</h2>",
+           "<table><tr><th>claim</th><th>measured</th><th>verdict</th></tr>"]
+    for r in results:
+        out.append(f'<tr><td><a href="#{r.experiment.key}">{e(r.experiment.key)}</a> '
+                   f"{e(r.experiment.title)}</td><td>{e(r.measured)}</td><td>{_status(r.status)}</td></tr>")
+    out.append("</table>")
+    for r in results:
+        x = r.experiment
+        out += [f'<section id="{x.key}">', f"<h2>{e(x.key)}: {e(x.title)}</h2>",
+                f'<p class="claim"><b>Claim.</b> {e(x.claim)}</p>',
+                f"<p><b>Verdict:</b> {_status(r.status)} &middot; <b>measured:</b> {e(r.measured)} "
+                f'<span class="note">({r.seconds:.1f} s)</span></p>']
+        if r.note:
+            out.append(f'<p class="note">{e(r.note)}</p>')
+        if r.checks:
+            out.append('<ul class="checks">')
+            for c in r.checks:
+                mark = '<span class="pass">&#10003;</span>' if c.passed else '<span class="fail">&#10007;</span>'
+                out.append(f"<li>{mark} <b>{e(c.name)}</b>: {e(c.detail)}</li>")
+            out.append("</ul>")
+        for name in r.figures:
+            b64 = embedded.get((x.key, name))
+            if b64:
+                out.append(f'<figure><img alt="{e(x.key)} {e(name)}" src="data:image/png;base64,{b64}">'
+                           f"<figcaption class=\"note\">figures/{e(x.key)}_{e(name)}.png</figcaption></figure>")
+        for t in r.tables:
+            out.append(f"<h3>{e(t.title)}</h3><table><tr>" + "".join(f"<th>{e(str(h))}</th>" for h in t.header)
+                       + "</tr>")
+            for row in t.rows:
+                out.append("<tr>" + "".join(f'<td class="num">{e(str(c))}</td>' for c in row) + "</tr>")
+            out.append("</table>")
+        out.append("</section>")
+    out.append("</body></html>")
+    return "\n".join(out)
