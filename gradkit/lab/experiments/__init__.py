@@ -1,3 +1,4 @@
 """The experiments, one module per group of claims, registered in lecture order."""
 from . import calculus  # noqa: F401  L1-L3
 from . import sweeps  # noqa: F401  L11-L12
+from . import jacobians  # noqa: F401  L13
