@@ -5,12 +5,13 @@
 
     gk.grad(lambda x: np.sum(np.tanh(x) ** 2))(np.ones(3))
 """
+from .core.jit import ConcretizationError
 from .core import (GradkitError, MissingRuleError, NonDifferentiableError, Primitive, ShapeError,
                    UnsupportedFunctionError, primal, tree_flatten, tree_map, tree_unflatten)
 from .transforms import (checkpoint, custom_jvp, custom_vjp, defjvp, defvjp, elementwise_grad, grad,
                          hessian, hessian_tensor_product, hessian_vector_product, holomorphic_grad, hvp,
                          jacfwd, jacobian, jacrev, jvp, linearize, make_jvp, make_vjp, primitive,
-                         stop_gradient, value_and_grad, vjp, vmap)
+                         stop_gradient, value_and_grad, vjp, vmap, jit)
 from . import numpy  # noqa: F401  (attaches array behaviour to traced values)
 
 __version__ = "0.1.0"

@@ -9,12 +9,13 @@ import numpy as _np
 
 from .core import (BatchTrace, JVPTrace, NonDifferentiableError, Primitive, ShapeError, Tape, Tracer,
                    primal, tree_flatten, tree_leaves_like, tree_map, tree_unflatten)
+from .core.jit import JitTrace, compile_program
 from .numpy.declare import is_complex, shape_of
 
 __all__ = ["vjp", "jvp", "vmap", "grad", "value_and_grad", "jacrev", "jacfwd", "hessian", "hvp", "linearize",
            "checkpoint", "custom_vjp", "custom_jvp", "stop_gradient", "elementwise_grad",
            "make_vjp", "make_jvp", "jacobian", "hessian_tensor_product", "hessian_vector_product",
-           "primitive", "defvjp", "defjvp", "holomorphic_grad"]
+           "primitive", "defvjp", "defjvp", "holomorphic_grad", "jit"]
 
 
 # -- helpers ---------------------------------------------------------------------------
@@ -377,7 +378,7 @@ def checkpoint(fun):
         ts = tuple(zeros_like_value(x) if t is None else t for t, x in zip(tangents, leaves))
         return jvp(lambda *xs: impl(*xs, treedef=treedef), leaves, ts)[1]
 
-    prim = Primitive(f"checkpoint({getattr(fun, '__name__', 'f')})", impl, multiple_results=True)
+    prim = Primitive(f"checkpoint({getattr(fun, '__name__', 'f')})", impl, multiple_results=True, inline=True)
     prim.defvjp_argnum(rerun_vjp)
     prim.defjvp_joint(rerun_jvp)
 
@@ -424,7 +425,7 @@ class custom_vjp:
             flat = lambda *xs: tuple(tree_flatten(fun(*tree_unflatten(treedef, xs)))[0])
             return jvp(flat, leaves, ts)[1]
 
-        self._prim = Primitive(getattr(fun, "__name__", "custom_vjp"), impl, multiple_results=True)
+        self._prim = Primitive(getattr(fun, "__name__", "custom_vjp"), impl, multiple_results=True, inline=True)
         self._prim.defvjp_argnum(bwd_rule)
         self._prim.defjvp_joint(jvp_rule)
         self._out_def = out_def
@@ -474,7 +475,7 @@ class custom_jvp:
             g = tuple(zeros_like_value(o) if c is None else c for c, o in zip(g, ans))
             return vjp(tangent_map, zeros_like_value(leaves[argnum]))[1](g)[0]
 
-        self._prim = Primitive(getattr(fun, "__name__", "custom_jvp"), impl, multiple_results=True)
+        self._prim = Primitive(getattr(fun, "__name__", "custom_jvp"), impl, multiple_results=True, inline=True)
         self._prim.defjvp_joint(jvp_rule)
         self._prim.defvjp_argnum(vjp_rule)
         self._out_def = out_def
@@ -486,6 +487,54 @@ class custom_jvp:
         leaves, treedef = tree_flatten(args)
         flat = self._prim(*leaves, treedef=treedef)
         return tree_unflatten(self._out_def[0], flat)
+
+
+# -- compiled replay -------------------------------------------------------------------
+def jit(fun, static_argnums=()):
+    """fun recorded once per input signature (shapes, dtypes, static arguments) and then
+    replayed as straight-line NumPy calls, which removes gradkit's per-operation overhead.
+    Compose it with the other transformations: jit(grad(f)), jit(value_and_grad(f)).
+
+    Like JAX's jit, Python control flow must not depend on array values (mark such
+    arguments static); gradkit raises ConcretizationError where it would.
+
+    >>> import gradkit.numpy as np
+    >>> f = jit(grad(lambda x: np.sum(np.sin(x) ** 2)))
+    >>> f(np.zeros(2))
+    array([0., 0.])
+    """
+    static = (static_argnums,) if isinstance(static_argnums, int) else tuple(static_argnums)
+    cache = {}
+
+    @functools.wraps(fun)
+    def wrapper(*args):
+        dynamic = [a for k, a in enumerate(args) if k not in static]
+        leaves, treedef = tree_flatten(dynamic)
+        if any(type(x) is Tracer for x in leaves):  # under another transformation: no replay
+            return fun(*args)
+        key = (treedef, tuple(_signature(x) for x in leaves),
+               tuple((k, args[k]) for k in static if k < len(args)))
+        entry = cache.get(key)
+        if entry is not None:
+            program, out_def = entry
+            return tree_unflatten(out_def, program(*leaves))
+        trace = JitTrace()
+        inputs = [trace.new_input(x) for x in leaves]
+        slots = [t.node for t in inputs]
+        it = iter(tree_unflatten(treedef, inputs))
+        out = fun(*[a if k in static else next(it) for k, a in enumerate(args)])
+        out_leaves, out_def = tree_flatten(out)
+        cache[key] = (compile_program(trace, slots, out_leaves), out_def)
+        return tree_unflatten(out_def, [_out_value(o, trace) for o in out_leaves])
+    wrapper.cache = cache
+    return wrapper
+
+
+def _signature(x):
+    shape = getattr(x, "shape", None)
+    if shape is None:
+        return type(x)
+    return shape, getattr(x, "dtype", None)
 
 
 # -- autograd's way of declaring primitives --------------------------------------------

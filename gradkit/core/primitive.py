@@ -24,9 +24,9 @@ _UNDECLARED = object()
 
 class Primitive:
     __slots__ = ("name", "impl", "vjps", "vjp_argnum", "jvps", "jvp_joint", "batch",
-                 "multiple_results", "differentiable", "__doc__", "__wrapped__")
+                 "multiple_results", "differentiable", "inline", "__doc__", "__wrapped__")
 
-    def __init__(self, name, impl, multiple_results=False, differentiable=True):
+    def __init__(self, name, impl, multiple_results=False, differentiable=True, inline=False):
         self.name = name
         self.impl = impl
         self.vjps = ()
@@ -36,6 +36,7 @@ class Primitive:
         self.batch = None
         self.multiple_results = multiple_results
         self.differentiable = differentiable  # False: derivative zero, results never traced
+        self.inline = inline  # True: impl is gradkit code that jit should record through
         self.__doc__ = getattr(impl, "__doc__", None)
         self.__wrapped__ = impl
 

@@ -25,6 +25,10 @@ class Tape:
     def process(self, prim, args, params):
         if not prim.differentiable:  # evaluated below this level, never recorded
             return prim(*[a.value if type(a) is Tracer and a._trace is self else a for a in args], **params)
+        return self.record(prim, args, params)
+
+    def record(self, prim, args, params):
+        """Evaluate prim below this level and append it to the tape; return its tracer(s)."""
         vals = list(args)
         parents = []
         nested = False  # do tracers of lower levels remain among the arguments?

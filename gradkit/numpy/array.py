@@ -4,6 +4,7 @@ __array_ufunc__). Attached to the engine's Tracer class here, the layer that kno
 import numpy as _np
 
 from ..core import NonDifferentiableError, Primitive, Tracer, UnsupportedFunctionError
+from ..core.jit import refuse_concrete
 from ..core import primal as _p
 from . import elementwise as ew
 from . import indexing, products, reductions, shape
@@ -92,7 +93,7 @@ _METHODS = {
     "__lt__": _binary(ew.less), "__le__": _binary(ew.less_equal),
     "__gt__": _binary(ew.greater), "__ge__": _binary(ew.greater_equal),
     "__hash__": object.__hash__,
-    "__bool__": lambda self: bool(_p(self)),
+    "__bool__": lambda self: refuse_concrete(self, "Python control flow (bool of an array)") or bool(_p(self)),
     "__float__": _refuse_conversion, "__int__": _refuse_conversion, "__complex__": _refuse_conversion,
     "__index__": _refuse_conversion, "__array__": _refuse_conversion,
     "item": _refuse_conversion, "tolist": _refuse_conversion,

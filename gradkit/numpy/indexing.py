@@ -2,7 +2,8 @@
 (x[idx] = v, x.at[idx].set/add/multiply(v))."""
 import numpy as _np
 
-from ..core import Primitive, batching
+from ..core import Primitive, Tracer, batching
+from ..core.jit import refuse_concrete
 from ..core import primal as _p
 from .declare import batch_size, broadcast_to, shape_of, unbroadcast
 
@@ -12,8 +13,19 @@ __all__ = ["take", "take_along_axis", "sort", "index_update", "index_add", "inde
 def _normalize(idx):
     """An index with no tracers in it (indices carry no derivative)."""
     if type(idx) is tuple:
-        return tuple(_p(i) for i in idx)
-    return _p(idx)
+        return tuple(_concrete_index(i) for i in idx)
+    return _concrete_index(idx)
+
+
+def _concrete_index(i):
+    if type(i) is not Tracer:
+        return i
+    refuse_concrete(i, "an index")
+    if shape_of(i) != _np.shape(_p(i)):
+        raise NotImplementedError("indexing with indices or a boolean mask that vary along a vmap batch "
+                                  "is not supported: use gradkit.numpy.where for a mask, or "
+                                  "take_along_axis with the batch axis made explicit")
+    return _p(i)
 
 
 def _has_repeats_risk(idx):

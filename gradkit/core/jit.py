@@ -1,0 +1,108 @@
+"""Compiled replay (jit): record a function once per input signature, then run the
+recording as generated straight-line Python that calls each primitive's implementation
+directly: no dispatch, no tracers, no rule look-ups. Dead records are dropped and repeated
+ones (same primitive, same inputs, same parameters) computed once.
+
+Because jit(grad(f)) records the backward sweep too, the replay of a gradient is one
+flat list of NumPy calls.
+"""
+from .errors import GradkitError
+from .reverse import Tape
+from .trace import Tracer
+
+
+class ConcretizationError(GradkitError):
+    """A recorded (jit) value was used where a concrete value is needed."""
+
+
+class JitTrace(Tape):
+    """A tape that records every primitive, non-differentiable ones included, and whose
+    values must not steer Python control flow."""
+
+    __slots__ = ()
+
+    def process(self, prim, args, params):
+        if prim.inline:  # gradkit code inside (checkpoint, custom rules): record through it
+            return prim.impl(*args, **params)
+        return self.record(prim, args, params)
+
+
+def refuse_concrete(x, why):
+    """Raise if x is being recorded by jit, where using its value would bake it in."""
+    while type(x) is Tracer:
+        if type(x._trace) is JitTrace:
+            raise ConcretizationError(
+                f"{why} depends on the value of a traced array inside gradkit.jit, which records "
+                f"the computation once and replays it for new values. Mark the argument that "
+                f"decides it with static_argnums, use gradkit.numpy.where instead of Python "
+                f"`if`, or call the function without jit.")
+        x = x.value
+
+
+def compile_program(trace, input_slots, outputs):
+    """A Python function of the input values that replays `trace` up to `outputs` (tracers
+    of `trace` or constants)."""
+    records = trace.records
+    out_slots = [o.node if type(o) is Tracer and o._trace is trace else None for o in outputs]
+    owner = {}  # slot -> slot of the record that produced it (multi-output records)
+    for s, rec in enumerate(records):
+        if rec is not None:
+            width = len(rec[3]) if rec[0].multiple_results else 1
+            for k in range(width):
+                owner[s + k] = s
+    live = _live_records(records, owner, [s for s in out_slots if s is not None])
+    env, lines, names, seen = {}, [], {s: f"a{k}" for k, s in enumerate(input_slots)}, {}
+    for s in sorted(live):
+        prim, vals, params, ans, parents = records[s]
+        args = [repr_const(env, v) for v in vals]
+        for i, p in parents:
+            args[i] = names[p]
+        call = f"{_name(env, prim)}({', '.join(args)}{_kwargs(env, params)})"
+        width = len(ans) if prim.multiple_results else 1
+        if call in seen:  # the same computation again: reuse its result
+            for k in range(width):
+                names[s + k] = seen[call][k]
+            continue
+        targets = [f"v{s + k}" for k in range(width)]
+        lines.append(f"    {', '.join(targets)}{',' if width == 1 and prim.multiple_results else ''} = {call}")
+        seen[call] = targets
+        for k, t in enumerate(targets):
+            names[s + k] = t
+    results = [names[s] if s is not None else repr_const(env, o) for s, o in zip(out_slots, outputs)]
+    source = (f"def program({', '.join(names[s] for s in input_slots)}):\n" + "\n".join(lines) +
+              f"\n    return ({', '.join(results)}{',' if len(results) == 1 else ''})\n")
+    exec(compile(source, "<gradkit.jit>", "exec"), env)
+    program = env["program"]
+    program.source = source
+    return program
+
+
+def _live_records(records, owner, wanted):
+    live, stack = set(), [owner[s] for s in wanted if s in owner]
+    while stack:
+        s = stack.pop()
+        if s in live:
+            continue
+        live.add(s)
+        stack.extend(owner[p] for _, p in records[s][4] if p in owner)
+    return live
+
+
+def _name(env, prim):
+    key = "".join(c if c.isalnum() else "_" for c in prim.name) + f"_{id(prim.impl):x}"
+    env[key] = prim.impl
+    return key
+
+
+def repr_const(env, value):
+    if value is None or type(value) in (bool, int, str) or type(value) is float and value - value == 0:
+        return repr(value)
+    key = f"c{id(value)}"
+    env[key] = value
+    return key
+
+
+def _kwargs(env, params):
+    if not params:
+        return ""
+    return ", " + ", ".join(f"{k}={repr_const(env, v)}" for k, v in params.items())
