@@ -147,6 +147,8 @@ def loglog_slope(x, y):
 def check_range(name, value, lo, hi, what="", fmt=".3g"):
     """A Check that lo <= value <= hi."""
     ok = value is not None and not (isinstance(value, float) and math.isnan(value)) and lo <= value <= hi
+    if hi == float("inf"):
+        return Check(name, bool(ok), f"{what}{format_value(value, fmt)} (expected >= {lo:{fmt}})")
     return Check(name, bool(ok), f"{what}{format_value(value, fmt)} (expected in [{lo:{fmt}}, {hi:{fmt}}])")
 
 

@@ -88,9 +88,9 @@ def print_summary(results, out, seconds):
     from rich.table import Table
     con = Console()
     table = Table(title="gradkit lab: the lecture's claims, measured", show_lines=True)
-    table.add_column("claim", no_wrap=True)
-    table.add_column("measured")
-    table.add_column("verdict", no_wrap=True)
+    table.add_column("claim", max_width=28)
+    table.add_column("measured", ratio=1)
+    table.add_column("verdict", no_wrap=True, min_width=14)
     colours = {"reproduced": "green", "not reproduced": "red", "blocked": "yellow", "error": "red"}
     for r in results:
         table.add_row(f"{r.experiment.key} {r.experiment.title}", r.measured,
