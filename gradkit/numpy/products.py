@@ -17,28 +17,31 @@ def _ndim(x):
 
 
 # -- matmul: batched, with NumPy's promotion of 1-D operands --------------------------
-def _matmul_vjp_a(g, ans, a, b):
-    if _ndim(b) == 1:
-        ga = g * b if _ndim(a) == 1 else reshape(g, shape_of(g) + (1,)) * b
-    elif _ndim(a) == 1:
-        ga = reshape(matmul(b, reshape(g, shape_of(g) + (1,))), shape_of(g)[:-1] + shape_of(b)[-2:-1])
-    else:
-        ga = matmul(g, swapaxes(b, -1, -2))
-    return unbroadcast(ga, a)
-
-
-def _matmul_vjp_b(g, ans, a, b):
-    if _ndim(a) == 1:
-        gb = a * g if _ndim(b) == 1 else reshape(a, (-1, 1)) * reshape(g, shape_of(g)[:-1] + (1,) + shape_of(g)[-1:])
-    elif _ndim(b) == 1:
-        gb = reshape(matmul(swapaxes(a, -1, -2), reshape(g, shape_of(g) + (1,))), shape_of(g)[:-1] + shape_of(a)[-1:])
-    else:
-        gb = matmul(swapaxes(a, -1, -2), g)
-    return unbroadcast(gb, b)
+# For matrices C = A B: dA = G B^T and dB = A^T G. The common ranks get direct formulas
+# (the hot path of every network); the rest promote 1-D operands to matrices.
+def _matmul_vjp(argnum, g, ans, a, b):
+    na, nb = _ndim(a), _ndim(b)
+    if na == 2 and nb == 2:
+        return matmul(g, b.T) if argnum == 0 else matmul(a.T, g)
+    if na == 2 and nb == 1:
+        return g[:, None] * b if argnum == 0 else matmul(g, a)
+    if na == 1 and nb == 2:
+        return matmul(b, g) if argnum == 0 else a[:, None] * g
+    if na == 1 and nb == 1:
+        return g * (b if argnum == 0 else a)
+    A = a[None, :] if na == 1 else a
+    B = b[:, None] if nb == 1 else b
+    G = g[..., None, :] if na == 1 else g
+    G = G[..., None] if nb == 1 else G
+    if argnum == 0:
+        ga = matmul(G, swapaxes(B, -1, -2))
+        return unbroadcast(ga[..., 0, :] if na == 1 else ga, a)
+    gb = matmul(swapaxes(A, -1, -2), G)
+    return unbroadcast(gb[..., 0] if nb == 1 else gb, b)
 
 
 matmul = Primitive("matmul", _np.matmul)
-matmul.defvjp(_matmul_vjp_a, _matmul_vjp_b)
+matmul.defvjp_argnum(_matmul_vjp)
 matmul.defjvp(lambda t, ans, a, b: matmul(t, b), lambda t, ans, a, b: matmul(a, t))
 
 
@@ -69,7 +72,7 @@ def _dot_vjp(argnum, g, ans, a, b):
     if _ndim(a) == 0 or _ndim(b) == 0:
         return unbroadcast(g * (b if argnum == 0 else a), (a, b)[argnum])
     if _ndim(a) <= 2 and _ndim(b) <= 2:  # the common case, as plain matrix products
-        return _matmul_vjp_a(g, ans, a, b) if argnum == 0 else _matmul_vjp_b(g, ans, a, b)
+        return _matmul_vjp(argnum, g, ans, a, b)
     return _tensordot_vjp(argnum, g, ans, a, b, _dot_axes(a, b))
 
 
