@@ -4,3 +4,4 @@ from . import sweeps  # noqa: F401  L11-L12
 from . import jacobians  # noqa: F401  L13
 from . import network  # noqa: F401  L14
 from . import second_order  # noqa: F401  L17-L18
+from . import checkpointing  # noqa: F401  L19
