@@ -1,0 +1,135 @@
+"""The workloads of issue 7, each written once against a NumPy-like namespace `xp`.
+
+A workload function is `fn(xp, *params, *data)`: the params are differentiated, the data
+are constants, and every library runs the same function on the same (seeded) data, given
+its own namespace (gradkit.numpy, autograd.numpy, jax.numpy, a torch shim).
+
+    >>> w = {w.name: w for w in workloads(smoke=True)}["scalar"]
+    >>> round(float(w.fn(np, *w.params, *w.data)), 6)
+    3.521468
+"""
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+def _same(f):
+    return f
+
+
+@dataclass
+class Workload:
+    name: str
+    fn: callable          # fn(xp, *params, *data) -> scalar (or the Jacobian workload's vector)
+    params: tuple         # NumPy arrays, differentiated (the first is the "x" of hessian/hvp/jac/fd)
+    data: tuple = ()      # NumPy arrays (or lists of them), constants
+    tasks: tuple = ("f", "vg")
+    note: str = ""
+    checkpointable: bool = False  # fn takes remat=..., the library's checkpoint wrapper
+    direction: np.ndarray = field(default=None, repr=False)  # v of the Hessian-vector product
+
+
+# -- the functions, once each ---------------------------------------------------------------
+def lecture_scalar(xp, w1, w2):
+    """L(w1, w2) = w2 log w1 + sqrt(w2 log w1) (lecture L11/L12): per-operation overhead."""
+    v2 = w2 * xp.log(w1)
+    return v2 + xp.sqrt(v2)
+
+
+def quadratic(xp, x, A, b):
+    """x^T A x - b^T x (lecture L1)."""
+    return x @ (A @ x) - b @ x
+
+
+def logistic(xp, x, A, y):
+    """mean(log(1 + exp(-y * (A x)))), labels y in {-1, +1}."""
+    return xp.mean(xp.log(1 + xp.exp(-y * (A @ x))))
+
+
+def mds_stress(xp, W, D):
+    """sum_ij (||W_i - W_j||^2 - D_ij)^2 (lecture L5), squared distances from the Gram matrix."""
+    sq = xp.sum(W * W, axis=1)
+    return xp.sum((sq[:, None] + sq[None, :] - 2 * (W @ W.T) - D) ** 2)
+
+
+def mlp(xp, W1, b1, W2, b2, W3, b3, X, Y, remat=_same):
+    """Softmax cross-entropy of a tanh MLP (lecture L14); remat wraps each hidden layer."""
+    layer = remat(lambda h, W, b: xp.tanh(h @ W + b))
+    z = layer(layer(X, W1, b1), W2, b2) @ W3 + b3
+    m = xp.max(z, axis=1, keepdims=True)
+    log_softmax = z - m - xp.log(xp.sum(xp.exp(z - m), axis=1, keepdims=True))
+    return -xp.sum(Y * log_softmax) / X.shape[0]
+
+
+def deep_chain(xp, x, Ws, remat=_same, segment=10):
+    """sum(tanh(W_K ... tanh(W_1 x))): long and narrow, so per-operation overhead dominates;
+    remat wraps each segment of `segment` layers (checkpointing, lecture L19)."""
+    def block(x, *Wk):
+        for W in Wk:
+            x = xp.tanh(W @ x)
+        return x
+    block = remat(block)
+    for s in range(0, len(Ws), segment):
+        x = block(x, *Ws[s:s + segment])
+    return xp.sum(x)
+
+
+def linear_map(xp, x, A):
+    """A x, whose Jacobian is A: forward mode wins when n << m, reverse when m << n (L13)."""
+    return A @ x
+
+
+def rosenbrock(xp, x):
+    """The chained Rosenbrock function: O(d) per evaluation, so central differences cost
+    O(d^2) while reverse mode stays O(d) (lecture L9/L10)."""
+    return xp.sum(100 * (x[1:] - x[:-1] ** 2) ** 2 + (1 - x[:-1]) ** 2)
+
+
+# -- the data ----------------------------------------------------------------------------------
+def workloads(smoke=False):
+    """All workloads at full size (or tiny, for the smoke test), with seeded data."""
+    rng = np.random.default_rng(0)
+    normal = rng.standard_normal
+    size = (lambda full, tiny: tiny) if smoke else (lambda full, tiny: full)
+    out = [Workload("scalar", lecture_scalar, (np.float64(2.0), np.float64(3.0)),
+                    note="L(w1, w2) = w2 log w1 + sqrt(w2 log w1)")]
+
+    for n, tasks in ((size(1000, 8), ("f", "vg", "hessian", "hvp")), (size(200, 4), ("hessian", "hvp"))):
+        A = normal((n, n)) / np.sqrt(n)
+        out.append(Workload(f"quadratic n={n}", quadratic, (normal(n),), (A, normal(n)), tasks,
+                            note="x^T A x - b^T x", direction=normal(n)))
+
+    m, d = size(10000, 40), size(1000, 10)
+    A = normal((m, d)) / np.sqrt(d)
+    out.append(Workload(f"logistic {m}x{d}", logistic, (normal(d),),
+                        (A, np.sign(normal(m))), note="mean(log(1 + exp(-y * (A x))))"))
+
+    for N, dim in ((size(500, 6), 2), (size(2000, 7), 3)):
+        truth = normal((N, dim))
+        D = np.sum((truth[:, None] - truth[None]) ** 2, axis=-1)
+        out.append(Workload(f"mds N={N} d={dim}", mds_stress, (normal((N, dim)),), (D,),
+                            note="sum_ij (||W_i - W_j||^2 - D_ij)^2"))
+
+    sizes, batch = size((784, 256, 256, 10), (12, 5, 5, 3)), size(128, 4)
+    params = []
+    for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
+        params += [normal((fan_in, fan_out)) / np.sqrt(fan_in), np.zeros(fan_out)]
+    labels = np.eye(sizes[-1])[rng.integers(0, sizes[-1], batch)]
+    out.append(Workload(f"mlp {'-'.join(map(str, sizes))} b={batch}", mlp, tuple(params),
+                        (normal((batch, sizes[0])), labels), checkpointable=True,
+                        note="tanh MLP, softmax cross-entropy"))
+
+    depth, width = size(100, 20), size(64, 4)
+    Ws = [normal((width, width)) / np.sqrt(width) for _ in range(depth)]
+    out.append(Workload(f"chain {depth}x{width}", deep_chain, (normal(width),), (Ws,),
+                        checkpointable=True, note="sum(tanh(W_K ... tanh(W_1 x)))"))
+
+    for m, n in ((10, 1000), (1000, 10), (300, 300)):
+        m, n = size(m, max(2, m // 100)), size(n, max(2, n // 100))
+        out.append(Workload(f"jacobian {m}x{n}", linear_map, (normal(n),), (normal((m, n)),),
+                            ("f", "jacfwd", "jacrev"), note="A x"))
+
+    for d in size((10, 100, 1000, 3000), (3, 10)):
+        out.append(Workload(f"fd-vs-rev d={d}", rosenbrock, (rng.uniform(-1, 1, d),),
+                            tasks=("f", "vg", "fd"), note="chained Rosenbrock"))
+    return out
