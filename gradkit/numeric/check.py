@@ -21,8 +21,9 @@ def _random_like(x, rng):
 
 
 def _vdot(a, b):
-    # the real inner product <a, b> = Re sum(conj(a) b), the one adjointness holds for
-    return _np.real(_np.vdot(_np.asarray(a).ravel(), _np.asarray(b).ravel()))
+    # Re sum(a b), unconjugated: under autograd's complex convention a VJP is the transpose
+    # g f'(z), not the adjoint, and the pairing a transpose satisfies has no conjugate
+    return _np.real(_np.sum(_np.asarray(a).ravel() * _np.asarray(b).ravel()))
 
 
 def check_grads(f, modes=("fwd", "rev"), order=2, eps=1e-6, rtol=1e-5, atol=1e-6, seed=0):
