@@ -5,3 +5,5 @@ from . import jacobians  # noqa: F401  L13
 from . import network  # noqa: F401  L14
 from . import second_order  # noqa: F401  L17-L18
 from . import checkpointing  # noqa: F401  L19
+from . import finite_diff  # noqa: F401  L9-L10
+from . import closing  # noqa: F401  L20
