@@ -29,6 +29,8 @@ def select(only=None):
 
 def run_experiment(exp, ctx):
     """Measure, judge and present one experiment; failures become a Result, never a crash."""
+    from . import uses
+    uses.SOURCES.clear()
     t0 = time.perf_counter()
     try:
         data = exp.measure(ctx)
@@ -47,6 +49,11 @@ def run_experiment(exp, ctx):
                       note=traceback.format_exc(limit=6), seconds=seconds)
     status = "reproduced" if checks and all(c.passed for c in checks) else "not reproduced"
     note = data.get("note", "") if isinstance(data, dict) else ""
+    if uses.SOURCES:
+        note = (note + " " if note else "") + "Computed with: " + "; ".join(
+            f"{k}: {v}" for k, v in sorted(uses.SOURCES.items())) + "."
+        if isinstance(data, dict):
+            data["sources"] = dict(uses.SOURCES)
     return Result(exp, status, measured, checks, figures, tables, data, note, seconds)
 
 

@@ -18,9 +18,9 @@ def _problems(rng, n):
     b, a = rng.standard_normal(n), rng.standard_normal(n)
     c = 0.7
     x = rng.standard_normal(n)
-    x2 = x if x @ A @ x > 0 else -x  # L2 needs <x, Ax> > 0 ...
-    if x2 @ A @ x2 <= 0:             # ... which a shift of A guarantees
+    if x @ A @ x <= 0:  # L2 needs <x, Ax> > 0, which a shift of A guarantees
         A = A + (abs(x @ A @ x) / (x @ x) + 1.0) * _np.eye(n)
+    x2 = x
     S = A + A.T
     q = x2 @ A @ x2
     s = _sigma(a @ x)
