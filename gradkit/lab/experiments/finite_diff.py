@@ -100,7 +100,9 @@ def judge(data):
                               f"ratio {r_fd[0]:.0f} at d = {ds[0]} to {r_fd[-1]:.0f} at d = {ds[-1]}; fitted slope "))
     checks.append(check_range("reverse mode: cost(grad)/cost(f) bounded", loglog_slope(ds, r_ad), -0.5, 0.25,
                               f"ratio between {min(r_ad):.1f} and {max(r_ad):.1f}; fitted slope "))
-    checks.append(check_below("... by a small constant", max(r_ad), 20.0, "largest ratio ", fmt=".1f"))
+    checks.append(check_below("... by a small constant", r_ad[-1], 10.0,
+                              f"ratio at d = {ds[-1]} (at small d Python's per-operation overhead dominates) ",
+                              fmt=".1f"))
     return checks
 
 
