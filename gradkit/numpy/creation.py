@@ -2,11 +2,13 @@
 NumPy's constructors (zeros, ones, eye, arange, linspace, ...), which take no traced input."""
 import numpy as _np
 
-from ..core import Tracer
+from ..core import Tracer, primal
+from .declare import is_complex, shape_of
 from .shape import stack
 
 __all__ = ["array", "asarray", "asanyarray", "ascontiguousarray", "zeros_like", "ones_like",
-           "full_like", "empty_like"]
+           "full_like", "empty_like", "shape", "ndim", "size", "iscomplexobj", "isrealobj", "isscalar",
+           "result_type"]
 
 
 def _holds_tracer(obj):
@@ -28,7 +30,10 @@ def array(object, dtype=None, copy=True, ndmin=0):
 def _stack_nested(obj):
     if type(obj) in (list, tuple):
         return stack([_stack_nested(o) for o in obj])
-    return obj if type(obj) is Tracer else _np.asarray(obj, dtype=float)
+    if type(obj) is Tracer:
+        return obj
+    obj = _np.asarray(obj)
+    return obj if obj.dtype.kind in "fc" else obj.astype(float)
 
 
 def asarray(a, dtype=None):
@@ -58,13 +63,43 @@ def full_like(a, fill_value, dtype=None, shape=None):
     return _like(lambda s, d: _np.full(s, fill_value, d))(a, dtype, shape)
 
 
+# -- queries: answered from the shape and dtype, as the code at hand sees them (under vmap,
+# without the batch axis); never traced
+def shape(a):
+    return tuple(shape_of(a))
+
+
+def ndim(a):
+    return len(shape_of(a))
+
+
+def size(a, axis=None):
+    s = shape_of(a)
+    return int(_np.prod(s)) if axis is None else s[axis]
+
+
+def iscomplexobj(x):
+    return is_complex(x)
+
+
+def isrealobj(x):
+    return not is_complex(x)
+
+
+def isscalar(element):
+    return False if type(element) is Tracer else _np.isscalar(element)
+
+
+def result_type(*arrays_and_dtypes):
+    return _np.result_type(*[primal(a) for a in arrays_and_dtypes])
+
+
 CONSTRUCTORS = ("zeros", "ones", "empty", "full", "eye", "identity", "arange", "linspace", "logspace",
                 "geomspace", "meshgrid", "mgrid", "ogrid", "indices", "tri", "diag_indices",
                 "triu_indices", "tril_indices", "ix_", "r_", "c_", "fromfunction", "frombuffer",
                 "loadtxt", "genfromtxt", "load", "save", "savez", "savetxt", "unravel_index",
-                "ravel_multi_index", "broadcast_shapes", "result_type", "promote_types", "can_cast",
-                "finfo", "iinfo", "dtype", "shape", "ndim", "size", "iscomplexobj", "isrealobj",
-                "isscalar", "issubdtype", "unique", "searchsorted", "histogram", "bincount",
+                "ravel_multi_index", "broadcast_shapes", "promote_types", "can_cast",
+                "finfo", "iinfo", "dtype", "issubdtype", "unique", "searchsorted", "histogram", "bincount",
                 "digitize", "set_printoptions", "printoptions", "errstate", "seterr", "geterr",
                 "ndarray", "generic", "number", "integer", "floating", "complexfloating", "bool_",
                 "float16", "float32", "float64", "complex64", "complex128", "int8", "int16", "int32",

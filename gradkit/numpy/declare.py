@@ -143,7 +143,10 @@ def _elementwise_vjp(i, deriv):
 
 def _elementwise_jvp(deriv):
     def rule(t, ans, *args, **params):
-        return _fit_tangent(t * deriv(ans, *args, **params), ans)
+        d = t * deriv(ans, *args, **params)
+        if is_complex(d) and not is_complex(ans):  # a real function of z (abs): Re(f_z t)
+            d = d.real
+        return _fit_tangent(d, ans)
     return rule
 
 

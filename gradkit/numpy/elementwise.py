@@ -21,7 +21,8 @@ __all__ = [
     'imag', 'conj', 'conjugate', 'angle', 'floor', 'ceil', 'trunc', 'rint', 'fix', 'round',
     'around', 'floor_divide', 'equal', 'not_equal', 'greater', 'greater_equal', 'less',
     'less_equal', 'logical_and', 'logical_or', 'logical_not', 'logical_xor', 'isnan', 'isinf',
-    'isfinite', 'isclose', 'signbit', 'iscomplex', 'isreal', 'allclose', 'array_equal']
+    'isfinite', 'isclose', 'signbit', 'iscomplex', 'isreal', 'allclose', 'array_equal', 'nan_to_num',
+    'real_if_close']
 
 # -- arithmetic -----------------------------------------------------------------------
 add = Primitive("add", _np.add)
@@ -99,9 +100,13 @@ radians, degrees = deg2rad, rad2deg
 
 
 def _sinc_deriv(ans, x):
-    # d/dx sin(pi x)/(pi x) = (cos(pi x) - sinc(x)) / x, and 0 at x = 0
-    safe = where(x == 0, 1.0, x)
-    return where(x == 0, 0.0, (cos(_np.pi * safe) - sinc(safe)) / safe)
+    # d/dx sin(pi x)/(pi x) = (cos(pi x) - sinc(x)) / x; near 0, where that cancels, its
+    # Taylor series (odd, so derivatives of every order stay right at 0)
+    small = absolute(x) < 1e-2
+    safe = where(small, 1.0, x)
+    u = (_np.pi * x) ** 2
+    series = -_np.pi ** 2 * x / 3.0 * (1.0 - u / 10.0 + u * u / 280.0 - u ** 3 / 15120.0)
+    return where(small, series, (cos(_np.pi * safe) - sinc(safe)) / safe)
 
 
 sinc = elementwise(_np.sinc, _sinc_deriv)
@@ -204,6 +209,27 @@ angle.defjvp(lambda t, ans, z, deg=False: (180.0 / _np.pi if deg else 1.0) * ima
 
 def _match_complex(g, x):
     return g if is_complex(x) else real(g)
+
+
+def real_if_close(a, tol=100):
+    """np.real_if_close: the real part when every imaginary part is within tol machine
+    epsilons of zero (decided on the value, as NumPy does), else a itself."""
+    value = _p(a)
+    if is_complex(value) and _np.isrealobj(_np.real_if_close(value, tol)):
+        return real(a)
+    return a
+
+
+def _nan_to_num(x, nan=0.0, posinf=None, neginf=None):
+    return _np.nan_to_num(x, nan=nan, posinf=posinf, neginf=neginf)
+
+
+# the replaced entries are constants (derivative 0); the finite ones pass through
+_nan_to_num_p = elementwise(_nan_to_num, lambda ans, x, **params: isfinite(x), name="nan_to_num")
+
+
+def nan_to_num(x, copy=True, nan=0.0, posinf=None, neginf=None):
+    return _nan_to_num_p(x, nan=nan, posinf=posinf, neginf=neginf)
 
 
 # -- no derivative ---------------------------------------------------------------------

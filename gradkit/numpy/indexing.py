@@ -7,7 +7,7 @@ from ..core.jit import refuse_concrete
 from ..core import primal as _p
 from .declare import batch_size, broadcast_to, shape_of, unbroadcast
 
-__all__ = ["take", "take_along_axis", "sort", "index_update", "index_add", "index_multiply", "select"]
+__all__ = ["take", "take_along_axis", "sort", "partition", "index_update", "index_add", "index_multiply", "select"]
 
 
 def _normalize(idx):
@@ -98,23 +98,78 @@ def take(a, indices, axis=None):
     return a[tuple(idx)]
 
 
-def take_along_axis(arr, indices, axis):
-    shape = shape_of(arr)
-    indices = _p(indices)
-    if axis is None:
-        from .shape import ravel
-        return ravel(arr)[indices]
-    axis %= len(shape)
+def _along_axis_index(indices, axis, shape):
+    """The advanced index that picks `indices` along `axis` of an array of `shape`, the
+    other axes in order (an axis of length 1 is broadcast, so always 0)."""
     grids = _np.ogrid[tuple(slice(n) for n in indices.shape)]
-    return arr[tuple(indices if k == axis else grids[k] for k in range(len(shape)))]
+    return tuple(indices if k == axis else grids[k] * (shape[k] != 1) for k in range(indices.ndim))
 
 
-def sort(a, axis=-1):
+def _take_along_axis(arr, indices, axis):
+    return _np.take_along_axis(arr, indices, axis=axis)
+
+
+def _put_along_axis_add(g, indices, axis, shape):
+    """zeros(shape) with g added at `indices` along `axis` (repeats accumulate)."""
+    out = _np.zeros(shape, _np.result_type(g, _np.float64))
+    _np.add.at(out, _along_axis_index(_np.broadcast_to(indices, _np.shape(g)), axis, shape), g)
+    return out
+
+
+# take_along_axis and its transpose; the indices (an array, traced only by vmap) carry no derivative
+take_along_axis_p = Primitive("take_along_axis", _take_along_axis)
+take_along_axis_p.defvjp(lambda g, ans, arr, indices, axis: put_along_axis_add(g, indices, axis, shape_of(arr)))
+take_along_axis_p.defjvp(lambda t, ans, arr, indices, axis: take_along_axis_p(t, indices, axis))
+put_along_axis_add = Primitive("put_along_axis_add", _put_along_axis_add)
+put_along_axis_add.defvjp(lambda g, ans, v, indices, axis, shape: take_along_axis_p(g, indices, axis))
+put_along_axis_add.defjvp(lambda t, ans, v, indices, axis, shape: put_along_axis_add(t, indices, axis, shape))
+
+
+def _batch_both(batched, x, indices):
+    """x and indices, both with a leading batch axis."""
+    size = batch_size(batched, (x, indices))
+    if not batched[0]:
+        x = broadcast_to(x, (size,) + shape_of(x))
+    if not batched[1]:
+        indices = broadcast_to(indices, (size,) + shape_of(indices))
+    return x, indices
+
+
+take_along_axis_p.defbatch(lambda batched, arr, indices, axis: take_along_axis_p(
+    *_batch_both(batched, arr, indices), axis + 1))
+put_along_axis_add.defbatch(lambda batched, g, indices, axis, shape: put_along_axis_add(
+    *_batch_both(batched, g, indices), axis + 1, (batch_size(batched, (g, indices)),) + tuple(shape)))
+
+
+def take_along_axis(arr, indices, axis):
+    """np.take_along_axis; differentiable in arr (indices may come from argsort of a traced value)."""
+    from .shape import ravel
+    if axis is None:
+        arr, axis = ravel(arr), 0
+    ndim = len(shape_of(arr))
+    if len(shape_of(indices)) != ndim:
+        raise ValueError("`indices` and `arr` must have the same number of dimensions")
+    if type(indices) is not Tracer:
+        indices = _np.asarray(indices)
+    return take_along_axis_p(arr, indices, axis % ndim)
+
+
+def sort(a, axis=-1, kind=None):
     """np.sort; the derivative follows the permutation (ties keep NumPy's stable order)."""
+    from .reductions import argsort
     if axis is None:
         from .shape import ravel
         a, axis = ravel(a), -1
-    return take_along_axis(a, _np.argsort(_p(a), axis=axis, kind="stable"), axis)
+    return take_along_axis(a, argsort(a, axis=axis, kind="stable"), axis)
+
+
+def partition(a, kth, axis=-1):
+    """np.partition; the derivative follows the permutation NumPy chose."""
+    from .reductions import argpartition
+    if axis is None:
+        from .shape import ravel
+        a, axis = ravel(a), -1
+    return take_along_axis(a, argpartition(a, kth, axis=axis), axis)
 
 
 def select(condlist, choicelist, default=0):

@@ -3,14 +3,14 @@ import numpy as _np
 
 from ..core import Primitive
 from .declare import batched_axis, broadcast_to, nondiff, shape_of
-from .elementwise import conj, equal, sqrt, where
+from .elementwise import conj, equal, exp, log, sqrt, where
 from .shape import reshape
 
 
 __all__ = [
     'sum', 'mean', 'prod', 'max', 'min', 'amax', 'amin', 'var', 'std', 'cumsum', 'cumprod',
-    'argmax', 'argmin', 'argsort', 'all', 'any', 'count_nonzero', 'nonzero', 'argwhere',
-    'flatnonzero']
+    'argmax', 'argmin', 'argsort', 'argpartition', 'all', 'any', 'count_nonzero', 'nonzero', 'argwhere',
+    'flatnonzero', 'average', 'diff', 'ediff1d', 'gradient']
 
 def _axes(axis, ndim):
     if axis is None:
@@ -208,6 +208,117 @@ def cumprod(a, axis=None):
     return _cumprod_p(a, axis=axis)
 
 
+def average(a, axis=None, weights=None, returned=False, keepdims=False):
+    """np.average; differentiable in both `a` and `weights`."""
+    if weights is None:
+        avg = mean(a, axis, keepdims)
+        scale = _np.full(shape_of(avg), float(_count(a, axis)))
+    else:
+        shape = shape_of(a)
+        if shape_of(weights) != shape:  # 1-D weights along a single axis, as NumPy allows
+            if axis is None or _np.ndim(axis) != 0 or len(shape_of(weights)) != 1:
+                raise TypeError("gradkit.numpy.average: weights of a shape other than a's must be 1-D "
+                                "and come with an integer axis")
+            weights = reshape(weights, tuple(-1 if k == axis % len(shape) else 1 for k in range(len(shape))))
+        scale = sum(broadcast_to(weights, shape), axis, keepdims)
+        avg = sum(a * weights, axis, keepdims) / scale
+    return (avg, scale) if returned else avg
+
+
+def _slice_axis(a, start, stop, axis):
+    idx = [slice(None)] * len(shape_of(a))
+    idx[axis] = slice(start, stop)
+    return a[tuple(idx)]
+
+
+def diff(a, n=1, axis=-1, prepend=None, append=None):
+    """np.diff: n-th differences along axis (a linear map: slices and a subtraction)."""
+    from .shape import concatenate
+    ndim = len(shape_of(a))
+    axis %= ndim
+    parts = []
+    for extra in (prepend, a, append):
+        if extra is None:
+            continue
+        if extra is not a and len(shape_of(extra)) == 0:  # a scalar becomes a slab of width 1
+            extra = broadcast_to(extra, tuple(1 if k == axis else m for k, m in enumerate(shape_of(a))))
+        parts.append(extra)
+    if len(parts) > 1:
+        a = concatenate(parts, axis=axis)
+    for _ in range(n):
+        a = _slice_axis(a, 1, None, axis) - _slice_axis(a, None, -1, axis)
+    return a
+
+
+def ediff1d(ary, to_end=None, to_begin=None):
+    from .shape import concatenate, ravel
+    flat = ravel(ary)
+    parts = [ravel(to_begin)] if to_begin is not None else []
+    parts.append(flat[1:] - flat[:-1])
+    if to_end is not None:
+        parts.append(ravel(to_end))
+    return concatenate(parts) if len(parts) > 1 else parts[0]
+
+
+def gradient(f, *varargs, axis=None, edge_order=1):
+    """np.gradient with uniform (scalar) spacings: central differences inside, one-sided
+    differences of order `edge_order` at the ends (a linear map of f)."""
+    from .shape import concatenate
+    ndim = len(shape_of(f))
+    axes = tuple(range(ndim)) if axis is None else (axis,) if _np.ndim(axis) == 0 else tuple(axis)
+    axes = tuple(a % ndim for a in axes)
+    spacing = varargs * len(axes) if len(varargs) == 1 else varargs or (1.0,) * len(axes)
+    if len(spacing) != len(axes) or _np.ndim(spacing) != 1:
+        raise NotImplementedError("gradkit.numpy.gradient supports one scalar spacing per axis (or one for all); "
+                                  "for coordinate arrays, difference the values with gradkit.numpy.diff")
+    if edge_order not in (1, 2):
+        raise ValueError("'edge_order' greater than 2 not supported")
+    out = []
+    for ax, h in zip(axes, spacing):
+        if shape_of(f)[ax] < edge_order + 1:
+            raise ValueError("Shape of array too small to calculate a numerical gradient, at least "
+                             "(edge_order + 1) elements are required.")
+
+        def part(start, stop, ax=ax):
+            return _slice_axis(f, start, stop, ax)
+
+        inside = (part(2, None) - part(None, -2)) / (2.0 * h)
+        if edge_order == 1:
+            first = (part(1, 2) - part(0, 1)) / h
+            last = (part(-1, None) - part(-2, -1)) / h
+        else:
+            first = (-1.5 * part(0, 1) + 2.0 * part(1, 2) - 0.5 * part(2, 3)) / h
+            last = (0.5 * part(-3, -2) - 2.0 * part(-2, -1) + 1.5 * part(-1, None)) / h
+        out.append(concatenate([first, inside, last], axis=ax))
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+# logsumexp (scipy.special's, kept here as a reduction for gradkit.scipy to export):
+# d/dx_i log sum exp x = exp(x_i - ans), a softmax
+def _logsumexp(x, axis=None, keepdims=False):
+    m = _np.max(x, axis=axis, keepdims=True)
+    m = _np.where(_np.isfinite(m), m, 0.0)
+    out = _np.log(_np.sum(_np.exp(x - m), axis=axis, keepdims=True)) + m
+    return out if keepdims else _np.squeeze(out, axis=_axes(axis, _np.ndim(x)))
+
+
+def _softmax(ans, x, axis, keepdims):
+    return exp(x - _expand(ans, x, axis, keepdims))
+
+
+_logsumexp_p = Primitive("logsumexp", _logsumexp)
+_logsumexp_p.defvjp(lambda g, ans, x, axis=None, keepdims=False:
+                    _expand(g, x, axis, keepdims) * _softmax(ans, x, axis, keepdims))
+_logsumexp_p.defjvp(lambda t, ans, x, axis=None, keepdims=False:
+                    sum(t * _softmax(ans, x, axis, keepdims), axis=axis, keepdims=keepdims))
+_reduction_batch(_logsumexp_p)
+
+
+def logsumexp(a, axis=None, keepdims=False):
+    """log(sum(exp(a), axis)) without overflow (scipy.special.logsumexp's core)."""
+    return _logsumexp_p(a, axis=_norm_axis(axis), keepdims=keepdims)
+
+
 def _norm_axis(axis):
     if axis is None or _np.ndim(axis) == 0:
         return axis
@@ -223,4 +334,11 @@ _argsort = _scan_batch(nondiff(_np.argsort))
 
 def argsort(a, axis=-1, kind=None):
     return _argsort(a, axis=axis, kind=kind)
+
+
+_argpartition = _scan_batch(nondiff(_np.argpartition))
+
+
+def argpartition(a, kth, axis=-1):
+    return _argpartition(a, kth=kth, axis=axis)
 nonzero, argwhere, flatnonzero = (nondiff(f) for f in (_np.nonzero, _np.argwhere, _np.flatnonzero))

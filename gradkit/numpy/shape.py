@@ -13,7 +13,8 @@ __all__ = ["reshape", "ravel", "transpose", "moveaxis", "swapaxes", "expand_dims
            "broadcast_to", "concatenate", "stack", "hstack", "vstack", "dstack", "column_stack",
            "split", "array_split", "hsplit", "vsplit", "tile", "repeat", "flip", "fliplr",
            "flipud", "roll", "rot90", "pad", "diag", "diagonal", "trace", "triu", "tril",
-           "atleast_1d", "atleast_2d", "atleast_3d", "broadcast_arrays", "copy"]
+           "atleast_1d", "atleast_2d", "atleast_3d", "broadcast_arrays", "copy", "rollaxis", "dsplit",
+           "append"]
 
 
 def _reshape(x, shape, order="C"):
@@ -49,6 +50,16 @@ def moveaxis(a, source, destination):
     for d, s in sorted(zip(dst, src)):
         order.insert(d, s)
     return transpose(a, tuple(order))
+
+
+def rollaxis(a, axis, start=0):
+    """np.rollaxis (prefer moveaxis): axis moves to sit before the axis now at `start`."""
+    ndim = len(shape_of(a))
+    axis %= ndim
+    start = start + ndim if start < 0 else start
+    if axis < start:
+        start -= 1
+    return a if axis == start else moveaxis(a, axis, start)
 
 
 def swapaxes(a, axis1, axis2):
@@ -147,6 +158,16 @@ def hsplit(ary, indices_or_sections):
 
 def vsplit(ary, indices_or_sections):
     return split(ary, indices_or_sections, axis=0)
+
+
+def dsplit(ary, indices_or_sections):
+    return split(ary, indices_or_sections, axis=2)
+
+
+def append(arr, values, axis=None):
+    if axis is None:
+        return concatenate([ravel(arr), ravel(values)], axis=0)
+    return concatenate([arr, values], axis=axis)
 
 
 def _take_axis(a, index, axis):

@@ -1,0 +1,415 @@
+"""THE primitive spec table: one entry per exported differentiable gradkit.numpy function.
+
+Each `Spec` says how to call the function (`fn`, taking the differentiable arrays as
+positional arguments and the rest as keyword arguments), its NumPy reference (`ref`, same
+call), where its inputs may lie so that it is smooth there (`domain`, one per argument),
+which shapes to try (`shapes`, including broadcast pairs), a grid of keyword arguments
+(`kwargs`: axis, keepdims, ord, ddof...), the derivative order to check and the
+tolerances. `tests/test_rules.py` runs the same checks over every entry; a new function
+costs one entry here, and `tests/test_coverage.py` fails until it has one.
+
+Domains keep every function smooth where it is checked: log above 0, arcsin inside
+(-1, 1), no ties for max/min/maximum/sort, no zeros for cumprod or abs, mod away from its
+jumps.
+"""
+import itertools
+import zlib
+from dataclasses import dataclass, field
+
+import numpy as onp
+
+import gradkit.numpy as np
+
+
+# -- domains: rng, shape -> float64 array --------------------------------------------
+def uniform(lo, hi):
+    return lambda rng, shape: rng.uniform(lo, hi, shape)
+
+
+def signed(lo, hi):
+    """Magnitudes in [lo, hi], random signs: away from zero."""
+    return lambda rng, shape: rng.uniform(lo, hi, shape) * rng.choice([-1.0, 1.0], shape)
+
+
+def avoiding(lo, hi, points, gap=0.1):
+    """Uniform in [lo, hi] but at least `gap` from each of `points` (kinks, jumps)."""
+    def draw(rng, shape):
+        x = rng.uniform(lo, hi, shape)
+        bad = onp.zeros(onp.shape(x), bool)
+        for p in points:
+            bad |= onp.abs(x - p) < gap
+        return onp.where(bad, x + 2 * gap * onp.sign(x - onp.mean(points) + 1e-3), x)
+    return draw
+
+
+def distinct(rng, shape):
+    """Values at least 0.2 apart from each other (no ties for max, min, sort)."""
+    n = int(onp.prod(shape))
+    return (rng.permutation(n) * 0.25 - n * 0.125 + rng.uniform(0, 0.05, n)).reshape(shape)
+
+
+def distinct_abs(rng, shape):
+    """Nonzero values whose magnitudes are distinct (no ties for max |x|)."""
+    n = int(onp.prod(shape))
+    return ((rng.permutation(n) + 1) * 0.25 * rng.choice([-1.0, 1.0], n)).reshape(shape)
+
+
+# maximum/minimum pairs: the fractional parts of LOW and HIGH never meet, so any two
+# entries differ by at least 0.2 while either may be the larger one
+def LOW(rng, shape):
+    return rng.integers(-2, 2, shape) + rng.uniform(0.05, 0.35, shape)
+
+
+def HIGH(rng, shape):
+    return rng.integers(-2, 2, shape) + rng.uniform(0.55, 0.95, shape)
+
+
+def with_zero(domain):
+    """`domain` with its first entry set to exactly 0 (a removable singularity)."""
+    def draw(rng, shape):
+        x = onp.array(domain(rng, shape), dtype=float)
+        x.reshape(-1)[:1] = 0.0
+        return x
+    return draw
+
+
+REAL = uniform(-2.0, 2.0)
+POS = uniform(0.5, 2.0)
+UNIT = uniform(-0.9, 0.9)
+ABOVE1 = uniform(1.2, 3.0)
+NONZERO = signed(0.3, 2.0)
+MOD_X = signed(0.1, 1.4)     # with MOD_Y, x / y stays in (-1, 1) minus 0: no jump of mod
+MOD_Y = uniform(1.5, 2.0)
+
+
+# -- shape sets --------------------------------------------------------------------------
+UNARY = [((),), ((3,),), ((2, 3),)]
+BINARY = [((), ()), ((3,), (3,)), ((2, 3), (3,)), ((2, 1), (1, 3)), ((), (2, 2)), ((2, 2), ())]
+MATRIX = [((2, 3),), ((3, 2, 2),)]
+REDUCE_SHAPES = [((3,),), ((2, 3),), ((2, 3, 2),)]
+AXES = [None, 0, 1, -1, (0, 1), (0, 2)]
+
+
+def grid(**options):
+    """Every combination of the given keyword options."""
+    keys = list(options)
+    return [dict(zip(keys, values)) for values in itertools.product(*options.values())]
+
+
+REDUCE_KW = grid(axis=AXES, keepdims=[False, True])
+
+
+@dataclass
+class Spec:
+    name: str                       # the public name in gradkit.numpy ("linalg.norm" for submodules)
+    fn: object = None               # gradkit function; default gradkit.numpy.<name>
+    ref: object = None              # NumPy reference; default numpy.<name>
+    domain: object = REAL           # one domain, or a tuple with one per argument
+    shapes: list = field(default_factory=lambda: UNARY)
+    kwargs: list = field(default_factory=lambda: [{}])
+    order: int = 2
+    rtol: float = 1e-5
+    atol: float = 1e-6
+    complex: bool = False           # also check complex inputs (autograd's convention)
+    hyp: str = None                 # hypothesis family: "broadcast" (binary) or "reduce" (axis/keepdims)
+    autograd: object = None         # autograd.numpy name to compare complex VJPs with (False: none)
+    vmap: bool = True               # check the batch rules (vmap == loop)
+    generic: object = None          # f(lib, *args, **kw) when fn and ref are f(gradkit.numpy), f(numpy)
+    label: str = ""                 # told apart in test ids (einsum's subscripts)
+
+    def __post_init__(self):
+        if self.fn is None:
+            self.fn = resolve(np, self.name)
+        if self.ref is None:
+            self.ref = resolve(onp, self.name)
+        if self.autograd is None and self.complex:  # False: autograd lacks it (or gets it wrong)
+            self.autograd = self.name
+
+    @property
+    def arity(self):
+        return len(self.shapes[0])
+
+    def domains(self):
+        return self.domain if isinstance(self.domain, tuple) else (self.domain,) * self.arity
+
+    def inputs(self, shapes, seed, complex=False):
+        rng = onp.random.default_rng(seed)
+        args = []
+        for dom, shape in zip(self.domains(), shapes):
+            x = onp.asarray(dom(rng, shape), dtype=float)
+            if complex:
+                x = x + 1j * rng.uniform(-0.3, 0.3, shape)
+            args.append(x)
+        return args
+
+    def cases(self):
+        """(id, shapes, kwargs) for every valid combination: NumPy decides validity."""
+        out = []
+        for shapes, kw in itertools.product(self.shapes, self.kwargs):
+            args = self.inputs(shapes, 0)
+            try:
+                with onp.errstate(all="ignore"):
+                    self.ref(*args, **kw)
+            except (ValueError, TypeError, IndexError, onp.exceptions.AxisError):
+                continue
+            out.append((case_id(self.name + self.label, shapes, kw), shapes, kw))
+        return out
+
+
+def resolve(module, dotted):
+    for part in dotted.split("."):
+        module = getattr(module, part)
+    return module
+
+
+def case_id(name, shapes, kw):
+    shape_txt = ",".join("x".join(map(str, s)) or "s" for s in shapes)
+    kw_txt = ",".join(f"{k}={_short(v)}" for k, v in kw.items())
+    return f"{name}[{shape_txt}]" + (f"{{{kw_txt}}}" if kw_txt else "")
+
+
+def _short(v):
+    return "arr" if isinstance(v, onp.ndarray) else str(v).replace(" ", "")
+
+
+def seed_of(case):
+    return zlib.crc32(case.encode())
+
+
+# -- helpers for functions with non-array arguments -------------------------------------
+def _checker(*shapes):
+    """A fixed boolean pattern of the broadcast shape (where's condition)."""
+    shape = onp.broadcast_shapes(*shapes)
+    return (onp.arange(int(onp.prod(shape))) % 3 != 1).reshape(shape)
+
+
+def _pair(lib, name):
+    return lambda x, y, **kw: getattr(lib, name)([x, y], **kw)
+
+
+def _triple(lib, name):
+    return lambda x, y, z, **kw: getattr(lib, name)((x, y, z), **kw)
+
+
+def _both(f):
+    """The gradkit and NumPy versions of f(lib, *args, **kw) (and f itself, for autograd)."""
+    return dict(fn=lambda *a, **kw: f(np, *a, **kw), ref=lambda *a, **kw: f(onp, *a, **kw), generic=f)
+
+
+# -- the table ---------------------------------------------------------------------------
+SPECS = []
+
+
+def add(*specs):
+    SPECS.extend(specs)
+
+
+# arithmetic
+add(*(Spec(n, shapes=BINARY, complex=True, hyp="broadcast") for n in ("add", "subtract", "multiply")),
+    *(Spec(n, domain=(REAL, NONZERO), shapes=BINARY, complex=True, hyp="broadcast", autograd="divide")
+      for n in ("divide", "true_divide")),
+    Spec("negative", complex=True), Spec("positive", complex=True, autograd=False),
+    Spec("reciprocal", domain=NONZERO, complex=True),
+    Spec("square", complex=True), Spec("sqrt", domain=POS, complex=True),
+    Spec("cbrt", domain=NONZERO),
+    *(Spec(n, domain=(POS, REAL), shapes=BINARY, complex=n == "power", hyp="broadcast")
+      for n in ("power", "float_power")),
+    *(Spec(n, domain=(MOD_X, MOD_Y), shapes=BINARY, hyp="broadcast") for n in ("mod", "remainder", "fmod")))
+
+# exponentials and logarithms
+add(Spec("exp", complex=True), Spec("exp2", complex=True), Spec("expm1", complex=True),
+    *(Spec(n, domain=POS, complex=True) for n in ("log", "log2", "log10", "log1p")),
+    *(Spec(n, shapes=BINARY, hyp="broadcast") for n in ("logaddexp", "logaddexp2")))
+
+# trigonometric and hyperbolic
+add(Spec("sin", complex=True), Spec("cos", complex=True), Spec("tan", domain=uniform(-1.2, 1.2), complex=True),
+    Spec("arcsin", domain=UNIT, complex=True), Spec("arccos", domain=UNIT, complex=True),
+    Spec("arctan", complex=True),
+    Spec("arctan2", domain=(NONZERO, NONZERO), shapes=BINARY, hyp="broadcast"),
+    Spec("hypot", domain=(NONZERO, NONZERO), shapes=BINARY, hyp="broadcast"),
+    Spec("sinh", complex=True), Spec("cosh", complex=True), Spec("tanh", complex=True),
+    Spec("arcsinh", complex=True), Spec("arccosh", domain=ABOVE1, complex=True),
+    Spec("arctanh", domain=UNIT, complex=True),
+    *(Spec(n) for n in ("deg2rad", "rad2deg", "radians", "degrees")),
+    Spec("sinc", domain=with_zero(uniform(-1.5, 1.5)), shapes=[((3,),), ((2, 3),)], complex=True))
+
+# piecewise: kinks and jumps kept out of the domain
+add(Spec("abs", domain=NONZERO, complex=True), Spec("absolute", domain=NONZERO, complex=True, autograd="abs"),
+    Spec("fabs", domain=NONZERO),
+    *(Spec(n, domain=(LOW, HIGH), shapes=BINARY, hyp="broadcast") for n in ("maximum", "minimum", "fmax", "fmin")),
+    Spec("clip", domain=avoiding(-1.5, 1.5, (-0.5, 0.5)),
+         kwargs=[dict(a_min=-0.5, a_max=0.5), dict(a_min=None, a_max=0.5), dict(a_min=-0.5, a_max=None)]),
+    Spec("where", shapes=BINARY, **_both(lambda lib, x, y: lib.where(_checker(onp.shape(x), onp.shape(y)), x, y))))
+
+# complex parts (real inputs too: their derivatives must be real)
+add(*(Spec(n, complex=True) for n in ("real", "imag", "conj", "conjugate")),
+    Spec("angle", domain=NONZERO, complex=True), Spec("angle", domain=NONZERO, complex=True, autograd=False,
+                                                      kwargs=[dict(deg=True)]))
+
+# reductions
+add(*(Spec(n, shapes=REDUCE_SHAPES, kwargs=REDUCE_KW, complex=True, hyp="reduce") for n in ("sum", "mean")),
+    Spec("prod", domain=NONZERO, shapes=REDUCE_SHAPES, kwargs=REDUCE_KW, complex=True, hyp="reduce"),
+    *(Spec(n, domain=distinct, shapes=REDUCE_SHAPES, kwargs=REDUCE_KW, hyp="reduce")
+      for n in ("max", "min", "amax", "amin")),
+    *(Spec(n, shapes=REDUCE_SHAPES, kwargs=grid(axis=AXES, keepdims=[False, True], ddof=[0, 1]),
+           complex=True, hyp="reduce") for n in ("var", "std")),
+    Spec("cumsum", shapes=REDUCE_SHAPES, kwargs=grid(axis=[None, 0, 1, -1]), complex=True),
+    Spec("cumprod", domain=NONZERO, shapes=REDUCE_SHAPES, kwargs=grid(axis=[None, 0, 1, -1]), complex=True,
+         autograd=False))
+
+# linalg.norm: vector and matrix ords (gradkit.numpy.linalg is otherwise tested elsewhere)
+add(Spec("linalg.norm", domain=distinct_abs, shapes=[((4,),), ((2, 3),)],
+         kwargs=[{}] + grid(ord=[None, 1, 2, 3, onp.inf, -onp.inf, 0.5], axis=[-1], keepdims=[False, True])
+         + grid(ord=[None, "fro", 1, -1, onp.inf, -onp.inf], keepdims=[False, True])
+         + grid(ord=[None, 1, 2, onp.inf], axis=[0])))
+add(Spec("linalg.norm", domain=distinct_abs, shapes=[((3,),), ((2, 2),)], complex=True),
+    Spec("linalg.norm", domain=distinct_abs, shapes=[((3,),), ((2, 2),)], complex=True, autograd=False,
+         kwargs=[dict(ord=1), dict(ord=onp.inf)]))
+
+# shape
+add(Spec("reshape", shapes=[((2, 3),)], kwargs=grid(shape=[(3, 2), (6,), (-1, 2), (1, 2, 3)]), complex=True),
+    Spec("ravel", shapes=MATRIX), Spec("copy", shapes=MATRIX),
+    Spec("transpose", shapes=MATRIX, kwargs=[{}, dict(axes=(1, 0)), dict(axes=(2, 0, 1))], complex=True),
+    Spec("moveaxis", shapes=MATRIX, kwargs=[dict(source=0, destination=-1), dict(source=(0, 1), destination=(1, 0)),
+                                            dict(source=(0, 2), destination=(2, 1))]),
+    Spec("swapaxes", shapes=MATRIX, kwargs=[dict(axis1=0, axis2=1), dict(axis1=-1, axis2=0)]),
+    Spec("expand_dims", shapes=MATRIX, kwargs=grid(axis=[0, -1, (0, 2)])),
+    Spec("squeeze", shapes=[((1, 3, 1),)], kwargs=[{}, dict(axis=0), dict(axis=(0, 2))]),
+    Spec("broadcast_to", shapes=[((3,),), ((2, 1),)], kwargs=[dict(shape=(2, 3)), dict(shape=(4, 2, 3))]),
+    Spec("concatenate", shapes=[((2, 3), (1, 3)), ((2, 3), (2, 3))], kwargs=grid(axis=[0, None]),
+         **_both(lambda lib, x, y, **kw: lib.concatenate([x, y], **kw))),
+    Spec("concatenate", shapes=[((2, 3), (2, 1))], kwargs=grid(axis=[1, -1]),
+         **_both(lambda lib, x, y, **kw: lib.concatenate([x, y], **kw))),
+    Spec("stack", shapes=[((3,), (3,)), ((2, 3), (2, 3))], kwargs=grid(axis=[0, 1, -1]), **_both(
+        lambda lib, x, y, **kw: lib.stack([x, y], **kw))),
+    *(Spec(n, shapes=[((3,), (3,)), ((2, 3), (2, 3)), ((2, 3, 2), (2, 3, 2))],
+           **_both(lambda lib, x, y, n=n: getattr(lib, n)([x, y]))) for n in ("hstack", "vstack", "dstack", "column_stack")),
+    Spec("split", shapes=[((4, 2),)], kwargs=[dict(indices_or_sections=2), dict(indices_or_sections=[1, 3]),
+                                               dict(indices_or_sections=2, axis=1)]),
+    Spec("array_split", shapes=[((5, 2),)], kwargs=[dict(indices_or_sections=3), dict(indices_or_sections=[2]),
+                                                     dict(indices_or_sections=2, axis=1)]),
+    Spec("hsplit", shapes=[((2, 4),), ((4,),)], kwargs=[dict(indices_or_sections=2)]),
+    Spec("vsplit", shapes=[((4, 2),)], kwargs=[dict(indices_or_sections=2)]),
+    Spec("tile", shapes=[((3,),), ((2, 3),)], kwargs=grid(reps=[2, (2, 1), (1, 2, 2)])),
+    Spec("repeat", shapes=[((3,),), ((2, 3),)], kwargs=[dict(repeats=2), dict(repeats=2, axis=0),
+                                                         dict(repeats=[1, 0, 2], axis=-1)]),
+    Spec("flip", shapes=MATRIX, kwargs=grid(axis=[None, 0, -1, (0, 1)]), complex=True, autograd=False),
+    Spec("fliplr", shapes=MATRIX), Spec("flipud", shapes=MATRIX),
+    Spec("roll", shapes=MATRIX, kwargs=[dict(shift=1), dict(shift=-2, axis=1), dict(shift=(1, 2), axis=(0, 1))]),
+    Spec("rot90", shapes=MATRIX, kwargs=grid(k=[0, 1, 2, 3, -1]) + [dict(k=1, axes=(1, 2))]),
+    Spec("pad", shapes=[((3,),), ((2, 3),)], kwargs=[
+        dict(pad_width=1), dict(pad_width=((1, 0), (0, 2))), dict(pad_width=1, constant_values=2.0),
+        dict(pad_width=2, mode="edge"), dict(pad_width=1, mode="reflect"), dict(pad_width=2, mode="wrap"),
+        dict(pad_width=1, mode="symmetric")]),
+    Spec("diag", shapes=[((3,),), ((3, 3),), ((2, 4),)], kwargs=grid(k=[0, 1, -1])),
+    Spec("diagonal", shapes=[((3, 3),), ((2, 4),), ((2, 3, 3),)],
+         kwargs=[{}, dict(offset=1), dict(offset=-1), dict(axis1=1, axis2=2)]),
+    Spec("trace", shapes=[((3, 3),), ((2, 4),), ((2, 3, 3),)], kwargs=[{}, dict(offset=1), dict(axis1=1, axis2=2)]),
+    Spec("triu", shapes=[((3, 3),), ((2, 4),), ((2, 3, 3),)], kwargs=grid(k=[0, 1, -1])),
+    Spec("tril", shapes=[((3, 3),), ((2, 4),), ((2, 3, 3),)], kwargs=grid(k=[0, 1, -1])),
+    *(Spec(n, shapes=[((),), ((3,),), ((2, 3),), ((2, 3, 2),)]) for n in ("atleast_1d", "atleast_2d", "atleast_3d")),
+    Spec("atleast_2d", shapes=[((), (3,))], **_both(lambda lib, x, y: lib.atleast_2d(x, y))),
+    Spec("broadcast_arrays", shapes=[((3,), (2, 1)), ((2, 3), ())],
+         **_both(lambda lib, x, y: lib.broadcast_arrays(x, y))))
+
+# indexing and sorting
+add(Spec("take", shapes=[((5,),), ((3, 4),)], kwargs=[dict(indices=[0, 2, 2]), dict(indices=[[1, 0], [1, 1]], axis=0),
+                                                       dict(indices=[3, 0, 3], axis=-1)]),
+    Spec("take_along_axis", shapes=[((3, 4),)],
+         kwargs=[dict(indices=onp.array([[0, 1, 1, 0]]), axis=0), dict(indices=onp.array([[3], [0], [3]]), axis=1),
+                 dict(indices=onp.array([5, 0, 5]), axis=None)]),
+    Spec("sort", domain=distinct, shapes=[((4,),), ((3, 4),)], kwargs=grid(axis=[-1, 0, None])),
+    Spec("select", shapes=[((3,), (3,)), ((2, 3), (3,))], **_both(lambda lib, x, y: lib.select(
+        [_checker(onp.shape(x)), ~_checker(onp.shape(y))], [x, y], default=0.5))),
+    Spec("index_update", shapes=[((4,), ()), ((4,), (2,)), ((3, 4), (4,))], vmap=True,
+         fn=lambda x, v: np.index_update(x, 1 if onp.ndim(v) == 0 else slice(1, 1 + onp.shape(v)[0]) if onp.ndim(x) == 1 else 0, v),
+         ref=lambda x, v: _np_set(x, 1 if onp.ndim(v) == 0 else slice(1, 1 + onp.shape(v)[0]) if onp.ndim(x) == 1 else 0, v)),
+    Spec("index_add", shapes=[((4,), (3,)), ((3, 4), (4,))],
+         fn=lambda x, v: np.index_add(x, [0, 2, 0] if onp.ndim(x) == 1 else 1, v),
+         ref=lambda x, v: _np_add(x, [0, 2, 0] if onp.ndim(x) == 1 else 1, v)),
+    Spec("index_multiply", domain=NONZERO, shapes=[((4,), (2,)), ((3, 4), (4,))],
+         fn=lambda x, v: np.index_multiply(x, [3, 1] if onp.ndim(x) == 1 else -1, v),
+         ref=lambda x, v: _np_mul(x, [3, 1] if onp.ndim(x) == 1 else -1, v)))
+
+
+def _np_set(x, idx, v):
+    out = onp.array(x, copy=True)
+    out[idx] = v
+    return out
+
+
+def _np_add(x, idx, v):
+    out = onp.array(x, copy=True)
+    onp.add.at(out, idx, v)
+    return out
+
+
+def _np_mul(x, idx, v):
+    out = onp.array(x, copy=True)
+    out[idx] *= v
+    return out
+
+
+# products
+add(Spec("matmul", shapes=[((2, 3), (3, 2)), ((3,), (3, 2)), ((2, 3), (3,)), ((3,), (3,)),
+                           ((2, 2, 3), (3, 2)), ((3,), (2, 3, 2)), ((2, 1, 2, 3), (3, 3, 2))], complex=True),
+    Spec("dot", shapes=[((2, 3), (3, 2)), ((3,), (3, 2)), ((2, 3), (3,)), ((3,), (3,)), ((), (2, 3)),
+                        ((2, 3), ()), ((2, 2, 3), (3, 2)), ((2, 3), (2, 3, 2)), ((2, 3), (2, 3, 4))], complex=True),
+    Spec("inner", shapes=[((3,), (3,)), ((2, 3), (3,)), ((2, 3), (4, 3)), ((), (2,))], complex=True),
+    Spec("outer", shapes=[((3,), (2,))], complex=True), Spec("outer", shapes=[((2, 2), (3,))]),
+    Spec("vdot", shapes=[((3,), (3,)), ((2, 3), (3, 2))], complex=True, autograd=False),
+    Spec("kron", shapes=[((2,), (3,)), ((2, 2), (2, 3)), ((2,), (2, 2))], complex=True),
+    Spec("cross", shapes=[((3,), (3,)), ((2, 3), (2, 3))], complex=True), Spec("cross", shapes=[((2, 3), (3,))]),
+    Spec("cross", shapes=[((3, 2), (3, 2))], kwargs=[dict(axis=0), dict(axisa=0, axisb=0, axisc=0)]),
+    Spec("tensordot", shapes=[((2, 3, 4), (3, 4, 2))], kwargs=[dict(axes=2), dict(axes=([1, 2], [0, 1]))], complex=True),
+    Spec("tensordot", shapes=[((2, 3), (3, 2)), ((2, 3), (2, 3))], kwargs=[dict(axes=1), dict(axes=0), dict(axes=([0], [0]))]),
+    *(Spec("einsum", shapes=[shapes], complex=True, label=f"({s})", autograd="ii" not in s and None, **_both(lambda lib, *ops, s=s: lib.einsum(s, *ops)))
+      for s, shapes in [("ij,jk->ik", ((2, 3), (3, 2))), ("ij->ji", ((2, 3),)), ("ii->i", ((3, 3),)),
+                        ("ii", ((3, 3),)), ("ij,ij->", ((2, 3), (2, 3))), ("i,j->ij", ((2,), (3,))),
+                        ("...ij,...jk->...ik", ((2, 2, 3), (2, 3, 2))), ("ij,jk,kl->il", ((2, 3), (3, 2), (2, 2))),
+                        ("bij,j->bi", ((2, 3, 2), (2,))), ("ij", ((2, 3),)), ("ij,j", ((2, 3), (3,))),
+                        ("iij->j", ((2, 2, 3),))]))
+
+# building arrays from traced values
+add(*(Spec(n, shapes=[((), (), ()), ((2,), (2,), (2,))], complex=n == "array",
+           **_both(lambda lib, x, y, z, n=n: getattr(lib, n)([[x, y], [z, x]]))) for n in
+      ("array", "asarray", "asanyarray", "ascontiguousarray")))
+
+# functions composed of the above (numpy names that autograd.numpy covers too)
+add(Spec("diff", shapes=[((4,),), ((3, 4),)], kwargs=[{}, dict(n=2), dict(axis=0)]),
+    Spec("ediff1d", shapes=[((4,),), ((2, 3),)]),
+    Spec("gradient", shapes=[((5,),), ((3, 4),)], kwargs=[{}, dict(axis=0), dict(axis=-1, edge_order=2)]),
+    Spec("nan_to_num", shapes=UNARY),
+    Spec("real_if_close", shapes=UNARY, complex=True),
+    Spec("rollaxis", shapes=[((2, 3, 4),)], kwargs=[dict(axis=2), dict(axis=2, start=1), dict(axis=0, start=3)]),
+    Spec("dsplit", shapes=[((2, 2, 4),)], kwargs=[dict(indices_or_sections=2)]),
+    Spec("partition", domain=distinct, shapes=[((5,),), ((3, 4),)], kwargs=[dict(kth=2), dict(kth=1, axis=0)],
+         # only the kth entry has a defined place; the others are compared as sorted sets
+         **_both(lambda lib, x, kth, axis=-1: lib.sort(lib.partition(x, kth, axis=axis), axis=axis))),
+    Spec("append", shapes=[((3,), (2,)), ((2, 3), (1, 3))], kwargs=[{}, dict(axis=0)]),
+    Spec("reductions.logsumexp", ref=lambda x, **kw: _np_logsumexp(x, **kw), shapes=REDUCE_SHAPES, kwargs=REDUCE_KW, hyp="reduce"),
+    Spec("average", shapes=REDUCE_SHAPES, kwargs=grid(axis=[None, 0, -1])))
+
+
+def _np_logsumexp(x, axis=None, keepdims=False):
+    from scipy.special import logsumexp
+    return logsumexp(x, axis=axis, keepdims=keepdims)
+
+
+# -- the rest of the public namespace ------------------------------------------------------
+# no derivative (they accept traced values and return plain NumPy results)
+NONDIFF = """
+    floor ceil trunc rint fix round around sign floor_divide equal not_equal greater greater_equal less
+    less_equal logical_and logical_or logical_not logical_xor isnan isinf isfinite isclose signbit iscomplex
+    isreal allclose array_equal argmax argmin argsort all any count_nonzero nonzero argwhere flatnonzero
+    shape ndim size iscomplexobj isrealobj isscalar unique searchsorted histogram bincount digitize
+    result_type can_cast promote_types broadcast_shapes issubdtype ravel_multi_index unravel_index
+""".split()
+# constructors and I/O: no traced input to differentiate
+CONSTRUCTORS = """
+    zeros ones empty full eye identity arange linspace logspace geomspace meshgrid indices tri
+    diag_indices triu_indices tril_indices ix_ fromfunction frombuffer loadtxt genfromtxt load save savez
+    savetxt zeros_like ones_like empty_like full_like set_printoptions printoptions seterr geterr
+""".split()
+# names of specs above, for the coverage test
+SPEC_NAMES = sorted({s.name for s in SPECS})
