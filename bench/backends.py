@@ -11,7 +11,8 @@ Every library offers the same transformations of a function `f(*args)` whose fir
     lib.value_and_grad(f, n)   (*args) -> (f(*args), gradients of the first n args)
     lib.hessian(f), lib.jacfwd(f), lib.jacrev(f)   (*args) -> w.r.t. args[0]
     lib.hvp(f)              (v, *args) -> Hessian of f w.r.t. args[0], times v
-    lib.forward(f)          (*args) -> f traced for reverse mode w.r.t. args[0], no backward
+    lib.forward(f, n)       (*args) -> (f(*args), what holds its reverse-mode record of the
+                            first n args): the forward pass of a gradient, no backward
     lib.checkpoint          the library's rematerialisation wrapper, or None
 
 `load(names)` returns the libraries asked for; one that cannot be imported comes back with
@@ -61,6 +62,19 @@ class Library:
         return f
 
 
+class NumPy(Library):
+    """Plain NumPy: the function alone, the floor every library's overhead is measured from."""
+    name = package = "numpy"
+
+    def __init__(self):
+        self.np = np
+
+    def _none(self, *args):
+        raise NotImplementedError("plain NumPy has no derivatives")
+
+    value_and_grad = hessian = hvp = jacfwd = jacrev = forward = _none
+
+
 class Gradkit(Library):
     name = "gradkit"
 
@@ -89,8 +103,8 @@ class Gradkit(Library):
     def jacrev(self, f):
         return self.gk.jacrev(f)
 
-    def forward(self, f):
-        return lambda x, *data: self.gk.vjp(lambda y: f(y, *data), x)[0]
+    def forward(self, f, n):
+        return lambda *args: self.gk.vjp(lambda *p: f(*p, *args[n:]), *args[:n])
 
 
 class Autograd(Library):
@@ -123,8 +137,9 @@ class Autograd(Library):
     def jacrev(self, f):
         return self.ag.jacobian(f)
 
-    def forward(self, f):
-        return lambda *args: self.ag.make_vjp(f)(*args)[1]
+    def forward(self, f, n):
+        make = self.ag.make_vjp(f, argnum=tuple(range(n)) if n > 1 else 0)
+        return lambda *args: make(*args)[::-1]
 
 
 class Jax(Library):
@@ -166,8 +181,8 @@ class Jax(Library):
     def jacrev(self, f):
         return self._wrap(self.jax.jacrev(f))
 
-    def forward(self, f):
-        return self._wrap(lambda x, *data: self.jax.vjp(lambda y: f(y, *data), x)[0])
+    def forward(self, f, n):
+        return lambda *args: self.jax.vjp(lambda *p: f(*p, *args[n:]), *args[:n])
 
 
 class _TorchNumpy:
@@ -199,6 +214,10 @@ class Torch(Library):
     def __init__(self):
         import torch
         torch.set_num_threads(1)
+        try:
+            torch.set_num_interop_threads(1)
+        except RuntimeError:  # allowed once per process, before any parallel work
+            pass
         torch.set_default_dtype(torch.float64)
         self.torch, self.np = torch, _TorchNumpy(torch)
 
@@ -228,8 +247,11 @@ class Torch(Library):
     def jacrev(self, f):
         return self.torch.func.jacrev(f)
 
-    def forward(self, f):
-        return lambda x, *data: f(x.detach().requires_grad_(), *data)
+    def forward(self, f, n):
+        def taped(*args):
+            out = f(*[a.detach().requires_grad_() for a in args[:n]], *args[n:])
+            return out, out.grad_fn
+        return taped
 
 
 class Missing(Library):
@@ -243,7 +265,7 @@ class Missing(Library):
         return None
 
 
-_MAKERS = {"gradkit": Gradkit, "autograd": Autograd, "jax": Jax,
+_MAKERS = {"numpy": NumPy, "gradkit": Gradkit, "autograd": Autograd, "jax": Jax,
            "jax.jit": functools.partial(Jax, jit=True), "torch": Torch}
 
 
@@ -251,7 +273,7 @@ def load(names=LIBRARIES):
     libs = []
     for name in names:
         if name not in _MAKERS:
-            raise SystemExit(f"unknown library {name!r}; choose from {', '.join(LIBRARIES)}")
+            raise SystemExit(f"unknown library {name!r}; choose from {', '.join(_MAKERS)}")
         try:
             libs.append(_MAKERS[name]())
         except ImportError as e:

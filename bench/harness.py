@@ -92,7 +92,8 @@ def machine_line():
                 break
     except OSError:
         pass
-    return (f"{cpu}, {os.cpu_count()} logical cores, {platform.system()} {platform.release()}, "
+    load = ", load average %.2f" % os.getloadavg()[0] if hasattr(os, "getloadavg") else ""
+    return (f"{cpu}, {os.cpu_count()} logical cores{load}, {platform.system()} {platform.release()}, "
             f"Python {platform.python_version()}; 1 thread, float64")
 
 

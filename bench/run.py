@@ -27,7 +27,7 @@ import backends  # noqa: E402
 from workloads import workloads  # noqa: E402
 
 TASK_LABELS = {"f": "function", "vg": "value+grad", "hessian": "Hessian", "hvp": "HVP",
-               "jacfwd": "jacfwd", "jacrev": "jacrev", "fd": "central FD"}
+               "jacfwd": "jacfwd", "jacrev": "jacrev", "fd": "central FD", "forward": "taped forward"}
 
 
 def central_difference(call, asarray, x, data, h=1e-6):
@@ -55,9 +55,16 @@ def make_thunk(lib, wl, task, remat=None):
         run = functools.partial(lib.hvp(f), lib.asarray(wl.direction), *args)
     elif task == "fd":
         run = functools.partial(central_difference, lib.function(f), lib.asarray, wl.params[0], args[1:])
+    elif task == "forward":  # returns (value, the record a backward pass would need)
+        run = functools.partial(lib.forward(f, len(wl.params)), *args)
     else:
         raise ValueError(f"unknown task {task!r}")
-    return lambda: lib.sync(run())
+
+    def thunk():
+        out = run()
+        lib.sync(out[0] if task == "forward" else out)
+        return out
+    return thunk
 
 
 class CallTimeout(Exception):
@@ -116,13 +123,15 @@ def measure(lib, wl, task, opts, remat=None):
         return dict(cell, error=describe(e)), None
 
 
-def peak_memory(thunk):
-    """Peak bytes allocated (as tracemalloc sees them) while thunk runs once."""
+def traced_memory(thunk):
+    """(bytes still held when thunk returns, its result alive; peak bytes while it ran),
+    as tracemalloc sees them (NumPy reports its array buffers to it)."""
     tracemalloc.start()
     try:
         base = tracemalloc.get_traced_memory()[0]
-        thunk()
-        return tracemalloc.get_traced_memory()[1] - base
+        out = thunk()  # noqa: F841  (kept alive: what it holds is what we measure)
+        held, peak = tracemalloc.get_traced_memory()
+        return held - base, peak - base
     finally:
         tracemalloc.stop()
 
@@ -157,7 +166,8 @@ def run_memory(libs, wls, opts, step):
                 row[f"{key}_median_s"] = cell.get("median_s")
                 row[f"{key}_error"] = cell.get("error")
                 if "error" not in cell:
-                    row[f"{key}_peak_bytes"] = peak_memory(make_thunk(lib, wl, "vg", remat))
+                    row[f"{key}_tape_bytes"] = traced_memory(make_thunk(lib, wl, "forward", remat))[0]
+                    row[f"{key}_peak_bytes"] = traced_memory(make_thunk(lib, wl, "vg", remat))[1]
             rows.append(row)
     return rows
 
@@ -194,13 +204,14 @@ def speed_tables(cells, lib_names):
 def memory_table(rows):
     out = []
     for r in rows:
-        plain, ckpt = r.get("plain_peak_bytes"), r.get("checkpoint_peak_bytes")
-        out.append([r["workload"], r["library"], harness.format_bytes(plain), harness.format_bytes(ckpt),
-                    harness.format_ratio(_ratio(plain, ckpt)),
-                    harness.format_time(r.get("plain_median_s")), harness.format_time(r.get("checkpoint_median_s")),
-                    harness.format_ratio(_ratio(r.get("checkpoint_median_s"), r.get("plain_median_s")))])
-    return harness.table(["workload", "library", "peak", "peak, checkpoint", "cut", "time", "time, checkpoint",
-                          "time cost"], out, left=2)
+        row = [r["workload"], r["library"]]
+        for what in ("tape", "peak"):
+            plain, ckpt = r.get(f"plain_{what}_bytes"), r.get(f"checkpoint_{what}_bytes")
+            row += [harness.format_bytes(plain), harness.format_bytes(ckpt), harness.format_ratio(_ratio(plain, ckpt))]
+        plain, ckpt = r.get("plain_median_s"), r.get("checkpoint_median_s")
+        out.append(row + [harness.format_time(plain), harness.format_time(ckpt), harness.format_ratio(_ratio(ckpt, plain))])
+    return harness.table(["workload", "library", "tape", "tape, ckpt", "cut", "peak", "peak, ckpt", "cut",
+                          "time", "time, ckpt", "cost"], out, left=2)
 
 
 def report(result, lib_names):
@@ -211,8 +222,10 @@ def report(result, lib_names):
     lines += ["Medians (gk/peer < 1: gradkit faster):", medians, "",
               "Cost relative to the function alone (task / function), per library:", relative, ""]
     if result["memory"]:
-        lines += ["Peak memory of the gradient (tracemalloc; NumPy-backed libraries only), "
-                  "without and with checkpointing:", memory_table(result["memory"]), ""]
+        lines += ["Memory of the gradient, without and with checkpointing (tracemalloc, so NumPy-backed "
+                  "libraries only): tape = held after the forward pass for the backward one; peak = "
+                  "highest during value+grad; cost = time with / without checkpoint:",
+                  memory_table(result["memory"]), ""]
     problems = [f"- {c['workload']} / {TASK_LABELS[c['task']]} / {c['library']}: {c.get('error') or c['mismatch']}"
                 for c in result["cells"] if ("error" in c and not c.get("skipped")) or "mismatch" in c]
     problems += [f"- {r['workload']} / memory {k} / {r['library']}: {r[k + '_error']}"
