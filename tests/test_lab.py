@@ -1,0 +1,215 @@
+"""gradkit lab: the quick lab writes a report with every section, figure and verdict; each
+experiment's verdict fails on data that contradicts its claim; the command line."""
+import copy
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+pytest.importorskip("matplotlib")
+pytest.importorskip("rich")
+
+from gradkit.lab import EXPERIMENTS, run_lab, select  # noqa: E402
+from gradkit.lab.core import Check, loglog_slope  # noqa: E402
+from gradkit.lab.runner import main  # noqa: E402
+
+STATUSES = {"reproduced", "not reproduced", "blocked", "error"}
+
+
+@pytest.fixture(scope="module")
+def quick(tmp_path_factory):
+    out = tmp_path_factory.mktemp("lab")
+    results = run_lab(quick=True, out=str(out), console=False, svg=False)
+    return out, {r.experiment.key: r for r in results}
+
+
+def test_every_section_has_its_figure_and_verdict(quick):
+    out, results = quick
+    html = (out / "report.html").read_text()
+    raw = json.loads((out / "results.json").read_text())
+    assert [e["key"] for e in raw["experiments"]] == [x.key for x in EXPERIMENTS]
+    for x in EXPERIMENTS:
+        r = results[x.key]
+        assert r.status in STATUSES
+        assert f'<section id="{x.key}">' in html
+        assert r.status != "error", f"{x.key} raised:\n{r.note}"
+        if r.status == "blocked":
+            assert "Blocked: needs" in r.note
+            continue
+        assert r.checks and r.figures and r.measured
+        for name in r.figures:
+            png = out / "figures" / f"{x.key}_{name}.png"
+            assert png.read_bytes()[:4] == b"\x89PNG"
+        section = html.split(f'<section id="{x.key}">')[1].split("</section>")[0]
+        assert "data:image/png;base64," in section and r.status in section
+
+
+def test_report_is_self_contained(quick):
+    out, _ = quick
+    html = (out / "report.html").read_text()
+    assert "<script" not in html and 'src="http' not in html and "<link" not in html
+
+
+# -- each verdict fails on data that contradicts its claim ---------------------------------
+def _judge(key, data):
+    exp = next(x for x in EXPERIMENTS if x.key == key)
+    checks = exp.judge(data)
+    assert checks and all(isinstance(c, Check) for c in checks)
+    return {c.name: c.passed for c in checks}
+
+
+def _data(quick, key):
+    r = quick[1][key]
+    if r.status == "blocked":
+        pytest.skip(f"{key} is blocked: {r.note}")
+    return copy.deepcopy(r.data)
+
+
+def test_l1_l3_fails_on_a_wrong_hessian(quick):
+    d = _data(quick, "L1-L3")
+    d["rows"][-1]["hessian_rel_error"] = 1e-4
+    assert not all(_judge("L1-L3", d).values())
+
+
+def test_l5_fails_when_gradient_free_keeps_up(quick):
+    d = _data(quick, "L5")
+    runs = d["runs"]
+    runs["zero-order GD (two-point)"]["final_loss"] = runs["GD with AD gradient"]["final_loss"]
+    runs["classical MDS"]["recovery_error"] = 0.3
+    v = _judge("L5", d)
+    assert not v["gradient method beats zero-order at equal budget"]
+    assert not v["classical MDS recovers it exactly (up to rotation, reflection, shift)"]
+
+
+def test_l6_l8_fails_without_the_factor_n(quick):
+    d = _data(quick, "L6-L8")
+    for r in d["rows"]:
+        r["zo_iterations"] = 3 * r["gd_iterations"]
+        r["gd_bound_ratio"] = 1.5
+    v = _judge("L6-L8", d)
+    assert not v["smooth: zero-order iterations ~ n"] and not v["strongly convex: zero-order iterations ~ n"]
+    assert not v["smooth convex: GD within its O(1/k) bound"]
+
+
+def test_l9_l10_fails_without_a_v_or_a_cheap_gradient(quick):
+    d = _data(quick, "L9-L10")
+    d["errors"]["central"] = list(np.array(d["steps"]) ** 2)  # truncation only: no rounding branch
+    for c in d["cost"]:
+        c["t_reverse"] = c["t_central"]
+    v = _judge("L9-L10", d)
+    assert not v["central: V-shaped error"]
+    assert not v["reverse mode: cost(grad)/cost(f) bounded"]
+
+
+def test_l11_l12_fails_on_a_wrong_adjoint_or_graph(quick):
+    d = _data(quick, "L11-L12")
+    d["grad_reverse"][0] *= 1 + 1e-9
+    d["ops"] = ["log", "multiply", "log", "multiply", "sqrt", "add"]  # the formula, not the program
+    v = _judge("L11-L12", d)
+    assert not v["reverse mode: exact gradient"] and not v["recorded graph is the lecture's"]
+
+
+def test_l13_fails_when_the_modes_swap(quick):
+    d = _data(quick, "L13")
+    for c in d["cells"]:
+        c["t_forward"], c["t_reverse"] = c["t_reverse"], c["t_forward"]
+    v = _judge("L13", d)
+    assert not v["forward wins when n << m"] and not v["reverse wins when m << n"]
+
+
+def test_l14_fails_when_training_stalls(quick):
+    d = _data(quick, "L14")
+    d["curve"] = [1.0] * len(d["curve"])
+    d["grad_rel_error_vs_fd"] = 1e-3
+    assert not any(_judge("L14", d).values())
+
+
+def test_l15_l16_fails_on_wrong_rules():
+    rows = [{"n": n, "solve_A_error": 1e-15, "solve_b_error": 1e-3, "svd_error": 0.1, "t_forward": 1.0,
+             "t_forward_backward": 9.0} for n in (4, 16)]
+    v = _judge("L15-L16", {"rows": rows})
+    assert v["solve: dL/dA = -A^{-T} (dL/dx) x^T"]
+    assert not v["solve: dL/db = A^{-T} dL/dx"] and not v["SVD: dL/dW = U diag(dL/ds) V^T"]
+    assert not v["backward pass costs about a forward one"]
+
+
+def test_l17_l18_fails_when_the_error_does_not_shrink(quick):
+    d = _data(quick, "L17-L18")
+    d["hutchinson"]["rmse"] = [1.0] * len(d["hutchinson"]["rmse"])
+    for c in d["cost"]:
+        c["t_hessian"] = c["t_hvp"]
+    v = _judge("L17-L18", d)
+    assert not v["Hutchinson error ~ 1/sqrt(m)"] and not v["the full Hessian's cost grows ~n times faster"]
+
+
+def test_l19_fails_without_memory_savings(quick):
+    d = _data(quick, "L19")
+    for r in d["rows"]:
+        r["peak_bytes"] = d["rows"][0]["peak_bytes"]
+        r["layer_evals"] = 10 * d["depth"]
+    v = _judge("L19", d)
+    assert not v["checkpointing saves memory"] and not v["the recomputation is one extra forward pass"]
+
+
+def test_l20_fails_when_ad_is_no_better(quick):
+    d = _data(quick, "L20")
+    for m in d["accuracy"]:
+        d["accuracy"][m] = 1e-5
+    d["cost"]["reverse-mode AD"]["extra_bytes"] = 0
+    v = _judge("L20", d)
+    assert not v["AD is not finite differences: exact to rounding"] and not v["... but memory-hungry"]
+
+
+def test_every_experiment_has_a_failing_data_test():
+    names = {n for n in globals() if n.startswith("test_l")}
+    for x in EXPERIMENTS:
+        stem = "test_" + x.key.lower().replace("-", "_") + "_fails"
+        assert any(n.startswith(stem) for n in names), f"no verdict test for {x.key}"
+
+
+# -- the frame ---------------------------------------------------------------------------
+def test_loglog_slope():
+    x = np.array([1.0, 10.0, 100.0])
+    assert loglog_slope(x, 3 * x ** 2) == pytest.approx(2.0)
+    assert np.isnan(loglog_slope([1.0], [1.0]))
+
+
+def test_select():
+    assert [x.key for x in select("L9,l13")] == ["L9-L10", "L13"]
+    assert [x.key for x in select("L7")] == ["L6-L8"]
+    with pytest.raises(ValueError, match="unknown claims L4"):
+        select("L4")
+
+
+def test_an_experiment_that_raises_is_reported_not_fatal(monkeypatch, tmp_path):
+    exp = next(x for x in EXPERIMENTS if x.key == "L11-L12")
+
+    def boom(ctx):
+        raise RuntimeError("kaboom")
+    monkeypatch.setattr(exp, "measure", boom)
+    (r,) = run_lab(quick=True, only="L11", out=str(tmp_path), console=False, svg=False)
+    assert r.status == "error" and "kaboom" in r.note
+    assert "kaboom" in (tmp_path / "report.html").read_text()
+
+
+def test_cli_exit_status(monkeypatch, tmp_path, capsys):
+    assert main(["--only", "L11", "--out", str(tmp_path / "a")]) == 0
+    assert os.path.exists(tmp_path / "a" / "figures" / "L11-L12_graph.svg")
+    assert "reproduced" in capsys.readouterr().out
+    exp = next(x for x in EXPERIMENTS if x.key == "L11-L12")
+    monkeypatch.setattr(exp, "judge", lambda data: [Check("forced", False, "a claim that fails")])
+    assert main(["--only", "L11", "--out", str(tmp_path / "b")]) == 1
+    assert main(["--only", "L4"]) == 2
+    assert main(["--list"]) == 0
+
+
+def test_python_dash_m(tmp_path):
+    out = subprocess.run([sys.executable, "-m", "gradkit", "lab", "--only", "L11", "--out", str(tmp_path), "--no-svg"],
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert (tmp_path / "report.html").exists() and (tmp_path / "results.json").exists()
+    bad = subprocess.run([sys.executable, "-m", "gradkit", "nonsense"], capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 2 and "unknown command" in bad.stderr
