@@ -239,6 +239,8 @@ add(Spec("abs", domain=NONZERO, complex=True), Spec("absolute", domain=NONZERO, 
     *(Spec(n, domain=(LOW, HIGH), shapes=BINARY, hyp="broadcast") for n in ("maximum", "minimum", "fmax", "fmin")),
     Spec("clip", domain=avoiding(-1.5, 1.5, (-0.5, 0.5)),
          kwargs=[dict(a_min=-0.5, a_max=0.5), dict(a_min=None, a_max=0.5), dict(a_min=-0.5, a_max=None)]),
+    Spec("clip", label="(traced bounds)", domain=(avoiding(-1.5, 1.5, (-0.5, 0.5), gap=0.2), uniform(-0.6, -0.4),
+                                                 uniform(0.4, 0.6)), shapes=[((3,), (), ()), ((2, 3), (3,), ())]),
     Spec("where", shapes=BINARY, **_both(lambda lib, x, y: lib.where(_checker(onp.shape(x), onp.shape(y)), x, y))))
 
 # complex parts (real inputs too: their derivatives must be real)
@@ -375,6 +377,10 @@ add(*(Spec(n, shapes=[((), (), ()), ((2,), (2,), (2,))], complex=n == "array",
            **_both(lambda lib, x, y, z, n=n: getattr(lib, n)([[x, y], [z, x]]))) for n in
       ("array", "asarray", "asanyarray", "ascontiguousarray")))
 
+# dtype conversion: floating and complex targets keep the derivative
+add(Spec("astype", kwargs=[dict(dtype=float), dict(dtype=complex)]),
+    Spec("astype", complex=True, autograd=False, kwargs=[dict(dtype=complex)]))
+
 # functions composed of the above (numpy names that autograd.numpy covers too)
 add(Spec("diff", shapes=[((4,),), ((3, 4),)], kwargs=[{}, dict(n=2), dict(axis=0)]),
     Spec("ediff1d", shapes=[((4,),), ((2, 3),)]),
@@ -401,7 +407,7 @@ def _np_logsumexp(x, axis=None, keepdims=False):
 NONDIFF = """
     floor ceil trunc rint fix round around sign floor_divide equal not_equal greater greater_equal less
     less_equal logical_and logical_or logical_not logical_xor isnan isinf isfinite isclose signbit iscomplex
-    isreal allclose array_equal argmax argmin argsort all any count_nonzero nonzero argwhere flatnonzero
+    isreal allclose array_equal argmax argmin argsort argpartition all any count_nonzero nonzero argwhere flatnonzero
     shape ndim size iscomplexobj isrealobj isscalar unique searchsorted histogram bincount digitize
     result_type can_cast promote_types broadcast_shapes issubdtype ravel_multi_index unravel_index
 """.split()

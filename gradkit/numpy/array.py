@@ -7,7 +7,7 @@ from ..core import NonDifferentiableError, Primitive, Tracer, UnsupportedFunctio
 from ..core.jit import refuse_concrete
 from ..core import primal as _p
 from . import elementwise as ew
-from . import indexing, products, reductions, shape
+from . import creation, indexing, products, reductions, shape
 from .declare import shape_of
 
 NUMPY_EQUIVALENTS = {}  # NumPy function or ufunc -> gradkit function; filled by gradkit.numpy
@@ -119,17 +119,8 @@ _METHODS = {
     "argmax": reductions.argmax, "argmin": reductions.argmin, "argsort": reductions.argsort,
     "all": reductions.all, "any": reductions.any, "nonzero": reductions.nonzero,
     "dot": products.dot, "clip": ew.clip, "round": ew.round,
-    "astype": lambda self, dtype, **kw: _astype(self, dtype),
+    "astype": lambda self, dtype, **kw: creation.astype(self, dtype),
 }
-
-
-def _astype(x, dtype):
-    dtype = _np.dtype(dtype)
-    if dtype.kind in "fc":
-        if dtype.kind == "f" and _np.iscomplexobj(_p(x)):
-            return ew.real(x)
-        return x if dtype.kind != "c" else x * (1 + 0j)
-    return _np.asarray(_p(x)).astype(dtype)  # integers and booleans carry no derivative
 
 
 def _as_method(attr):

@@ -3,12 +3,13 @@ NumPy's constructors (zeros, ones, eye, arange, linspace, ...), which take no tr
 import numpy as _np
 
 from ..core import Tracer, primal
-from .declare import is_complex, shape_of
+from .declare import is_complex, nondiff, shape_of
+from .elementwise import real
 from .shape import stack
 
 __all__ = ["array", "asarray", "asanyarray", "ascontiguousarray", "zeros_like", "ones_like",
            "full_like", "empty_like", "shape", "ndim", "size", "iscomplexobj", "isrealobj", "isscalar",
-           "result_type"]
+           "result_type", "astype"]
 
 
 def _holds_tracer(obj):
@@ -61,6 +62,22 @@ empty_like = _like(_np.empty)
 
 def full_like(a, fill_value, dtype=None, shape=None):
     return _like(lambda s, d: _np.full(s, fill_value, d))(a, dtype, shape)
+
+
+_cast = nondiff(lambda x, dtype: _np.asarray(x).astype(dtype), name="astype", broadcasting=True)
+
+
+def astype(x, dtype, copy=True):
+    """x.astype(dtype): floating and complex results keep the derivative (complex to real
+    keeps the real part); integers and booleans carry none."""
+    if type(x) is not Tracer:
+        return _np.asarray(x).astype(dtype, copy=copy)
+    dtype = _np.dtype(dtype)
+    if dtype.kind == "f":
+        return real(x) if is_complex(x) else x
+    if dtype.kind == "c":
+        return x if is_complex(x) else x * (1 + 0j)
+    return _cast(x, dtype=dtype)
 
 
 # -- queries: answered from the shape and dtype, as the code at hand sees them (under vmap,

@@ -170,10 +170,12 @@ def nondiff(impl, name=None, broadcasting=False):
 
 
 def _strip_lists(impl):
-    # tracers inside list arguments (np.all([a > 0, b > 0])) are not seen by dispatch
+    # tracers inside list arguments (np.all([a > 0, b > 0])) or keyword arguments
+    # (np.bincount(i, weights=x)) are not seen by dispatch
     @functools.wraps(impl)
     def call(*args, **kwargs):
-        return impl(*[_plain(a) if type(a) in (list, tuple) else a for a in args], **kwargs)
+        return impl(*[_plain(a) if type(a) in (list, tuple) else a for a in args],
+                    **{k: _plain(v) for k, v in kwargs.items()})
     return call
 
 

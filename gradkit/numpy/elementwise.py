@@ -6,7 +6,7 @@ for a real-valued f of z = x + iy, grad gives df/dx - i df/dy.
 """
 import numpy as _np
 
-from ..core import Primitive
+from ..core import Primitive, Tracer
 from ..core import primal as _p
 from .declare import (broadcasting_batch, elementwise, is_complex, nondiff, shape_of, unbroadcast,
                       _fit_tangent)
@@ -152,8 +152,20 @@ def _clip_deriv(ans, x, a_min=None, a_max=None):
 _clip_prim = elementwise(_clip, _clip_deriv, name="clip")
 
 
-def clip(a, a_min=None, a_max=None):
-    """np.clip; the derivative is 1 inside [a_min, a_max] and 0 outside."""
+def clip(a, a_min=None, a_max=None, *, min=None, max=None):
+    """np.clip; the derivative is 1 inside [a_min, a_max] and 0 outside. Traced bounds are
+    differentiated too (as maximum and minimum).
+
+    >>> import gradkit as gk
+    >>> float(gk.grad(lambda x: clip(x, 0.0, 1.0))(0.5))
+    1.0
+    """
+    a_min = min if a_min is None else a_min
+    a_max = max if a_max is None else a_max
+    if type(a_min) is Tracer or type(a_max) is Tracer:
+        if a_min is not None:
+            a = maximum(a, a_min)
+        return a if a_max is None else minimum(a, a_max)
     return _clip_prim(a, a_min=a_min, a_max=a_max)
 
 
