@@ -214,7 +214,11 @@ add(*(Spec(n, shapes=BINARY, complex=True, hyp="broadcast") for n in ("add", "su
     Spec("cbrt", domain=NONZERO),
     *(Spec(n, domain=(POS, REAL), shapes=BINARY, complex=n == "power", hyp="broadcast")
       for n in ("power", "float_power")),
-    *(Spec(n, domain=(MOD_X, MOD_Y), shapes=BINARY, hyp="broadcast") for n in ("mod", "remainder", "fmod")))
+    *(Spec(n, domain=(MOD_X, MOD_Y), shapes=BINARY, hyp="broadcast") for n in ("mod", "remainder", "fmod")),
+    # constant exponents: any sign of base for integers, 0 included where the power is smooth there
+    *(Spec("power", label=f"(x,{p})", domain=dom, fn=lambda x, p=p: np.power(x, p), ref=lambda x, p=p: onp.power(x, p))
+      for p, dom in [(2, with_zero(REAL)), (3, REAL), (-1, NONZERO), (0.5, POS), (0, REAL), (1, with_zero(REAL))]),
+    Spec("power", label="(2,y)", fn=lambda y: np.power(2.0, y), ref=lambda y: onp.power(2.0, y)))
 
 # exponentials and logarithms
 add(Spec("exp", complex=True), Spec("exp2", complex=True), Spec("expm1", complex=True),
@@ -237,11 +241,13 @@ add(Spec("sin", complex=True), Spec("cos", complex=True), Spec("tan", domain=uni
 add(Spec("abs", domain=NONZERO, complex=True), Spec("absolute", domain=NONZERO, complex=True, autograd="abs"),
     Spec("fabs", domain=NONZERO),
     *(Spec(n, domain=(LOW, HIGH), shapes=BINARY, hyp="broadcast") for n in ("maximum", "minimum", "fmax", "fmin")),
+    Spec("maximum", label="(x,0)", domain=NONZERO, fn=lambda x: np.maximum(x, 0.0), ref=lambda x: onp.maximum(x, 0.0)),
     Spec("clip", domain=avoiding(-1.5, 1.5, (-0.5, 0.5)),
          kwargs=[dict(a_min=-0.5, a_max=0.5), dict(a_min=None, a_max=0.5), dict(a_min=-0.5, a_max=None)]),
     Spec("clip", label="(traced bounds)", domain=(avoiding(-1.5, 1.5, (-0.5, 0.5), gap=0.2), uniform(-0.6, -0.4),
                                                  uniform(0.4, 0.6)), shapes=[((3,), (), ()), ((2, 3), (3,), ())]),
-    Spec("where", shapes=BINARY, **_both(lambda lib, x, y: lib.where(_checker(onp.shape(x), onp.shape(y)), x, y))))
+    Spec("where", shapes=BINARY, **_both(lambda lib, x, y: lib.where(_checker(onp.shape(x), onp.shape(y)), x, y))),
+    Spec("where", label="(scalar branch)", shapes=UNARY, **_both(lambda lib, x: lib.where(x > 0, x, 0.5))))
 
 # complex parts (real inputs too: their derivatives must be real)
 add(*(Spec(n, complex=True) for n in ("real", "imag", "conj", "conjugate")),
@@ -326,6 +332,8 @@ add(Spec("take", shapes=[((5,),), ((3, 4),)], kwargs=[dict(indices=[0, 2, 2]), d
     Spec("index_update", shapes=[((4,), ()), ((4,), (2,)), ((3, 4), (4,))], vmap=True,
          fn=lambda x, v: np.index_update(x, 1 if onp.ndim(v) == 0 else slice(1, 1 + onp.shape(v)[0]) if onp.ndim(x) == 1 else 0, v),
          ref=lambda x, v: _np_set(x, 1 if onp.ndim(v) == 0 else slice(1, 1 + onp.shape(v)[0]) if onp.ndim(x) == 1 else 0, v)),
+    Spec("index_update", label="(repeated)", shapes=[((4,), (3,)), ((3, 2), (3, 2))],  # NumPy's last write wins
+         fn=lambda x, v: np.index_update(x, [2, 0, 2], v), ref=lambda x, v: _np_set(x, [2, 0, 2], v)),
     Spec("index_add", shapes=[((4,), (3,)), ((3, 4), (4,))],
          fn=lambda x, v: np.index_add(x, [0, 2, 0] if onp.ndim(x) == 1 else 1, v),
          ref=lambda x, v: _np_add(x, [0, 2, 0] if onp.ndim(x) == 1 else 1, v)),

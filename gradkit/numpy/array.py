@@ -39,12 +39,14 @@ def _array_function(self, func, types, args, kwargs):
 
 
 def _array_ufunc(self, ufunc, method, *inputs, **kwargs):
-    ours = NUMPY_EQUIVALENTS.get(ufunc) if method == "__call__" and "out" not in kwargs else None
+    if "out" in kwargs:
+        raise NonDifferentiableError(
+            f"numpy.{ufunc.__name__} was asked to write a traced value into a plain NumPy array (an "
+            f"out= argument, or an in-place operator such as `a += x` on a NumPy array `a`), which "
+            f"would drop its derivative. Fix: write `a = a + x` (a new traced array) instead.")
+    ours = NUMPY_EQUIVALENTS.get(ufunc) if method == "__call__" else None
     if ours is None:
-        what = ufunc.__name__ + ("" if method == "__call__" else "." + method)
-        if "out" in kwargs:
-            what += " with out="
-        raise UnsupportedFunctionError(_unsupported(what))
+        raise UnsupportedFunctionError(_unsupported(ufunc.__name__ + ("" if method == "__call__" else "." + method)))
     return ours(*inputs, **kwargs)
 
 
@@ -58,6 +60,31 @@ def _unsupported(func):
 
 def _setitem(self, idx, value):
     indexing.setitem(self, idx, value)
+
+
+def _inplace(f):
+    """x op= y on a traced x: like NumPy, the array itself changes (other names bound to
+    it see the new value); recorded as a new value that the tracer is rebound to."""
+    def op(self, other):
+        new = f(self, other)
+        if type(new) is not Tracer:  # a result without derivative (x //= y): rebind the name only
+            return new
+        if shape_of(new) != shape_of(self):
+            raise ValueError(f"non-broadcastable output operand with shape {shape_of(self)} doesn't match "
+                             f"the broadcast shape {shape_of(new)}")
+        self.value, self._trace, self.node = new.value, new._trace, new.node
+        return self
+    return op
+
+
+def _take(self, indices, axis=None):
+    return indexing.take(self, indices, axis)
+
+
+def _sort(self, axis=-1, kind=None):
+    """x.sort() sorts in place, as NumPy's does (the tracer is rebound)."""
+    new = indexing.sort(self, axis)
+    self.value, self._trace, self.node = new.value, new._trace, new.node
 
 
 def _len(self):
@@ -88,6 +115,9 @@ _METHODS = {
     "__mod__": _binary(ew.mod), "__rmod__": _reflected(ew.mod),
     "__pow__": _binary(ew.power), "__rpow__": _reflected(ew.power),
     "__matmul__": _binary(products.matmul), "__rmatmul__": _reflected(products.matmul),
+    "__iadd__": _inplace(ew.add), "__isub__": _inplace(ew.subtract), "__imul__": _inplace(ew.multiply),
+    "__itruediv__": _inplace(ew.divide), "__ipow__": _inplace(ew.power), "__imod__": _inplace(ew.mod),
+    "__ifloordiv__": _inplace(ew.floor_divide), "__imatmul__": _inplace(products.matmul),
     "__neg__": ew.negative, "__pos__": ew.positive, "__abs__": ew.absolute,
     "__eq__": _binary(ew.equal), "__ne__": _binary(ew.not_equal),
     "__lt__": _binary(ew.less), "__le__": _binary(ew.less_equal),
@@ -119,6 +149,7 @@ _METHODS = {
     "argmax": reductions.argmax, "argmin": reductions.argmin, "argsort": reductions.argsort,
     "all": reductions.all, "any": reductions.any, "nonzero": reductions.nonzero,
     "dot": products.dot, "clip": ew.clip, "round": ew.round,
+    "take": _take, "sort": _sort, "argpartition": reductions.argpartition,
     "astype": lambda self, dtype, **kw: creation.astype(self, dtype),
 }
 

@@ -204,11 +204,29 @@ def _mul(x, v, idx):
     return out
 
 
+def _surviving_writes(idx, shape):
+    """x[idx] = v with a repeated integer index keeps NumPy's last write: a mask over the
+    indexed region, True where a write survives (None when every write does)."""
+    if not _has_repeats_risk(idx):
+        return None
+    region = _np.empty(shape, bool)[idx].shape
+    order = _np.arange(int(_np.prod(region))).reshape(region)
+    last = _np.full(shape, -1)
+    last[idx] = order
+    survives = last[idx] == order
+    return None if survives.all() else survives
+
+
+def _update_vjp_v(g, ans, x, v, idx):
+    gv = getitem(g, idx)
+    survives = _surviving_writes(idx, shape_of(x))
+    return unbroadcast(gv if survives is None else gv * survives, v)
+
+
 _update_p = Primitive("index_update", _set)
-_update_p.defvjp(lambda g, ans, x, v, idx: _update_p(g, 0.0, idx),
-                    lambda g, ans, x, v, idx: unbroadcast(getitem(g, idx), v))
+_update_p.defvjp(lambda g, ans, x, v, idx: _update_p(g, 0.0, idx), _update_vjp_v)
 _update_p.defjvp(lambda t, ans, x, v, idx: _update_p(t, 0.0, idx),
-                    lambda t, ans, x, v, idx: _add_p(_np.zeros(shape_of(x)), t, idx))
+                 lambda t, ans, x, v, idx: _update_p(_np.zeros(shape_of(x)), t, idx))
 _add_p = Primitive("index_add", _add)
 _add_p.defvjp(lambda g, ans, x, v, idx: g,
                  lambda g, ans, x, v, idx: unbroadcast(getitem(g, idx), v))
