@@ -41,8 +41,9 @@ def _clock(thunk, number):
 def median_time(thunk, budget=1.0, repeats=7):
     """Median seconds per call of an already warmed-up `thunk`, timeit-style.
 
-    Runs up to `repeats` rounds of `number` calls each, with `number` chosen so that all
-    rounds fit in about `budget` seconds; a call longer than the budget is timed once.
+    Runs up to `repeats` rounds (at least 2) of `number` calls each, with `number` chosen
+    so that all rounds fit in about `budget` seconds; a call longer than half the budget
+    is timed once.
     Returns (median seconds per call, rounds, calls per round).
 
     >>> t, rounds, number = median_time(lambda: None, budget=0.01)
@@ -50,13 +51,18 @@ def median_time(thunk, budget=1.0, repeats=7):
     True
     """
     gc.collect()
-    first = _clock(thunk, 1)
-    number = max(1, int(budget / repeats / max(first, 1e-9)))
-    samples = [first] if number == 1 else []
+    per_call = _clock(thunk, 1)
+    if 2 * per_call > budget:  # too slow to repeat within the budget: this call is the measure
+        return per_call, 1, 1
+    # calibrate twice, so that one call slowed by a busy machine does not set `number`
+    number = max(1, int(budget / repeats / per_call))
+    per_call = _clock(thunk, number) / number
+    number = max(1, int(budget / repeats / per_call))
+    samples = []
     start = time.perf_counter()
-    while len(samples) < repeats and time.perf_counter() - start + number * first <= budget:
+    while len(samples) < repeats and (len(samples) < 2 or time.perf_counter() - start + number * per_call <= budget):
         samples.append(_clock(thunk, number) / number)
-    return statistics.median(samples or [first]), max(len(samples), 1), number
+    return statistics.median(samples), len(samples), number
 
 
 def format_time(seconds):
