@@ -370,16 +370,18 @@ def checkpoint(fun):
         out_def[:] = [d]
         return tuple(leaves_out)
 
-    def rerun_vjp(argnum, g, ans, *leaves, treedef):
+    def rerun_vjp(argnums, g, ans, *leaves, treedef):
+        # one re-run and one backward sweep give the cotangents of all the inputs
         out, back = vjp(lambda *xs: impl(*xs, treedef=treedef), *leaves)
-        return back(tuple(zeros_like_value(o) if c is None else c for c, o in zip(g, out)))[argnum]
+        cts = back(tuple(zeros_like_value(o) if c is None else c for c, o in zip(g, out)))
+        return tuple(cts[k] for k in argnums)
 
     def rerun_jvp(tangents, ans, *leaves, treedef):
         ts = tuple(zeros_like_value(x) if t is None else t for t, x in zip(tangents, leaves))
         return jvp(lambda *xs: impl(*xs, treedef=treedef), leaves, ts)[1]
 
     prim = Primitive(f"checkpoint({getattr(fun, '__name__', 'f')})", impl, multiple_results=True, inline=True)
-    prim.defvjp_argnum(rerun_vjp)
+    prim.defvjp_joint(rerun_vjp)
     prim.defjvp_joint(rerun_jvp)
 
     @functools.wraps(fun)
@@ -414,11 +416,11 @@ class custom_vjp:
             residuals[:] = [res]
             return tuple(leaves_out)
 
-        def bwd_rule(argnum, g, ans, *leaves, treedef, residuals):
+        def bwd_rule(argnums, g, ans, *leaves, treedef, residuals):
             g = tuple(zeros_like_value(o) if c is None else c for c, o in zip(g, ans))
             cts = bwd(residuals[0], tree_unflatten(out_def[0], g))
             ct_leaves = tree_leaves_like(treedef, tuple(cts), "the cotangents returned by the bwd rule")
-            return ct_leaves[argnum]
+            return tuple(ct_leaves[k] for k in argnums)
 
         def jvp_rule(tangents, ans, *leaves, treedef, residuals):
             ts = tuple(zeros_like_value(x) if t is None else t for t, x in zip(tangents, leaves))
@@ -426,7 +428,7 @@ class custom_vjp:
             return jvp(flat, leaves, ts)[1]
 
         self._prim = Primitive(getattr(fun, "__name__", "custom_vjp"), impl, multiple_results=True, inline=True)
-        self._prim.defvjp_argnum(bwd_rule)
+        self._prim.defvjp_joint(bwd_rule)
         self._prim.defjvp_joint(jvp_rule)
         self._out_def = out_def
         return self

@@ -111,10 +111,10 @@ def _declared_none(rules, argnum):
 @pytest.mark.parametrize("prim", [pytest.param(p, id=p.name) for p in all_primitives() if p.differentiable])
 def test_every_primitive_has_jvp_and_vjp(prim):
     arity = max(len(prim.vjps), len(prim.jvps))
-    has_vjp = prim.vjp_argnum is not None or any(_declares(prim.vjps, i) for i in range(arity))
+    has_vjp = prim.vjp_joint is not None or any(_declares(prim.vjps, i) for i in range(arity))
     has_jvp = prim.jvp_joint is not None or any(_declares(prim.jvps, i) for i in range(arity))
     assert has_vjp or has_jvp, f"primitive {prim.name} has no derivative rule at all"
-    if prim.vjp_argnum is None and prim.jvp_joint is None:
+    if prim.vjp_joint is None and prim.jvp_joint is None:
         for i in range(arity):
             # an argument is differentiable in both modes or in neither; a missing rule is derived
             assert _declared_none(prim.vjps, i) == _declared_none(prim.jvps, i) or not (

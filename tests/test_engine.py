@@ -208,10 +208,10 @@ def test_assigning_traced_value_into_plain_array():
 
 
 def test_unsupported_numpy_function_names_itself():
-    with pytest.raises(gk.UnsupportedFunctionError, match="numpy.gradient"):
-        gk.grad(lambda x: onp.sum(onp.gradient(x)))(onp.ones(4))
+    with pytest.raises(gk.UnsupportedFunctionError, match="numpy.unwrap"):
+        gk.grad(lambda x: onp.sum(onp.unwrap(x)))(onp.ones(4))
     with pytest.raises(AttributeError, match="no derivative rule"):
-        np.gradient  # noqa: B018
+        np.unwrap  # noqa: B018
 
 
 def test_mismatched_cotangent():

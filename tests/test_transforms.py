@@ -193,3 +193,15 @@ def test_check_grads_catches_a_wrong_rule():
     wrong2.defjvp(lambda t, ans, x: t * onp.cos(gk.primal(x)))
     with pytest.raises(AssertionError, match="order 2"):  # first order right, second wrong
         gk.check_grads(wrong2, order=2)(onp.array([0.5, 1.0]))
+
+
+def test_checkpoint_reruns_once_per_backward_pass_whatever_its_inputs():
+    calls = []
+
+    def block(x, w1, w2, w3):
+        calls.append(1)
+        return np.tanh(w3 @ np.tanh(w2 @ np.tanh(w1 @ x)))
+    ws = [rng.standard_normal((3, 3)) for _ in range(3)]
+    ck = gk.checkpoint(block)
+    gk.grad(lambda x, *ws: np.sum(ck(x, *ws)), argnums=(0, 1, 2, 3))(rng.standard_normal(3), *ws)
+    assert len(calls) == 2  # the forward pass and one recomputation

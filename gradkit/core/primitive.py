@@ -2,7 +2,8 @@
 
 Rule signatures (params are the primitive's keyword arguments):
     vjp rule for argument i:  (g, ans, *args, **params) -> cotangent of args[i]
-    vjp for any argument:     (argnum, g, ans, *args, **params), for n-ary ops
+    joint vjp (optional):     (argnums, g, ans, *args, **params) -> cotangents of those args,
+                              for ops whose cotangents share work (or n-ary ops)
     jvp rule for argument i:  (t, ans, *args, **params) -> tangent of the output
     joint jvp (optional):     (tangents, ans, *args, **params), None for zero tangents
     batch rule (optional):    (batched, *args, **params) -> result with the batch axis first,
@@ -23,14 +24,14 @@ _UNDECLARED = object()
 
 
 class Primitive:
-    __slots__ = ("name", "impl", "vjps", "vjp_argnum", "jvps", "jvp_joint", "batch",
+    __slots__ = ("name", "impl", "vjps", "vjp_joint", "jvps", "jvp_joint", "batch",
                  "multiple_results", "differentiable", "inline", "__doc__", "__wrapped__")
 
     def __init__(self, name, impl, multiple_results=False, differentiable=True, inline=False):
         self.name = name
         self.impl = impl
         self.vjps = ()
-        self.vjp_argnum = None
+        self.vjp_joint = None
         self.jvps = ()
         self.jvp_joint = None
         self.batch = None
@@ -60,10 +61,15 @@ class Primitive:
         self.vjps = rules
         return self
 
-    def defvjp_argnum(self, rule):
-        """One VJP rule for all arguments, told which one (for n-ary ops)."""
-        self.vjp_argnum = rule
+    def defvjp_joint(self, rule):
+        """One VJP rule giving the cotangents of all the differentiated arguments at once."""
+        self.vjp_joint = rule
         return self
+
+    def defvjp_argnum(self, rule):
+        """One VJP rule for any argument, told which one: rule(argnum, g, ans, *args)."""
+        return self.defvjp_joint(
+            lambda argnums, g, ans, *args, **params: tuple(rule(i, g, ans, *args, **params) for i in argnums))
 
     def defjvp(self, *rules):
         """One JVP rule per positional argument (None: not differentiable)."""
@@ -81,9 +87,15 @@ class Primitive:
         return self
 
     # -- applying rules (called by the traces) ---------------------------------------
+    def vjps_for(self, argnums, g, ans, vals, params):
+        """The cotangents of the arguments at argnums (None for zero)."""
+        if self.vjp_joint is not None:
+            return self.vjp_joint(argnums, g, ans, *vals, **params)
+        return [self.vjp(i, g, ans, vals, params) for i in argnums]
+
     def vjp(self, argnum, g, ans, vals, params):
-        if self.vjp_argnum is not None:
-            return self.vjp_argnum(argnum, g, ans, *vals, **params)
+        if self.vjp_joint is not None:
+            return self.vjp_joint((argnum,), g, ans, *vals, **params)[0]
         rule = self.vjps[argnum] if argnum < len(self.vjps) else _UNDECLARED
         if rule is None:
             return None
@@ -123,7 +135,7 @@ class Primitive:
         # the VJP map g -> J^T g is linear; its reverse-mode derivative is t -> J t.
         from ..transforms import vjp, zeros_like_value
 
-        if self.vjp_argnum is None and (argnum >= len(self.vjps) or self.vjps[argnum] is None):
+        if self.vjp_joint is None and (argnum >= len(self.vjps) or self.vjps[argnum] is None):
             raise self._missing("forward", argnum, "defjvp")
         return vjp(lambda g: self.vjp(argnum, g, ans, vals, params), zeros_like_value(ans))[1](t)[0]
 

@@ -69,8 +69,12 @@ class Tape:
                 if g is None:
                     continue
             cts[i] = None  # the intermediate's cotangent is no longer needed
-            for argnum, parent in parents:
-                c = prim.vjp(argnum, g, ans, vals, params)
+            if len(parents) == 1:
+                argnum, parent = parents[0]
+                got = (prim.vjp(argnum, g, ans, vals, params),)
+            else:
+                got = prim.vjps_for(tuple(a for a, _ in parents), g, ans, vals, params)
+            for (_, parent), c in zip(parents, got):
                 if c is not None:
                     cts[parent] = c if cts[parent] is None else cts[parent] + c
         return cts
