@@ -394,3 +394,27 @@ def test_complex_intermediates_of_a_real_function():
     onp.testing.assert_allclose(g, autograd.grad(lambda x: f(anp, x))(x), rtol=1e-12)
     onp.testing.assert_allclose(gk.hessian(lambda x: f(gnp, x))(x),
                                 autograd.hessian(lambda x: f(anp, x))(x), rtol=1e-10, atol=1e-12)
+
+
+# -- subgradients at kinks and ties: documented conventions -----------------------------------------
+TIES = {  # ties share the derivative evenly, as autograd does; abs'(0) = 0
+    "max": lambda lib, x: lib.max(x), "max_axis": lambda lib, x: lib.sum(lib.max(lib.reshape(x, (2, 2)), axis=0)),
+    "maximum": lambda lib, x: lib.sum(lib.maximum(x, 1.0)), "minimum": lambda lib, x: lib.sum(lib.minimum(x, x[::-1])),
+    "abs": lambda lib, x: lib.sum(lib.abs(x)), "sort": lambda lib, x: lib.sum(lib.sort(x) * lib.arange(4.0)),
+}
+
+
+@pytest.mark.parametrize("name", TIES)
+def test_subgradients_at_ties_match_autograd(name):
+    autograd = pytest.importorskip("autograd")
+    import autograd.numpy as anp
+    x = onp.array([1.0, 1.0, 0.0, 1.0])
+    onp.testing.assert_array_equal(gk.grad(lambda x: TIES[name](gnp, x))(x), autograd.grad(lambda x: TIES[name](anp, x))(x))
+
+
+def test_subgradients_of_clip_and_norm():
+    x = onp.array([1.0, 1.0, 0.0, 0.5])
+    # clip: 1 on the closed interval [a_min, a_max] (autograd gives 0 at the bounds)
+    onp.testing.assert_array_equal(gk.grad(lambda x: gnp.sum(gnp.clip(x, 0.0, 1.0)))(x), [1, 1, 1, 1])
+    # the max norm is max(abs(x)): ties share the derivative, as for max (autograd gives each 1)
+    onp.testing.assert_array_equal(gk.grad(lambda x: gnp.linalg.norm(x, ord=onp.inf))(x), [0.5, 0.5, 0, 0])

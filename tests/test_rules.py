@@ -5,7 +5,8 @@
   (gradkit.check_grads), in float64;
 - the exact adjointness of the two modes, <u, J v> == <J^T u, v>, AD against AD;
 - each argument differentiated alone (the others constant: their rules are skipped);
-- Jacobians by forward mode and by reverse mode agree, and vmap equals a loop (batch rules);
+- Jacobians by forward mode and by reverse mode agree, vmap equals a loop, and the batched
+  Hessian equals Hessian-vector products one direction at a time (batch rules, also of rules);
 - complex inputs: derivatives to second order, and VJPs equal autograd's (its convention);
 - hypothesis draws broadcast shape pairs for binary functions and shape/axis/keepdims
   combinations for reductions.
@@ -182,3 +183,18 @@ def test_reduction_axes(spec, data):
         count = int(onp.prod([shape[a] for a in axes]))
         assume(count > kw["ddof"] if spec.name == "var" else count > 1)  # std is not smooth at 0
     _check_all(spec, args, kw)
+
+
+@pytest.mark.parametrize("spec, shapes, kw", CASES)
+def test_hessian_equals_hvp_loop(spec, shapes, kw):
+    """The batched Hessian (vmap over forward-over-reverse: the batch rules of the rules)
+    equals Hessian-vector products taken one basis vector at a time."""
+    args = _inputs(spec, shapes, kw)
+
+    def scalar(x):
+        outs = tree_flatten(spec.fn(x, *args[1:], **kw))[0]
+        return sum(gk.numpy.sum(gk.numpy.sin(gk.numpy.real(o))) for o in outs)
+    x = args[0]
+    basis = onp.eye(x.size).reshape((x.size,) + x.shape)
+    columns = onp.stack([gk.hvp(scalar, x, e) for e in basis], axis=-1)
+    onp.testing.assert_allclose(gk.hessian(scalar)(x), columns.reshape(x.shape + x.shape), rtol=1e-10, atol=1e-12)
