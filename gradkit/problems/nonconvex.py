@@ -12,7 +12,8 @@ def rosenbrock(n=2, a=1.0, b=100.0):
     """The chained Rosenbrock function f(x) = sum_i b (x_{i+1} - x_i^2)^2 + (a - x_i)^2.
 
     x* = (a, a^2, a^4, ...) for a != 1 only in 2-D; for the default a = 1, x* = (1, ..., 1)
-    in any dimension and f* = 0. It is not globally L-smooth (a quartic). The start
+    in any dimension and f* = 0; for 4 <= n <= 7 there is also a local minimiser near
+    (-1, 1, ..., 1). It is not globally L-smooth (a quartic). The start
     x0 = (-1.2, 1, -1.2, 1, ...) is the classical one.
 
     >>> p = rosenbrock(3)

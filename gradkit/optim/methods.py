@@ -1,0 +1,230 @@
+"""First-order methods and the common front `minimize`.
+
+Every method is one update rule inside one loop; the loop owns the bookkeeping (history,
+stopping rules, callbacks, progress), the `Oracle` owns the gradient and its cost, the
+step rule owns alpha. So GD with automatic, finite-difference or zero-order gradients
+(lecture L6-L8) differs in one argument.
+"""
+import math
+import time
+
+import numpy as _np
+
+from ..problems.base import Problem
+from .oracles import Oracle, exact_gradient
+from .result import History, OptimizeResult
+from .steps import Armijo, as_step
+
+__all__ = ["minimize", "gd", "heavy_ball", "nesterov", "zo_gd", "METHODS"]
+
+METHODS = ("gd", "heavy_ball", "nesterov")
+
+
+def minimize(f, x0=None, method="gd", gradient="ad", step=None, momentum=None, *,
+             L=None, mu=None, x_star=None, f_star=None,
+             tol=1e-6, f_tol=None, dist_tol=None, max_iter=1000, max_evals=None, max_time=None,
+             callback=None, keep_iterates=False, exact_grad_norm=False, progress=False,
+             **gradient_options):
+    """Minimise f from x0 with a first-order method; returns an `OptimizeResult` whose
+    `history` has one row per iterate (f, grad_norm, dist, n_fev, n_gev, time).
+
+    f: a function written with gradkit.numpy (needed for gradient="ad"), or a `Problem`
+       (then x0, L, mu, x_star, f_star and the distance to x* come from it).
+    method: "gd"; "heavy_ball" (x+ = x - alpha g + beta (x - x_prev)); "nesterov"
+       (g taken at y = x + beta (x - x_prev)).
+    gradient: "ad", "exact" (the problem's closed form), "fd", "zo", or a function x -> g;
+       options for "fd" (fd_method, step) and "zo" (estimator, n_dirs, eps, seed) go in
+       **gradient_options. See `Oracle`.
+    step: a number, "1/L", "armijo", "diminishing" or a rule from gradkit.optim.steps.
+       None: "1/L" when L is known (divided by the estimator's second moment, so 1/(nL) for
+       the spherical zero-order estimator), else Armijo backtracking.
+       For heavy-ball with L and mu known, None means Polyak's tuned alpha = 4/(sqrt L + sqrt mu)^2,
+       and its Armijo search does not grow the step between iterations.
+    momentum: beta (a number or a function k -> beta). None: for heavy-ball Polyak's
+       ((sqrt L - sqrt mu)/(sqrt L + sqrt mu))^2 when L, mu are known, else 0.9; for Nesterov
+       (sqrt kappa - 1)/(sqrt kappa + 1) when mu > 0 is known, else k/(k + 3).
+    Stopping: grad_norm <= tol, f - f_star <= f_tol, dist <= dist_tol (success); or
+       max_iter iterations, max_evals evaluations of f (checked after each iteration, so a
+       run may overshoot by one iteration's cost), max_time seconds, f not finite, or
+       callback(info) returning True. `info` has k, x, f, grad_norm, dist, n_fev, n_gev, time.
+    Recording: f(x_k) is always recorded (evaluated outside the accounting and the clock when
+       the method did not compute it); grad_norm is the norm of the gradient the method used
+       (an estimate for "fd"/"zo", taken at y_k for Nesterov) unless exact_grad_norm=True
+       (then ||grad f(x_k)|| by the closed form or AD, outside the accounting).
+    progress: show a rich progress bar (off by default).
+
+    >>> import numpy, gradkit.numpy as np
+    >>> r = minimize(lambda x: np.sum((x - 1.0) ** 2), numpy.zeros(3), step=0.25, tol=1e-10)
+    >>> r.x.round(6), r.message, r.history["f"][:3]
+    (array([1., 1., 1.]), 'gradient norm <= tol', array([3.    , 0.75  , 0.1875]))
+    """
+    problem = f if isinstance(f, Problem) else None
+    if problem is not None:
+        f = problem.f
+        x0 = problem.x0 if x0 is None else x0
+        L = problem.L if L is None else L
+        mu = problem.mu if mu is None else mu
+        x_star = problem.x_star if x_star is None else x_star
+        f_star = problem.f_star if f_star is None else f_star
+    if x0 is None:
+        raise ValueError("minimize needs a starting point x0 (or a Problem, which has one).")
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}; use one of {', '.join(METHODS)} "
+                         f"(zero-order GD is method='gd' with gradient='zo').")
+    x = _np.array(x0, dtype=float)
+    if problem is not None:
+        distance = problem.distance
+    elif x_star is not None:
+        x_star = _np.asarray(x_star, float)
+        distance = lambda z: float(_np.linalg.norm(_np.ravel(z - x_star)))  # noqa: E731
+    else:
+        distance = lambda z: None  # noqa: E731
+    oracle = Oracle(f, gradient, shape=x.shape, problem=problem, **gradient_options)
+    rule, beta = _defaults(method, step, momentum, L, mu, oracle.second_moment)
+    if hasattr(rule, "reset"):
+        rule.reset(oracle.second_moment)
+    true_grad = exact_gradient(f, problem) if exact_grad_norm else None
+
+    history = History(keep_iterates)
+    clock = 0.0  # seconds of the method's own work, recording excluded
+    bar = _Bar(progress, max_iter, method, oracle.kind)
+    x_prev, fx, k, message, success = x, None, 0, None, False
+    try:
+        while True:
+            t0 = time.perf_counter()
+            y = x if method != "nesterov" else x + beta(k) * (x - x_prev)
+            g, fy = oracle.grad(y)
+            if fy is None and y is x:
+                fy = fx  # a line search may already have paid for f(x)
+            clock += time.perf_counter() - t0
+
+            # record x_k (outside the clock)
+            f_known = fy if y is x else fx
+            fx_rec = float(f_known) if f_known is not None else float(f(x))
+            gn = float(_np.linalg.norm(_np.ravel(true_grad(x)))) if true_grad else float(_np.linalg.norm(_np.ravel(g)))
+            dist = distance(x)
+            history.append(x, fx_rec, gn, dist, oracle.n_fev, oracle.n_gev, clock)
+            bar.update(k, fx_rec)
+            message, success = _stop(k, fx_rec, gn, dist, oracle, clock, tol, f_tol, f_star, dist_tol,
+                                     max_iter, max_evals, max_time)
+            if message is None and callback is not None and callback(
+                    _Info(k, x, fx_rec, gn, dist, oracle.n_fev, oracle.n_gev, clock)):
+                message = "stopped by callback"
+            if message is not None:
+                break
+
+            t0 = time.perf_counter()
+            alpha, f_new = rule(k, y, fy, g, oracle.value)
+            x_new = y - alpha * g
+            if method == "heavy_ball":
+                x_new = x_new + beta(k) * (x - x_prev)
+                f_new = None
+            x_prev, x, fx = x, x_new, f_new
+            k += 1
+            clock += time.perf_counter() - t0
+    finally:
+        bar.close()
+    history.finish()
+    return OptimizeResult(x=x, fun=history["f"][-1], grad_norm=history["grad_norm"][-1], n_iter=k,
+                          n_fev=oracle.n_fev, n_gev=oracle.n_gev, time=clock, success=success, message=message,
+                          method=method, gradient=oracle.kind, history=history)
+
+
+def _defaults(method, step, momentum, L, mu, scale):
+    """The step rule and the momentum schedule k -> beta."""
+    beta = None
+    if callable(momentum):
+        beta = momentum
+    elif momentum is not None:
+        beta = lambda k, b=float(momentum): b  # noqa: E731
+    strongly = L is not None and mu is not None and mu > 0
+    if method == "heavy_ball":
+        if step is None and strongly:  # Polyak's tuning, optimal on quadratics
+            sL, smu = math.sqrt(L), math.sqrt(mu)
+            step = 4 / (scale * (sL + smu) ** 2)
+            if beta is None:
+                b = ((sL - smu) / (sL + smu)) ** 2
+                beta = lambda k: b  # noqa: E731
+        if beta is None:
+            beta = lambda k: 0.9  # noqa: E731
+        if step is None and L is None or step == "armijo":
+            step = Armijo(grow=1.0)  # with momentum, growing trial steps make it oscillate (measured)
+    elif method == "nesterov" and beta is None:
+        if strongly:
+            q = math.sqrt(L / mu)
+            b = (q - 1) / (q + 1)
+            beta = lambda k: b  # noqa: E731
+        else:
+            beta = lambda k: k / (k + 3)  # noqa: E731
+    return as_step(step, L, scale), beta
+
+
+def _stop(k, fx, gn, dist, oracle, clock, tol, f_tol, f_star, dist_tol, max_iter, max_evals, max_time):
+    """(message, success) of the first stopping rule that holds, or (None, False)."""
+    if not math.isfinite(fx):
+        return "diverged: f is not finite", False
+    if tol is not None and gn <= tol:
+        return "gradient norm <= tol", True
+    if f_tol is not None and f_star is not None and fx - f_star <= f_tol:
+        return "f - f_star <= f_tol", True
+    if dist_tol is not None and dist is not None and dist <= dist_tol:
+        return "distance to x* <= dist_tol", True
+    if k >= max_iter:
+        return "max_iter reached", False
+    if max_evals is not None and oracle.n_fev >= max_evals:
+        return "max_evals reached", False
+    if max_time is not None and clock >= max_time:
+        return "max_time reached", False
+    return None, False
+
+
+class _Info:
+    """What a callback sees at iterate k."""
+    __slots__ = ("k", "x", "f", "grad_norm", "dist", "n_fev", "n_gev", "time")
+
+    def __init__(self, k, x, f, grad_norm, dist, n_fev, n_gev, time):
+        self.k, self.x, self.f, self.grad_norm, self.dist = k, x, f, grad_norm, dist
+        self.n_fev, self.n_gev, self.time = n_fev, n_gev, time
+
+
+class _Bar:
+    """A rich progress bar, or nothing (the default)."""
+
+    def __init__(self, on, total, method, kind):
+        self.progress = None
+        if on:
+            from rich.progress import Progress
+            self.progress = Progress(transient=True)
+            self.task = self.progress.add_task(f"{method} ({kind})", total=total)
+            self.progress.start()
+
+    def update(self, k, fx):
+        if self.progress is not None:
+            self.progress.update(self.task, completed=k, description=f"f = {fx:.6g}")
+
+    def close(self):
+        if self.progress is not None:
+            self.progress.stop()
+
+
+def gd(f, x0=None, step=None, gradient="ad", **kwargs):
+    """Gradient descent x+ = x - alpha g; see `minimize` for the options."""
+    return minimize(f, x0, method="gd", gradient=gradient, step=step, **kwargs)
+
+
+def heavy_ball(f, x0=None, step=None, momentum=None, gradient="ad", **kwargs):
+    """Polyak's heavy-ball method x+ = x - alpha g + beta (x - x_prev); see `minimize`."""
+    return minimize(f, x0, method="heavy_ball", gradient=gradient, step=step, momentum=momentum, **kwargs)
+
+
+def nesterov(f, x0=None, step=None, momentum=None, gradient="ad", **kwargs):
+    """Nesterov's accelerated gradient: y = x + beta (x - x_prev), x+ = y - alpha grad f(y)."""
+    return minimize(f, x0, method="nesterov", gradient=gradient, step=step, momentum=momentum, **kwargs)
+
+
+def zo_gd(f, x0=None, step=None, estimator="sphere", n_dirs=None, eps=None, seed=0, **kwargs):
+    """Zero-order GD (lecture L6): x+ = x - alpha G with G a gradkit.numeric estimate from
+    values of f alone. The default step 1/(c L) (c = n for one spherical direction in R^n)
+    gives E||x - x*||^2 <= (1 - mu/(nL))^k ||x0 - x*||^2 on strongly convex quadratics (L8)."""
+    return minimize(f, x0, method="gd", gradient="zo", step=step, estimator=estimator, n_dirs=n_dirs,
+                    eps=eps, seed=seed, **kwargs)

@@ -1,0 +1,140 @@
+"""The lecture's measured claims about optimisers, as functions returning plain data
+(dicts of lists and numbers) for the tests and for `gradkit lab`.
+
+- `iterations_to_tolerance`: GD against zero-order GD on strongly convex quadratics over
+  the dimension n (L8): iterations to shrink ||x - x*|| by a factor `tol` stay flat for
+  GD and grow like n for zero-order GD.
+- `mds_comparison`: MDS (L5) solved by GD with exact (AD) gradients, by classical MDS, and
+  by zero-order and finite-difference GD with the same budget of function evaluations.
+"""
+import math
+import time
+
+import numpy as _np
+
+from .. import problems as _problems
+from .methods import minimize
+
+__all__ = ["fit_slope", "iterations_to_tolerance", "mds_comparison", "contraction_rate"]
+
+
+def fit_slope(x, y):
+    """The least-squares slope of log y against log x (the exponent p in y ~ x^p).
+
+    >>> fit_slope([10, 100, 1000], [3, 30, 300])
+    1.0
+    """
+    lx, ly = _np.log(_np.asarray(x, float)), _np.log(_np.asarray(y, float))
+    return round(float(_np.polyfit(lx, ly, 1)[0]), 12)
+
+
+def contraction_rate(dist):
+    """The per-iteration factor q with dist_k ~ C q^k, fitted to log dist over the run
+    (zeros and the first iterate left out).
+
+    >>> import numpy
+    >>> contraction_rate(0.5 ** numpy.arange(10))
+    0.5
+    """
+    d = _np.asarray(dist, float)
+    k = _np.arange(d.size)
+    keep = (d > 0) & _np.isfinite(d) & (k > 0)
+    return round(float(_np.exp(_np.polyfit(k[keep], _np.log(d[keep]), 1)[0])), 12)
+
+
+def iterations_to_tolerance(ns=(10, 30, 100, 300), kappa=10.0, tol=1e-3, gradients=("ad", "zo"), seeds=(0, 1, 2),
+                            spectrum="linear", max_iter=10 ** 6, **options):
+    """Iterations GD needs to shrink ||x_k - x*|| to tol * ||x_0 - x*|| on the quadratic family
+    `problems.quadratic(n, L=1, mu=1/kappa, kind=spectrum, seed)`, for each n and each
+    gradient source (default step: 1/L for exact gradients, 1/(nL) for the spherical
+    zero-order estimator), the median over seeds.
+
+    Returns {"n", "kappa", "tol", "iterations": {source: [median per n]}, "per_seed": {source:
+    [[per seed] per n]}, "evaluations": {source: [median n_fev per n]}, "seconds": {source:
+    [median per n]}, "slope": {source: fitted exponent of iterations in n}, "bound":
+    {source: [theory per n]}}. The bounds: k >= ln(1/tol) / -ln(1 - mu/L) for GD (a
+    guarantee on ||x_k - x*||), 2 ln(1/tol) / -ln(1 - mu/(nL)) for zero-order GD (on
+    E||x_k - x*||^2). Extra keyword options go to `minimize`.
+
+    >>> r = iterations_to_tolerance(ns=(4, 16), kappa=4.0, tol=1e-2, seeds=(0,))
+    >>> r["iterations"]["ad"], r["slope"]["zo"] > 0.5
+    ([16, 14], True)
+    """
+    mu = 1.0 / kappa
+    out = {"n": list(ns), "kappa": kappa, "tol": tol, "spectrum": spectrum,
+           "iterations": {}, "per_seed": {}, "evaluations": {}, "seconds": {}, "slope": {}, "bound": {}}
+    for source in gradients:
+        per_n, evals, secs = [], [], []
+        for n in ns:
+            runs = []
+            for seed in seeds:
+                p = _problems.quadratic(n, L=1.0, mu=mu, kind=spectrum, seed=seed)
+                r = minimize(p, gradient=source, tol=0.0, dist_tol=tol * p.distance(p.x0), max_iter=max_iter,
+                             **({"seed": seed} if source == "zo" else {}), **options)
+                if not r.success:
+                    raise RuntimeError(f"{source} on n={n} stopped before the tolerance: {r.message}; "
+                                       f"raise max_iter.")
+                runs.append((r.n_iter, r.n_fev, r.time))
+            per_n.append([it for it, _, _ in runs])
+            evals.append(int(_np.median([e for _, e, _ in runs])))
+            secs.append(float(_np.median([t for _, _, t in runs])))
+        out["per_seed"][source] = per_n
+        out["iterations"][source] = [int(_np.median(v)) for v in per_n]
+        out["evaluations"][source] = evals
+        out["seconds"][source] = secs
+        out["slope"][source] = fit_slope(ns, out["iterations"][source]) if len(ns) > 1 else None
+        zero_order = source == "zo"
+        out["bound"][source] = [math.ceil((2 if zero_order else 1) * math.log(1 / tol)
+                                          / -math.log1p(-mu / (n if zero_order else 1))) for n in ns]
+    return out
+
+
+def mds_comparison(n_points=200, dim=2, seed=0, gd_tol=1e-10, grad_cost=4.0, budget_factors=(1,),
+                   others=("zo", "fd"), max_gd_iter=5000):
+    """MDS (lecture L5) solved four ways on the same random configuration of `n_points`
+    standard normal points in R^dim:
+
+    - "gd": GD with reverse-mode gradients and Armijo steps, until ||grad|| <= gd_tol ||grad_0||;
+    - "classical": classical MDS (double centring and top eigenvectors);
+    - "zo", "fd": GD with the two-point spherical estimator (Armijo steps scaled for it) and
+      with central differences, each given budget_factor times GD's budget of function
+      evaluations, where GD's budget counts each reverse-mode gradient as `grad_cost`
+      evaluations (the cheap-gradient constant of L10) on top of its own evaluations of f.
+
+    Returns {"n_points", "dim", "budget", "runs": {name: {"recovery_error", "loss", "seconds",
+    "n_fev", "n_gev", "n_iter", "budget_factor", "curve": {"f", "n_fev", "time"}}}}; the error
+    is Procrustes-aligned and relative (`problems.procrustes_error`); "seconds" is the
+    method's own time (recording excluded). Names of the extra runs carry their budget
+    factor when it is not 1 ("zo_x10").
+
+    >>> r = mds_comparison(n_points=20, others=("zo",))
+    >>> r["runs"]["gd"]["recovery_error"] < 1e-6, r["runs"]["zo"]["recovery_error"] > 1e-3
+    (True, True)
+    """
+    p = _problems.mds(n_points=n_points, dim=dim, seed=seed)
+    g0 = float(_np.linalg.norm(p.grad(p.x0)))
+    runs = {}
+
+    def record(name, r, factor=None):
+        h = r.history
+        runs[name] = {"recovery_error": p.recovery_error(r.x), "loss": float(r.fun), "seconds": r.time,
+                      "n_fev": r.n_fev, "n_gev": r.n_gev, "n_iter": r.n_iter, "budget_factor": factor,
+                      "message": r.message,
+                      "curve": {"f": h["f"].tolist(), "n_fev": h["n_fev"].tolist(), "time": h["time"].tolist()}}
+
+    gd = minimize(p, gradient="ad", step="armijo", tol=gd_tol * g0, max_iter=max_gd_iter)
+    record("gd", gd)
+    budget = int(math.ceil(gd.n_fev + grad_cost * gd.n_gev))
+
+    t0 = time.perf_counter()
+    W = p.classical()
+    runs["classical"] = {"recovery_error": p.recovery_error(W), "loss": float(p.f(W)),
+                         "seconds": time.perf_counter() - t0, "n_fev": 0, "n_gev": 0, "n_iter": 0,
+                         "budget_factor": None, "message": "closed form", "curve": None}
+
+    for source in others:
+        for factor in budget_factors:
+            r = minimize(p, gradient=source, step="armijo", tol=0.0, max_evals=factor * budget, max_iter=10 ** 7,
+                         **({"seed": seed} if source == "zo" else {}))
+            record(source if factor == 1 else f"{source}_x{factor:g}", r, factor)
+    return {"n_points": n_points, "dim": dim, "budget": budget, "grad_cost": grad_cost, "runs": runs}
