@@ -385,6 +385,26 @@ add(*(Spec(n, shapes=[((), (), ()), ((2,), (2,), (2,))], complex=n == "array",
            **_both(lambda lib, x, y, z, n=n: getattr(lib, n)([[x, y], [z, x]]))) for n in
       ("array", "asarray", "asanyarray", "ascontiguousarray")))
 
+# constructors whose values come from traced inputs
+SPACE_KW = [dict(num=5), dict(num=4, endpoint=False), dict(num=1), dict(num=3, axis=-1)]
+add(Spec("linspace", shapes=[((), ()), ((2,), (2,)), ((), (3,))], kwargs=SPACE_KW),
+    Spec("logspace", domain=uniform(-1.0, 1.0), shapes=[((), ()), ((2,), (2,))], kwargs=SPACE_KW),
+    Spec("logspace", label="(base)", domain=(uniform(-1.0, 1.0), uniform(-1.0, 1.0), POS), shapes=[((), (), ())],
+         fn=lambda a, b, base: np.logspace(a, b, 4, base=base), ref=lambda a, b, base: onp.logspace(a, b, 4, base=base)),
+    Spec("geomspace", domain=POS, shapes=[((), ()), ((2,), (2,))], kwargs=SPACE_KW),
+    Spec("geomspace", label="(negative)", domain=uniform(-2.0, -0.5), shapes=[((), ())], kwargs=[dict(num=4)]),
+    Spec("full", shapes=[((),), ((3,),)], **_both(lambda lib, v: lib.full((2, 3), v))),
+    Spec("full_like", shapes=[((),), ((3,),)], **_both(lambda lib, v: lib.full_like(onp.ones((2, 3)), v))),
+    Spec("meshgrid", shapes=[((3,), (2,)), ((2,), (2,), (3,))],
+         kwargs=[{}, dict(indexing="ij"), dict(sparse=True)]),
+    Spec("unique", domain=distinct, shapes=[((4,),), ((2, 3),)], vmap=False,  # repeated values: the first copy carries them
+         **_both(lambda lib, x: lib.unique(lib.concatenate([lib.ravel(x), lib.ravel(x)[:2]])))),
+    Spec("unique", label="(axis)", domain=distinct, shapes=[((2, 3),)], vmap=False,
+         **_both(lambda lib, x: lib.unique(lib.concatenate([x, x[:1]]), axis=0))),
+    Spec("bincount", shapes=[((4,),)], kwargs=[{}, dict(minlength=8)],
+         fn=lambda w, **kw: np.bincount(onp.array([0, 2, 2, 5]), weights=w, **kw),
+         ref=lambda w, **kw: onp.bincount(onp.array([0, 2, 2, 5]), weights=w, **kw)))
+
 # dtype conversion: floating and complex targets keep the derivative
 add(Spec("astype", kwargs=[dict(dtype=float), dict(dtype=complex)]),
     Spec("astype", complex=True, autograd=False, kwargs=[dict(dtype=complex)]))
@@ -416,14 +436,14 @@ NONDIFF = """
     floor ceil trunc rint fix round around sign floor_divide equal not_equal greater greater_equal less
     less_equal logical_and logical_or logical_not logical_xor isnan isinf isfinite isclose signbit iscomplex
     isreal allclose array_equal argmax argmin argsort argpartition all any count_nonzero nonzero argwhere flatnonzero
-    shape ndim size iscomplexobj isrealobj isscalar unique searchsorted histogram bincount digitize
+    shape ndim size iscomplexobj isrealobj isscalar searchsorted histogram digitize
     result_type can_cast promote_types broadcast_shapes issubdtype ravel_multi_index unravel_index
 """.split()
 # constructors and I/O: no traced input to differentiate
 CONSTRUCTORS = """
-    zeros ones empty full eye identity arange linspace logspace geomspace meshgrid indices tri
+    zeros ones empty eye identity arange indices tri
     diag_indices triu_indices tril_indices ix_ fromfunction frombuffer loadtxt genfromtxt load save savez
-    savetxt zeros_like ones_like empty_like full_like set_printoptions printoptions seterr geterr
+    savetxt zeros_like ones_like empty_like set_printoptions printoptions seterr geterr
 """.split()
 # names of specs above, for the coverage test
 SPEC_NAMES = sorted({s.name for s in SPECS})

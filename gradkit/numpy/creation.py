@@ -1,15 +1,17 @@
-"""Building arrays: np.array/asarray from nested lists that may hold traced values, and
-NumPy's constructors (zeros, ones, eye, arange, linspace, ...), which take no traced input."""
+"""Building arrays: np.array/asarray from nested lists that may hold traced values; the
+constructors whose values can depend on traced inputs (linspace, logspace, geomspace,
+full, full_like, meshgrid), differentiable; and NumPy's other constructors (zeros, ones,
+eye, arange, ...), which take no traced input."""
 import numpy as _np
 
 from ..core import Tracer, primal
 from .declare import is_complex, nondiff, shape_of
-from .elementwise import real
-from .shape import stack
+from .elementwise import power, real
+from .shape import broadcast_arrays, broadcast_to, moveaxis, ravel, reshape, stack
 
 __all__ = ["array", "asarray", "asanyarray", "ascontiguousarray", "zeros_like", "ones_like",
            "full_like", "empty_like", "shape", "ndim", "size", "iscomplexobj", "isrealobj", "isscalar",
-           "result_type", "astype"]
+           "result_type", "astype", "linspace", "logspace", "geomspace", "full", "meshgrid"]
 
 
 def _holds_tracer(obj):
@@ -60,8 +62,75 @@ ones_like = _like(_np.ones)
 empty_like = _like(_np.empty)
 
 
+def full(shape, fill_value, dtype=None, order="C"):
+    """np.full; a traced fill_value is broadcast, so the result is differentiable in it."""
+    if not _holds_tracer(fill_value):
+        return _np.full(shape, fill_value, dtype, order)
+    out = broadcast_to(asarray(fill_value), (shape,) if _np.ndim(shape) == 0 else tuple(shape))
+    return out if dtype is None else astype(out, dtype)
+
+
 def full_like(a, fill_value, dtype=None, shape=None):
+    if _holds_tracer(fill_value):
+        return full(shape_of(a) if shape is None else shape, fill_value, dtype)
     return _like(lambda s, d: _np.full(s, fill_value, d))(a, dtype, shape)
+
+
+def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0):
+    """np.linspace, differentiable in start and stop (an affine function of them)."""
+    if not (_holds_tracer(start) or _holds_tracer(stop)):
+        return _np.linspace(start, stop, num, endpoint, retstep, dtype, axis)
+    start, stop = asarray(start), asarray(stop)
+    rank = len(_np.broadcast_shapes(shape_of(start), shape_of(stop)))
+    div = num - 1 if endpoint else num
+    fraction = (_np.arange(num) / div if div > 0 else _np.zeros(num)).reshape((num,) + (1,) * rank)
+    step = (stop - start) / div if div > 0 else _np.nan * (stop - start)
+    out = start + (stop - start) * fraction
+    if axis != 0:
+        out = moveaxis(out, 0, axis)
+    if dtype is not None:
+        out = astype(out, dtype)
+    return (out, step) if retstep else out
+
+
+def logspace(start, stop, num=50, endpoint=True, base=10.0, dtype=None, axis=0):
+    if not (_holds_tracer(start) or _holds_tracer(stop) or _holds_tracer(base)):
+        return _np.logspace(start, stop, num, endpoint, base, dtype, axis)
+    exponents = linspace(start, stop, num, endpoint, axis=axis)
+    if _np.ndim(primal(base)) != 0:  # one base per sequence: it broadcasts like start and stop
+        base = _np.expand_dims(base, axis) if type(base) is not Tracer else reshape(
+            base, _np.expand_dims(_np.empty(shape_of(base)), axis).shape)
+    out = power(base, exponents)
+    return out if dtype is None else astype(out, dtype)
+
+
+def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
+    """np.geomspace for endpoints of one sign, differentiable in both:
+    start * (stop / start) ** t for t evenly spaced in [0, 1]."""
+    if not (_holds_tracer(start) or _holds_tracer(stop)):
+        return _np.geomspace(start, stop, num, endpoint, dtype, axis)
+    start, stop = asarray(start), asarray(stop)
+    rank = len(_np.broadcast_shapes(shape_of(start), shape_of(stop)))
+    div = num - 1 if endpoint else num
+    fraction = (_np.arange(num) / div if div > 0 else _np.zeros(num)).reshape((num,) + (1,) * rank)
+    out = start * power(stop / start, fraction)
+    if axis != 0:
+        out = moveaxis(out, 0, axis)
+    return out if dtype is None else astype(out, dtype)
+
+
+def meshgrid(*xi, copy=True, sparse=False, indexing="xy"):
+    """np.meshgrid: each output is one input reshaped and broadcast (differentiable)."""
+    if not _holds_tracer(list(xi)):
+        return _np.meshgrid(*xi, copy=copy, sparse=sparse, indexing=indexing)
+    if indexing not in ("xy", "ij"):
+        raise ValueError("Valid values for `indexing` are 'xy' and 'ij'.")
+    ndim = len(xi)
+    shapes = [(1,) * k + (-1,) + (1,) * (ndim - k - 1) for k in range(ndim)]
+    if indexing == "xy" and ndim > 1:  # the first two axes swap places
+        shapes[0], shapes[1] = (1, -1) + shapes[0][2:], (-1, 1) + shapes[1][2:]
+    out = [reshape(ravel(asarray(x)), s) for x, s in zip(xi, shapes)]
+    return tuple(out if sparse else broadcast_arrays(*out))
 
 
 _cast = nondiff(lambda x, dtype: _np.asarray(x).astype(dtype), name="astype", broadcasting=True)
@@ -111,12 +180,11 @@ def result_type(*arrays_and_dtypes):
     return _np.result_type(*[primal(a) for a in arrays_and_dtypes])
 
 
-CONSTRUCTORS = ("zeros", "ones", "empty", "full", "eye", "identity", "arange", "linspace", "logspace",
-                "geomspace", "meshgrid", "mgrid", "ogrid", "indices", "tri", "diag_indices",
+CONSTRUCTORS = ("zeros", "ones", "empty", "eye", "identity", "arange", "mgrid", "ogrid", "indices", "tri", "diag_indices",
                 "triu_indices", "tril_indices", "ix_", "r_", "c_", "fromfunction", "frombuffer",
                 "loadtxt", "genfromtxt", "load", "save", "savez", "savetxt", "unravel_index",
                 "ravel_multi_index", "broadcast_shapes", "promote_types", "can_cast",
-                "finfo", "iinfo", "dtype", "issubdtype", "unique", "searchsorted", "histogram", "bincount",
+                "finfo", "iinfo", "dtype", "issubdtype", "searchsorted", "histogram",
                 "digitize", "set_printoptions", "printoptions", "errstate", "seterr", "geterr",
                 "ndarray", "generic", "number", "integer", "floating", "complexfloating", "bool_",
                 "float16", "float32", "float64", "complex64", "complex128", "int8", "int16", "int32",

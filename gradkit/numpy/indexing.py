@@ -7,7 +7,7 @@ from ..core.jit import refuse_concrete
 from ..core import primal as _p
 from .declare import batch_size, broadcast_to, shape_of, unbroadcast
 
-__all__ = ["take", "take_along_axis", "sort", "partition", "index_update", "index_add", "index_multiply", "select"]
+__all__ = ["take", "take_along_axis", "sort", "partition", "unique", "bincount", "index_update", "index_add", "index_multiply", "select"]
 
 
 def _normalize(idx):
@@ -170,6 +170,33 @@ def partition(a, kth, axis=-1):
         from .shape import ravel
         a, axis = ravel(a), -1
     return take_along_axis(a, argpartition(a, kth, axis=axis), axis)
+
+
+def unique(ar, return_index=False, return_inverse=False, return_counts=False, axis=None, *, equal_nan=True):
+    """np.unique; the unique values are gathered from the input (at the first occurrence of
+    each), so they carry its derivative; indices and counts are plain integers."""
+    if type(ar) is not Tracer:
+        return _np.unique(ar, return_index, return_inverse, return_counts, axis, equal_nan=equal_nan)
+    refuse_concrete(ar, "the size of np.unique's result")
+    if shape_of(ar) != _np.shape(_p(ar)):
+        raise NotImplementedError("np.unique under vmap is not supported: its size depends on each entry")
+    found = _np.unique(_p(ar), True, return_inverse, return_counts, axis, equal_nan=equal_nan)
+    if axis is None:
+        from .shape import ravel
+        values = ravel(ar)[found[1]]
+    else:
+        values = take(ar, found[1], axis)
+    rest = [found[1]] if return_index else []
+    return (values, *rest, *found[2:]) if len(found) > 2 or return_index else values
+
+
+def bincount(x, weights=None, minlength=0):
+    """np.bincount; differentiable in the weights (their sums per bin)."""
+    if type(weights) is not Tracer:
+        return _np.bincount(_p(x), weights, minlength)
+    idx = _np.asarray(_p(x))
+    n = max(minlength, int(idx.max()) + 1 if idx.size else 0)
+    return _add_p(_np.zeros(n), weights, (idx,))
 
 
 def select(condlist, choicelist, default=0):
