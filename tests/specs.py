@@ -405,6 +405,14 @@ add(Spec("linspace", shapes=[((), ()), ((2,), (2,)), ((), (3,))], kwargs=SPACE_K
          fn=lambda w, **kw: np.bincount(onp.array([0, 2, 2, 5]), weights=w, **kw),
          ref=lambda w, **kw: onp.bincount(onp.array([0, 2, 2, 5]), weights=w, **kw)))
 
+# histogram: weights, and edges that follow the data, are differentiable
+add(Spec("histogram", domain=distinct, shapes=[((5,),), ((2, 3),)], vmap=False,
+         kwargs=[dict(bins=3), dict(bins=2, density=True), dict(bins="auto")]),
+    Spec("histogram", label="(weights)", domain=(distinct, REAL), shapes=[((6,), (6,))], vmap=False,
+         kwargs=[dict(bins=3), dict(bins=onp.array([-1.0, 0.0, 0.5, 2.0])), dict(bins=2, range=(-0.5, 0.5)),
+                 dict(bins=3, density=True)],
+         fn=lambda a, w, **kw: np.histogram(a, weights=w, **kw), ref=lambda a, w, **kw: onp.histogram(a, weights=w, **kw)))
+
 # dtype conversion: floating and complex targets keep the derivative
 add(Spec("astype", kwargs=[dict(dtype=float), dict(dtype=complex)]),
     Spec("astype", complex=True, autograd=False, kwargs=[dict(dtype=complex)]))
@@ -436,7 +444,7 @@ NONDIFF = """
     floor ceil trunc rint fix round around sign floor_divide equal not_equal greater greater_equal less
     less_equal logical_and logical_or logical_not logical_xor isnan isinf isfinite isclose signbit iscomplex
     isreal allclose array_equal argmax argmin argsort argpartition all any count_nonzero nonzero argwhere flatnonzero
-    shape ndim size iscomplexobj isrealobj isscalar searchsorted histogram digitize
+    shape ndim size iscomplexobj isrealobj isscalar searchsorted digitize
     result_type can_cast promote_types broadcast_shapes issubdtype ravel_multi_index unravel_index
 """.split()
 # constructors and I/O: no traced input to differentiate

@@ -10,7 +10,7 @@ from .shape import reshape
 __all__ = [
     'sum', 'mean', 'prod', 'max', 'min', 'amax', 'amin', 'var', 'std', 'cumsum', 'cumprod',
     'argmax', 'argmin', 'argsort', 'argpartition', 'all', 'any', 'count_nonzero', 'nonzero', 'argwhere',
-    'flatnonzero', 'average', 'diff', 'ediff1d', 'gradient']
+    'flatnonzero', 'average', 'diff', 'ediff1d', 'gradient', 'histogram']
 
 def _axes(axis, ndim):
     if axis is None:
@@ -291,6 +291,33 @@ def gradient(f, *varargs, axis=None, edge_order=1):
             last = (0.5 * part(-3, -2) - 2.0 * part(-2, -1) + 1.5 * part(-1, None)) / h
         out.append(concatenate([first, inside, last], axis=ax))
     return out[0] if len(out) == 1 else tuple(out)
+
+
+def histogram(a, bins=10, range=None, density=None, weights=None):
+    """np.histogram. Counts are integers; weighted sums are differentiable in the weights,
+    and bin edges that come from the data (no explicit edges or range) in its min and max."""
+    from ..core import Tracer, primal
+    from .creation import linspace
+    from .indexing import bincount
+    from .shape import ravel
+    values = primal(a)
+    if shape_of(a) != _np.shape(values) or shape_of(weights) != _np.shape(primal(weights)):
+        raise NotImplementedError("np.histogram under vmap is not supported")
+    counts, edges = _np.histogram(values, bins, range, weights=primal(weights))
+    if type(weights) is Tracer:  # each weight goes to its entry's bin, as NumPy assigns them
+        flat = _np.ravel(values)
+        inside = (flat >= edges[0]) & (flat <= edges[-1])
+        index = _np.minimum(_np.searchsorted(edges, flat, "right") - 1, len(edges) - 2)
+        counts = bincount(index[inside], ravel(weights)[_np.flatnonzero(inside)], minlength=len(edges) - 1)
+    if type(a) is Tracer and range is None and _np.ndim(bins) == 0 and values.size:
+        low, high = min(a), max(a)
+        if edges[0] != values.min():  # all values equal: NumPy widens the range by 1/2 each way
+            low, high = low - 0.5, high + 0.5
+        edges = linspace(low, high, len(edges))
+    if density:
+        from .reductions import sum as total
+        counts = counts / total(counts) / (edges[1:] - edges[:-1])
+    return counts, edges
 
 
 # logsumexp (scipy.special's, kept here as a reduction for gradkit.scipy to export):
