@@ -83,6 +83,7 @@ def minimize(f, x0=None, method="gd", gradient="ad", step=None, momentum=None, *
     rule, beta = _defaults(method, step, momentum, L, mu, oracle.second_moment)
     if hasattr(rule, "reset"):
         rule.reset(oracle.second_moment)
+    rule_needs_value = getattr(rule, "needs_value", False)
     true_grad = exact_gradient(f, problem) if exact_grad_norm else None
 
     history = History(keep_iterates)
@@ -96,6 +97,8 @@ def minimize(f, x0=None, method="gd", gradient="ad", step=None, momentum=None, *
             g, fy = oracle.grad(y)
             if fy is None and y is x:
                 fy = fx  # a line search may already have paid for f(x)
+            if fy is None and rule_needs_value:
+                fy = oracle.value(y)
             clock += time.perf_counter() - t0
 
             # record x_k (outside the clock)

@@ -89,6 +89,8 @@ class Armijo:
     (0.5, 0.0)
     """
 
+    needs_value = True  # f(x) at the current point, which minimize pays for once
+
     def __init__(self, alpha0=1.0, c=0.5, shrink=0.5, grow=2.0, max_backtracks=60, scale=None):
         if not (0 < c < 1 and 0 < shrink < 1 and grow >= 1):
             raise ValueError("Armijo needs 0 < c < 1, 0 < shrink < 1 and grow >= 1.")
