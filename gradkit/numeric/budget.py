@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Counted", "Estimate"]
+__all__ = ["Counted", "Estimate", "evaluate"]
 
 
 class Counted:
@@ -57,6 +57,8 @@ class Estimate:
     n_calls : calls made to f (1 for a vectorised evaluation)
     method  : the difference scheme or estimator that produced it
     step    : the step(s) h, or the smoothing radius eps of a zero-order estimator
+    error   : an estimate of the error of `value`, where the method makes one (adaptive
+              Richardson extrapolation), else None
 
     `grad` is another name for `value`, for gradient estimates.
     """
@@ -65,7 +67,22 @@ class Estimate:
     n_calls: int
     method: str
     step: object = None
+    error: object = None
 
     @property
     def grad(self):
         return self.value
+
+
+def evaluate(f, point, n, vectorized=False):
+    """f at point(0), ..., point(n-1), stacked on a leading axis, and the `Counted` f that
+    made them: one batched call if `vectorized` (f takes a stack of points), else n calls.
+
+    >>> F, fc = evaluate(np.sum, lambda j: np.full(2, j), 3)
+    >>> F, fc.n_evals
+    (array([0, 2, 4]), 3)
+    """
+    fc = Counted(f, batched=vectorized)
+    if vectorized:
+        return np.asarray(fc(np.stack([point(j) for j in range(n)]))), fc
+    return np.stack([np.asarray(fc(point(j))) for j in range(n)]), fc

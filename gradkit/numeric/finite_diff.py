@@ -1,28 +1,38 @@
 """Finite differences: derivatives from values of f near x (lecture L9).
 
-Every scheme is a `Stencil`: f'(x) ~ sum_k w_k f(x + o_k h) / h with truncation error
-O(h^p). A smaller h cuts the truncation error but magnifies the rounding error of f,
-about eps |f| sum|w_k| / h, so each scheme has its own best step; the default balances
-the two for derivatives of size about one and scales with max(1, |x|). The complex step
+A difference scheme is a `Stencil`: f'(x) ~ sum_k w_k f(x + o_k h) / h with truncation
+error O(h^p). A smaller h cuts the truncation error but magnifies the error in the
+computed values of f, about F_NOISE |f| sum|w_k| / h, so each scheme has its own best
+step; the default balances the two and scales with max(1, |x_i|). The complex step
 (Im f(x + ih) / h, for f real on real x and analytic) subtracts nothing, so it has no
-rounding trade-off and its step can be tiny.
+such trade-off and its step can be tiny. Richardson extrapolation ("richardson") starts
+from a large step and halves it, cancelling truncation error level by level; its own
+error estimates pick the result, so it needs no finely tuned step.
 
-Costs, in evaluations of f for x in R^d: forward and backward d + 1, central 2d,
-central4 4d, central6 6d, Richardson (central at h, h/2, h/4) 6d, complex step d.
-Every function returns an `Estimate` (value, n_evals, n_calls, method, step), except
-`directional_derivative`, the plain-array form that `check_grads` uses.
+Costs in evaluations of f, x in R^d: forward and backward d + 1, central 2d, central4 4d,
+central6 6d, complex step d, Richardson 2 per axis and level (levels chosen adaptively,
+usually 6-9).
+Every function returns an `Estimate` (value, n_evals, n_calls, method, step, error),
+except `directional_derivative`, the plain-array form that `check_grads` uses.
 """
 import math
 from dataclasses import dataclass
 
 import numpy as np
 
-from .budget import Counted, Estimate
+from .budget import Estimate, evaluate
 
-__all__ = ["Stencil", "SCHEMES", "richardson", "fd_gradient", "fd_jacobian", "fd_hessian",
+__all__ = ["Stencil", "SCHEMES", "F_NOISE", "richardson_stencil", "fd_gradient", "fd_jacobian", "fd_hessian",
            "fd_directional", "directional_derivative", "fd_error_curve"]
 
 EPS = float(np.finfo(float).eps)
+# Relative error assumed in computed values of f when choosing default steps: tens of
+# roundings, as in a sum over many terms. Functions computed more cleanly are better served
+# by a smaller step, noisier ones by a larger; pass step= then.
+F_NOISE = 30 * EPS
+
+# adaptive Richardson extrapolation: first step (times max(1, |x_i|)), most levels, step ratio
+RICHARDSON_FIRST_STEP, RICHARDSON_MAX_LEVELS, RICHARDSON_RATIO = 0.5, 12, 2.0
 
 
 @dataclass(frozen=True)
@@ -30,8 +40,8 @@ class Stencil:
     """f'(x) ~ sum_k weights[k] f(x + offsets[k] h) / h, with truncation error O(h^order).
 
     `even`: the error expansion has only every second power of h (symmetric stencils), so
-    Richardson extrapolation gains two orders per level instead of one. A complex offset
-    is the complex step: offset i with weight -i gives Re(-i f(x + ih)) / h = Im f(x + ih) / h.
+    extrapolation gains two orders per level instead of one. A complex offset is the complex
+    step: offset i with weight -i gives Re(-i f(x + ih)) / h = Im f(x + ih) / h.
 
     >>> s = SCHEMES["central"]
     >>> s.offsets, s.weights, s.order
@@ -48,25 +58,27 @@ class Stencil:
         return any(isinstance(o, complex) for o in self.offsets)
 
     def default_step(self):
-        """The step, for |x| <= 1, that minimises truncation + rounding error when the
-        derivatives of f are about 1: C h^p + eps sum|w| / h with C = |sum w o^(p+1)| / (p+1)!,
-        so h = (eps sum|w| / (p C))^(1/(p+1)); e.g. (3 eps)^(1/3) for central differences."""
+        """The step for |x| <= 1 minimising truncation + noise error when f and its derivatives
+        are about 1: C h^p + F_NOISE sum|w| / h with C = |sum w o^(p+1)| / (p+1)!, so
+        h = (F_NOISE sum|w| / (p C))^(1/(p+1)); e.g. (3 F_NOISE)^(1/3) for central differences."""
         if self.is_complex:
             return EPS   # no cancellation: any h << sqrt(eps) |x| leaves no truncation error
         p = self.order
         w, o = np.array(self.weights), np.array(self.offsets)
         c = abs(np.sum(w * o ** (p + 1))) / math.factorial(p + 1)
-        return float((EPS * np.sum(np.abs(w)) / (p * c)) ** (1 / (p + 1)))
+        return float((F_NOISE * np.sum(np.abs(w)) / (p * c)) ** (1 / (p + 1)))
 
 
-def richardson(stencil, levels=3, ratio=2.0):
-    """Richardson extrapolation of `stencil` from the steps h, h/ratio, ..., h/ratio^(levels-1).
+def _gain(stencil):
+    return 2 if stencil.even else 1
 
-    Each level of Richardson's table cancels the leading error term of the one before
-    (two orders at a time for symmetric stencils). The estimates are linear in the values
-    of f, so the table is computed once, on the weights: the result is again a stencil.
 
-    >>> r = richardson(SCHEMES["central"], levels=2)
+def richardson_stencil(stencil, levels=3, ratio=2.0):
+    """The fixed stencil that Richardson extrapolation of `stencil` from the steps
+    h, h/ratio, ..., h/ratio^(levels-1) amounts to (the estimates are linear in the values of
+    f, so Richardson's table can be run once, on the weights). Order p + (levels-1) * gain.
+
+    >>> r = richardson_stencil(SCHEMES["central"], levels=2)
     >>> r.order, r.offsets
     (4, (-1.0, -0.5, 0.5, 1.0))
     >>> [round(w * 6, 12) for w in r.weights]
@@ -75,7 +87,6 @@ def richardson(stencil, levels=3, ratio=2.0):
     if stencil.is_complex:
         raise ValueError("Richardson extrapolation of the complex step gains nothing: it has no rounding "
                          "error to trade against; use scheme='complex' directly.")
-    gain = 2 if stencil.even else 1
 
     def level(i):   # the stencil at step h / ratio^i, as {offset: weight} in units of h
         s = ratio ** -i
@@ -90,11 +101,11 @@ def richardson(stencil, levels=3, ratio=2.0):
 
     table = [level(i) for i in range(levels)]
     for k in range(1, levels):
-        power = stencil.order + (k - 1) * gain
+        power = stencil.order + (k - 1) * _gain(stencil)
         table = [combine(table[i], table[i - 1], power) for i in range(1, len(table))]
     final = {o: w for o, w in sorted(table[0].items()) if abs(w) > 1e-14}
     return Stencil(f"richardson({stencil.name}, {levels})", tuple(final), tuple(final.values()),
-                   stencil.order + (levels - 1) * gain, stencil.even)
+                   stencil.order + (levels - 1) * _gain(stencil), stencil.even)
 
 
 def _stencil(name, offsets, weights, order):
@@ -112,15 +123,14 @@ SCHEMES = {
                          (-1 / 60, 3 / 20, -3 / 4, 3 / 4, -3 / 20, 1 / 60), 6),
     "complex": Stencil("complex", (1j,), (-1j,), 2),
 }
-SCHEMES["richardson"] = richardson(SCHEMES["central"], levels=3)
 
 
 def _scheme(scheme):
-    if isinstance(scheme, Stencil):
+    if isinstance(scheme, Stencil) or scheme == "richardson":
         return scheme
     if scheme not in SCHEMES:
-        raise ValueError(f"unknown finite-difference scheme {scheme!r}; use one of {sorted(SCHEMES)} "
-                         "or a Stencil (e.g. richardson(SCHEMES['forward'], levels=4)).")
+        raise ValueError(f"unknown finite-difference scheme {scheme!r}; use one of "
+                         f"{sorted(SCHEMES) + ['richardson']} or a Stencil.")
     return SCHEMES[scheme]
 
 
@@ -130,48 +140,36 @@ def _as_array(x):
 
 
 def _check_complex_step(stencil, *arrays):
-    if stencil.is_complex and any(np.iscomplexobj(a) for a in arrays):
+    if stencil != "richardson" and stencil.is_complex and any(np.iscomplexobj(a) for a in arrays):
         raise ValueError("the complex step needs real x (and a real direction): it reads the derivative off "
                          "the imaginary part of f(x + ih); use scheme='central' for complex x.")
 
 
-def _axis_steps(stencil, x, step):
-    """One step per coordinate: the scheme's default times max(1, |x_i|), or `step` as given."""
-    if step is not None:
-        return np.broadcast_to(np.asarray(step, dtype=float), x.shape).ravel().copy()
-    h = stencil.default_step() * np.maximum(1.0, np.abs(x)).ravel()
-    if not stencil.is_complex and not np.iscomplexobj(x):
-        xr = x.ravel()
-        h = (xr + h) - xr   # a step the arithmetic takes exactly, so dividing by it is right
-    return h
+def _exactly(x, h):
+    """The step the arithmetic actually takes from x, (x + h) - x, so that dividing by it is right."""
+    return h if np.iscomplexobj(x) else (x + h) - x
 
 
-def _values(fc, point, n, vectorized):
-    """f at point(0), ..., point(n-1), stacked on a leading axis: one batched call, or n calls."""
-    if vectorized:
-        return np.asarray(fc(np.stack([point(j) for j in range(n)])))
-    return np.stack([np.asarray(fc(point(j))) for j in range(n)])
-
-
-def _axis_derivatives(f, x, stencil, h, vectorized):
-    """Derivatives of f at x along each coordinate axis, stacked: shape (x.size,) + f(x).shape,
-    and the Counted f that measured them."""
-    fc = Counted(f, batched=vectorized)
-    xf, d = x.ravel(), x.size
+def _axis_derivatives(f, x, stencil, h, vectorized, axes=None):
+    """Derivatives of f at x along the coordinate axes `axes` (flat indices, default all) with
+    steps h (one per axis), stacked: shape (len(axes),) + f(x).shape; and the Counted f."""
+    xf = x.ravel()
+    axes = np.arange(x.size) if axes is None else axes
+    d = len(axes)
     dtype = complex if stencil.is_complex else np.result_type(x, float)
     moved = [(o, w) for o, w in zip(stencil.offsets, stencil.weights) if o != 0]
     w0 = sum(w for o, w in zip(stencil.offsets, stencil.weights) if o == 0)
     n = len(moved) * d
 
     def point(j):
-        if j == n:   # f(x) itself, shared by every coordinate (forward, backward)
+        if j == n:   # f(x) itself, shared by every axis (forward, backward)
             return x.astype(dtype)
-        k, i = divmod(j, d)
+        k, t = divmod(j, d)
         p = xf.astype(dtype)
-        p[i] += moved[k][0] * h[i]
+        p[axes[t]] += moved[k][0] * h[t]
         return p.reshape(x.shape)
 
-    F = _values(fc, point, n + (w0 != 0), vectorized)
+    F, fc = evaluate(f, point, n + (w0 != 0), vectorized)
     D = np.tensordot(np.array([w for _, w in moved]), F[:n].reshape((len(moved), d) + F.shape[1:]), axes=1)
     if w0 != 0:
         D = D + w0 * F[n]
@@ -179,14 +177,70 @@ def _axis_derivatives(f, x, stencil, h, vectorized):
     return (D.real if stencil.is_complex else D), fc
 
 
+def _line_derivative(f, x, v, stencil, h, vectorized):
+    """The derivative of f at x along v with step h, and the Counted f that measured it."""
+    F, fc = evaluate(f, lambda k: x + stencil.offsets[k] * h * v, len(stencil.offsets), vectorized)
+    D = np.tensordot(np.array(stencil.weights), F, axes=1) / h
+    return (D.real if stencil.is_complex else D), fc
+
+
+def _richardson(derivative, h0, exact):
+    """Adaptive Richardson extrapolation of central differences (Ridders' method), elementwise.
+
+    derivative(h, groups) -> (estimates for those groups, Counted f), with steps h per group
+    (a group is a coordinate axis of x, or the one direction of a directional derivative);
+    h0: first step per group; exact(h): the steps actually taken. Level l uses h0 / ratio^l
+    and extends Richardson's table by one row; each element keeps the entry whose error
+    estimate (its distance to the two entries it came from) is smallest, and stops when a new
+    level does worse than the best so far (rounding error has taken over) or the error
+    estimate reaches machine precision; only groups with an element still running are
+    evaluated at the next level.
+    Returns (best, error estimate, n_evals, n_calls)."""
+    n = len(h0)
+    groups = np.arange(n)
+    n_evals = n_calls = 0
+    with np.errstate(all="ignore"):   # the first, large steps may leave f's domain; NaNs are never chosen
+        for level in range(RICHARDSON_MAX_LEVELS):
+            D_live, fc = derivative(exact(h0 / RICHARDSON_RATIO ** level)[groups], groups)
+            n_evals, n_calls = n_evals + fc.n_evals, n_calls + fc.n_calls
+            if level == 0:
+                best = np.full(D_live.shape, np.nan, dtype=D_live.dtype)
+                err, live, prev = np.full(D_live.shape, np.inf), np.ones(D_live.shape, dtype=bool), [D_live]
+                continue
+            row = [np.full(best.shape, np.nan, dtype=best.dtype)]
+            row[0][groups] = D_live
+            candidates = [(row[0], np.abs(row[0] - prev[0]))]
+            for j in range(1, level + 1):
+                c = 1.0 / (RICHARDSON_RATIO ** (2 * j) - 1)   # central: errors in h^2, h^4, ...
+                row.append(row[j - 1] + (row[j - 1] - prev[j - 1]) * c)
+                candidates.append((row[j], np.maximum(np.abs(row[j] - row[j - 1]), np.abs(row[j] - prev[j - 1]))))
+            before = err.copy()
+            for value, error in candidates:
+                better = live & (error < err)   # NaN is never better
+                best[better], err[better] = value[better], error[better]
+            # stop where the new row is worse than the best so far by a factor 2 (rounding
+            # error has taken over) once the table has settled (at large steps it may wander
+            # without meaning anything), or where the error is down to machine precision
+            row_err = np.min([e for _, e in candidates], axis=0)
+            settled = err <= 1e-6 * np.abs(best)
+            live &= ~(settled & (row_err >= 2 * before)) & ~(err <= 4 * EPS * np.abs(best))
+            prev = row
+            groups = np.flatnonzero(live.reshape(n, -1).any(axis=1))
+            if groups.size == 0:
+                break
+    return best, err, n_evals, n_calls
+
+
 def fd_jacobian(f, x, scheme="central", step=None, vectorized=False):
     """The Jacobian of f at x, shape f(x).shape + x.shape, by finite differences.
 
-    scheme: "forward", "backward", "central", "central4", "central6", "richardson",
-    "complex" (f must take complex input and be real for real x), or a Stencil.
-    step: None for the scheme's default times max(1, |x_i|), else a step (scalar or shaped
-    like x) used as given. vectorized: f takes a stack of points on a leading axis and
-    returns the stack of values; all perturbed points then go in one call.
+    scheme: "forward", "backward", "central", "central4", "central6", "complex" (f must take
+    complex input and be real for real x), "richardson" (adaptive extrapolation of central
+    differences; `.error` estimates its error), or a Stencil.
+    step: None for the scheme's default times max(1, |x_i|) (for "richardson", the first of
+    its steps), else a step (scalar or shaped like x) used as given.
+    vectorized: f takes a stack of points on a leading axis and returns the stack of values;
+    all perturbed points then go in one call (one per level for "richardson").
 
     >>> J = fd_jacobian(lambda x: np.array([x[0] * x[1], np.sin(x[0])]), np.array([1.0, 2.0]))
     >>> np.round(J.value, 8), J.n_evals
@@ -195,10 +249,27 @@ def fd_jacobian(f, x, scheme="central", step=None, vectorized=False):
     """
     stencil, x = _scheme(scheme), _as_array(x)
     _check_complex_step(stencil, x)
-    h = _axis_steps(stencil, x, step)
-    D, fc = _axis_derivatives(f, x, stencil, h, vectorized)
-    J = np.moveaxis(D, 0, -1).reshape(D.shape[1:] + x.shape)
-    return Estimate(J, fc.n_evals, fc.n_calls, stencil.name, h.reshape(x.shape))
+    if step is not None:
+        h = np.broadcast_to(np.asarray(step, dtype=float), x.shape).ravel().copy()
+    else:
+        first = RICHARDSON_FIRST_STEP if stencil == "richardson" else stencil.default_step()
+        h = first * np.maximum(1.0, np.abs(x)).ravel()
+    exact_steps = step is None and (stencil == "richardson" or not stencil.is_complex)
+    if stencil == "richardson":
+        def derivative(hs, axes):
+            return _axis_derivatives(f, x, SCHEMES["central"], hs, vectorized, axes)
+        exact = (lambda hs: _exactly(x.ravel(), hs)) if exact_steps else (lambda hs: hs)
+        D, err, n_evals, n_calls = _richardson(derivative, h, exact)
+        method = "richardson"
+    else:
+        h = _exactly(x.ravel(), h) if exact_steps else h
+        D, fc = _axis_derivatives(f, x, stencil, h, vectorized)
+        err, n_evals, n_calls, method = None, fc.n_evals, fc.n_calls, stencil.name
+
+    def shaped(a):   # (d,) + out  ->  out + x.shape
+        return np.moveaxis(a, 0, -1).reshape(a.shape[1:] + x.shape)
+    return Estimate(shaped(D), n_evals, n_calls, method, h.reshape(x.shape),
+                    None if err is None else shaped(err))
 
 
 def fd_gradient(f, x, scheme="central", step=None, vectorized=False, method=None):
@@ -217,15 +288,16 @@ def fd_gradient(f, x, scheme="central", step=None, vectorized=False, method=None
     if method is not None:
         scheme = method
     est = fd_jacobian(f, x, scheme, step, vectorized)
-    x = np.asarray(x)
-    if est.value.size != x.size:
-        raise ValueError(f"fd_gradient needs a scalar f, but f returned shape {est.value.shape[:est.value.ndim - x.ndim]}; "
-                         "use fd_jacobian for array-valued f.")
-    return Estimate(est.value.reshape(x.shape), est.n_evals, est.n_calls, est.method, est.step)
+    shape = np.shape(x)
+    if est.value.size != np.size(x):
+        raise ValueError(f"fd_gradient needs a scalar f, but f returned shape {est.value.shape[:-len(shape) or None]}"
+                         "; use fd_jacobian for array-valued f.")
+    reshape = (lambda a: None if a is None else a.reshape(shape))
+    return Estimate(reshape(est.value), est.n_evals, est.n_calls, est.method, est.step, reshape(est.error))
 
 
 def fd_directional(f, x, v, scheme="central", step=None, vectorized=False):
-    """The derivative of f at x in direction v (v shaped like x): lim (f(x + h v) - f(x)) / h,
+    """The derivative of f at x in direction v (v shaped like x), lim (f(x + h v) - f(x)) / h,
     shape f(x).shape. f may return arrays of any shape or complex values, and x and v may be
     complex (perturbed along v as given) for every scheme but "complex". The default step is
     the scheme's default times max(1, max|x|) / max|v|, so that h v has the usual size.
@@ -238,13 +310,18 @@ def fd_directional(f, x, v, scheme="central", step=None, vectorized=False):
     v = np.broadcast_to(_as_array(v), x.shape)
     _check_complex_step(stencil, x, v)
     if step is None:
+        first = RICHARDSON_FIRST_STEP if stencil == "richardson" else stencil.default_step()
         vmax = float(np.max(np.abs(v), initial=0.0)) or 1.0
-        step = stencil.default_step() * max(1.0, float(np.max(np.abs(x), initial=0.0))) / vmax
+        step = first * max(1.0, float(np.max(np.abs(x), initial=0.0))) / vmax
     h = float(step)
-    fc = Counted(f, batched=vectorized)
-    F = _values(fc, lambda k: x + stencil.offsets[k] * h * v, len(stencil.offsets), vectorized)
-    D = np.tensordot(np.array(stencil.weights), F, axes=1) / h
-    return Estimate(D.real if stencil.is_complex else D, fc.n_evals, fc.n_calls, stencil.name, h)
+    if stencil == "richardson":
+        def derivative(hs, _):
+            D, fc = _line_derivative(f, x, v, SCHEMES["central"], float(hs[0]), vectorized)
+            return D[None], fc
+        D, err, n_evals, n_calls = _richardson(derivative, np.array([h]), lambda hs: hs)
+        return Estimate(D[0], n_evals, n_calls, "richardson", h, err[0])
+    D, fc = _line_derivative(f, x, v, stencil, h, vectorized)
+    return Estimate(D, fc.n_evals, fc.n_calls, stencil.name, h)
 
 
 def directional_derivative(f, x, v, scheme="central", step=None):
@@ -257,9 +334,9 @@ def directional_derivative(f, x, v, scheme="central", step=None):
     return fd_directional(f, x, v, scheme, step).value
 
 
-# second differences: (default step, evaluations) per scheme. Truncation O(h^2) against rounding
-# O(eps / h^2) gives h ~ eps^(1/4) for central; O(h) against O(eps / h^2), h ~ eps^(1/3) forward
-_HESSIAN_STEP = {"central": EPS ** 0.25, "forward": EPS ** (1 / 3)}
+# second differences: truncation O(h^2) against noise O(F_NOISE / h^2) gives h ~ F_NOISE^(1/4)
+# (central); O(h) against O(F_NOISE / h^2) gives h ~ F_NOISE^(1/3) (forward)
+_HESSIAN_STEP = {"central": F_NOISE ** 0.25, "forward": F_NOISE ** (1 / 3)}
 
 
 def fd_hessian(f, x, scheme="central", step=None, vectorized=False, grad=None):
@@ -281,55 +358,51 @@ def fd_hessian(f, x, scheme="central", step=None, vectorized=False, grad=None):
         J = fd_jacobian(grad, x, scheme, step, vectorized)
         H = J.value.reshape(d, d)
         return Estimate(((H + H.T) / 2).reshape(x.shape + x.shape), J.n_evals, J.n_calls,
-                        f"{J.method} on grad", J.step)
+                        f"{J.method} on grad", J.step, J.error)
     if scheme not in _HESSIAN_STEP:
         raise ValueError(f"second differences of values support schemes {sorted(_HESSIAN_STEP)}; "
                          "pass grad= to difference a gradient with any scheme.")
     xr = x.ravel()
     if step is None:
-        h = _HESSIAN_STEP[scheme] * np.maximum(1.0, np.abs(xr))
-        h = (xr + h) - xr   # a step the arithmetic takes exactly
+        h = _exactly(xr, _HESSIAN_STEP[scheme] * np.maximum(1.0, np.abs(xr)))
     else:
         h = np.broadcast_to(np.asarray(step, dtype=float), x.shape).ravel().copy()
-    # each point is a list of (coordinate, signed multiple of its step)
+    # each point is a tuple of (axis, signed multiple of its step)
     if scheme == "central":
-        points = [[]] + [[(i, s)] for i in range(d) for s in (1, -1)]
-        points += [[(i, si), (j, sj)] for i in range(d) for j in range(i + 1, d) for si in (1, -1) for sj in (1, -1)]
+        points = [()] + [((i, s),) for i in range(d) for s in (1, -1)]
+        points += [((i, si), (j, sj)) for i in range(d) for j in range(i + 1, d) for si in (1, -1) for sj in (1, -1)]
     else:
-        points = [[]] + [[(i, 1)] for i in range(d)] + [[(i, 1), (j, 1)] for i in range(d) for j in range(i, d)]
-    dtype = np.result_type(x, float)
+        points = [()] + [((i, 1),) for i in range(d)] + [((i, 1), (j, 1)) for i in range(d) for j in range(i, d)]
 
     def point(k):
-        p = x.ravel().astype(dtype)
+        p = xr.astype(np.result_type(x, float))
         for i, s in points[k]:
             p[i] += s * h[i]
         return p.reshape(x.shape)
 
-    fc = Counted(f, batched=vectorized)
-    F = _values(fc, point, len(points), vectorized).reshape(len(points))
-    value = dict(zip((tuple(p) for p in points), F))
-    f0, H = value[()], np.empty((d, d), dtype=F.dtype)
+    F, fc = evaluate(f, point, len(points), vectorized)
+    fv = dict(zip(points, F.reshape(len(points))))
+    H = np.empty((d, d), dtype=F.dtype)
     for i in range(d):
         for j in range(i, d):
             if scheme == "central" and i == j:
-                H[i, i] = (value[((i, 1),)] - 2 * f0 + value[((i, -1),)]) / h[i] ** 2
+                H[i, i] = (fv[((i, 1),)] - 2 * fv[()] + fv[((i, -1),)]) / h[i] ** 2
             elif scheme == "central":
-                H[i, j] = (value[((i, 1), (j, 1))] - value[((i, 1), (j, -1))]
-                           - value[((i, -1), (j, 1))] + value[((i, -1), (j, -1))]) / (4 * h[i] * h[j])
+                H[i, j] = (fv[((i, 1), (j, 1))] - fv[((i, 1), (j, -1))]
+                           - fv[((i, -1), (j, 1))] + fv[((i, -1), (j, -1))]) / (4 * h[i] * h[j])
             else:
-                H[i, j] = (value[((i, 1), (j, 1))] - value[((i, 1),)] - value[((j, 1),)] + f0) / (h[i] * h[j])
+                H[i, j] = (fv[((i, 1), (j, 1))] - fv[((i, 1),)] - fv[((j, 1),)] + fv[()]) / (h[i] * h[j])
             H[j, i] = H[i, j]
     return Estimate(H.reshape(x.shape + x.shape), fc.n_evals, fc.n_calls, f"{scheme} second differences",
                     h.reshape(x.shape))
 
 
-def fd_error_curve(f, x, exact, schemes=("forward", "central", "central4", "central6", "richardson", "complex"),
-                   steps=None):
+def fd_error_curve(f, x, exact, schemes=("forward", "central", "central4", "central6", "complex"), steps=None):
     """Relative error ||g_h - g|| / ||g|| of each scheme's gradient against the exact gradient
     `exact`, over a log grid of steps (lecture L9: truncation error on the right, rounding
     error on the left, a V between). Returns (steps, {scheme: errors}), arrays.
 
-    >>> steps, err = fd_error_curve(np.sin, np.array(1.0), np.cos(1.0), ["central"], np.array([1e-1, 1e-5]))
+    >>> steps, err = fd_error_curve(np.sin, np.array(1.0), np.cos(1.0), ["central"], [1e-1, 1e-5])
     >>> bool(err["central"][1] < err["central"][0] < 1e-2)
     True
     """
