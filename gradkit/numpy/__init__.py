@@ -13,7 +13,7 @@ import numpy as _np
 from ..core import batching as _batching
 
 from . import array as _array
-from . import linalg
+from . import fft, linalg
 from .creation import *  # noqa: F401,F403
 from .creation import CONSTRUCTORS as _CONSTRUCTORS
 from .declare import broadcast_to, nondiff as _nondiff
@@ -22,6 +22,7 @@ from .indexing import *  # noqa: F401,F403
 from .products import *  # noqa: F401,F403
 from .reductions import *  # noqa: F401,F403
 from .shape import *  # noqa: F401,F403
+from .signal_ops import *  # noqa: F401,F403
 
 from .elementwise import abs, absolute, round, around, where  # noqa: F401  (names shadowing builtins)
 from .reductions import sum, max, min, amax, amin, prod, mean, var, std, cumsum, cumprod, all, any  # noqa: F401
@@ -48,6 +49,8 @@ def _register_numpy_equivalents():
     for name in linalg.__all__ + ["svd"]:
         if hasattr(_np.linalg, name) and hasattr(linalg, name):
             table[getattr(_np.linalg, name)] = getattr(linalg, name)
+    for name in fft.__all__:
+        table[getattr(_np.fft, name)] = getattr(fft, name)
 
 
 _register_numpy_equivalents()

@@ -1,0 +1,161 @@
+"""gradkit.scipy.special: differentiable special functions, one declaration each.
+
+Each pointwise derivative is written with gradkit's own functions (most of them special
+functions of this module), so every order follows by nesting. SciPy's ufuncs called on
+traced values dispatch here too (scipy.special.erf(x) with x traced runs gradkit's erf).
+Orders of Bessel functions (v in iv, ive, jv, yv, kv) and n in polygamma are not
+differentiable: their derivatives have no closed form (iv, jv...) or do not exist (n).
+"""
+import numpy as _np
+import scipy.special as _sp
+
+from ..numpy.array import NUMPY_EQUIVALENTS as _NUMPY_EQUIVALENTS
+from ..numpy.declare import elementwise, nondiff
+from ..numpy.elementwise import absolute, exp, log, log1p, logical_and, logical_or, sign, where
+from ..numpy.reductions import logsumexp as _logsumexp, sum as _sum
+from ..numpy.shape import squeeze
+
+__all__ = ["expit", "log_expit", "logit", "logsumexp", "softmax", "log_softmax", "erf", "erfc", "erfcx",
+           "erfinv", "erfcinv", "gammaln", "gamma", "rgamma", "digamma", "psi", "polygamma", "multigammaln",
+           "beta", "betaln", "xlogy", "xlog1py", "entr", "rel_entr", "kl_div", "log_ndtr", "ndtr", "ndtri",
+           "i0", "i0e", "i1", "i1e", "iv", "ive", "jv", "yv", "kv", "j0", "j1", "y0", "y1"]
+
+_SQRT_PI = _np.sqrt(_np.pi)
+_LOG_SQRT_2PI = 0.5 * _np.log(2 * _np.pi)
+
+# -- logistic -----------------------------------------------------------------------------
+expit = elementwise(_sp.expit, lambda ans, x: ans * (1.0 - ans))
+log_expit = elementwise(_sp.log_expit, lambda ans, x: expit(-x))          # stable for large |x|
+logit = elementwise(_sp.logit, lambda ans, x: 1.0 / (x * (1.0 - x)))
+
+# -- error functions and the normal distribution -------------------------------------------
+erf = elementwise(_sp.erf, lambda ans, x: (2.0 / _SQRT_PI) * exp(-x * x))
+erfc = elementwise(_sp.erfc, lambda ans, x: (-2.0 / _SQRT_PI) * exp(-x * x))
+erfcx = elementwise(_sp.erfcx, lambda ans, x: 2.0 * x * ans - 2.0 / _SQRT_PI)      # exp(x^2) erfc(x)
+erfinv = elementwise(_sp.erfinv, lambda ans, x: (_SQRT_PI / 2.0) * exp(ans * ans))
+erfcinv = elementwise(_sp.erfcinv, lambda ans, x: (-_SQRT_PI / 2.0) * exp(ans * ans))
+ndtr = elementwise(_sp.ndtr, lambda ans, x: exp(-0.5 * x * x - _LOG_SQRT_2PI))
+# d/dx log Phi(x) = phi(x) / Phi(x), formed in logs: no overflow or 0/0 far in the left tail
+log_ndtr = elementwise(_sp.log_ndtr, lambda ans, x: exp(-0.5 * x * x - _LOG_SQRT_2PI - ans))
+ndtri = elementwise(_sp.ndtri, lambda ans, x: exp(0.5 * ans * ans + _LOG_SQRT_2PI))
+
+# -- gamma and beta functions --------------------------------------------------------------
+gammaln = elementwise(_sp.gammaln, lambda ans, x: digamma(x))
+gamma = elementwise(_sp.gamma, lambda ans, x: ans * digamma(x))
+rgamma = elementwise(_sp.rgamma, lambda ans, x: -ans * digamma(x))
+digamma = elementwise(_sp.digamma, lambda ans, x: polygamma(1, x))
+psi = digamma
+polygamma = elementwise(_sp.polygamma, None, lambda ans, n, x: polygamma(n + 1, x))
+beta = elementwise(_sp.beta, lambda ans, a, b: ans * (digamma(a) - digamma(a + b)),
+                   lambda ans, a, b: ans * (digamma(b) - digamma(a + b)))
+betaln = elementwise(_sp.betaln, lambda ans, a, b: digamma(a) - digamma(a + b),
+                     lambda ans, a, b: digamma(b) - digamma(a + b))
+
+
+def multigammaln(a, d):
+    """log of the multivariate gamma function, sum_j gammaln(a + (1 - j)/2) + d(d-1)/4 log(pi)."""
+    return sum(gammaln(a + 0.5 * (1 - j)) for j in range(1, d + 1)) + 0.25 * d * (d - 1) * _np.log(_np.pi)
+
+
+# -- x log y and entropies -----------------------------------------------------------------
+# xlogy(0, y) is 0 for every y, so its derivative in y is 0 there (no 0/0 at y = 0); the
+# denominators are made safe before dividing so that no NaN reaches higher derivatives
+xlogy = elementwise(_sp.xlogy, lambda ans, x, y: log(y), lambda ans, x, y: x / where(x == 0, 1.0, y))
+xlog1py = elementwise(_sp.xlog1py, lambda ans, x, y: log1p(y), lambda ans, x, y: x / where(x == 0, 1.0, 1.0 + y))
+
+
+def _entr_deriv(ans, x):
+    # -(log x + 1) for x > 0; +inf at 0 (the one-sided limit); 0 for x < 0, where entr is -inf
+    inside = x > 0
+    return where(inside, -(log(where(inside, x, 1.0)) + 1.0), where(x == 0, _np.inf, 0.0))
+
+
+entr = elementwise(_sp.entr, _entr_deriv)
+
+
+def _entropy_parts(x, y):
+    inside = logical_and(x > 0, y > 0)
+    return inside, where(inside, x, 1.0), where(inside, y, 1.0)
+
+
+def _rel_entr_dx(ans, x, y):
+    inside, xs, ys = _entropy_parts(x, y)
+    return where(inside, log(xs / ys) + 1.0, where(logical_and(x == 0, y > 0), -_np.inf, 0.0))
+
+
+def _rel_entr_dy(ans, x, y):
+    inside, xs, ys = _entropy_parts(x, y)
+    return where(inside, -xs / ys, 0.0)
+
+
+# x log(x/y) on x > 0, y > 0; 0 at x = 0; inf elsewhere (constant there: derivative 0)
+rel_entr = elementwise(_sp.rel_entr, _rel_entr_dx, _rel_entr_dy)
+kl_div = elementwise(_sp.kl_div, lambda ans, x, y: _rel_entr_dx(ans, x, y) - where(_entropy_parts(x, y)[0], 1.0, 0.0),
+                     lambda ans, x, y: _rel_entr_dy(ans, x, y) + where(logical_or(_entropy_parts(x, y)[0], x == 0), 1.0, 0.0))
+
+# -- Bessel functions: derivatives in x by the recurrences ---------------------------------
+iv = elementwise(_sp.iv, None, lambda ans, v, x: 0.5 * (iv(v - 1, x) + iv(v + 1, x)))
+ive = elementwise(_sp.ive, None, lambda ans, v, x: 0.5 * (ive(v - 1, x) + ive(v + 1, x)) - sign(x) * ans)
+i0 = elementwise(_sp.i0, lambda ans, x: i1(x))
+i1 = elementwise(_sp.i1, lambda ans, x: 0.5 * (i0(x) + iv(2, x)))
+i0e = elementwise(_sp.i0e, lambda ans, x: i1e(x) - sign(x) * ans)
+i1e = elementwise(_sp.i1e, lambda ans, x: 0.5 * (i0e(x) + ive(2, x)) - sign(x) * ans)
+jv = elementwise(_sp.jv, None, lambda ans, v, x: 0.5 * (jv(v - 1, x) - jv(v + 1, x)))
+yv = elementwise(_sp.yv, None, lambda ans, v, x: 0.5 * (yv(v - 1, x) - yv(v + 1, x)))
+kv = elementwise(_sp.kv, None, lambda ans, v, x: -0.5 * (kv(v - 1, x) + kv(v + 1, x)))
+j0 = elementwise(_sp.j0, lambda ans, x: -j1(x))
+j1 = elementwise(_sp.j1, lambda ans, x: 0.5 * (j0(x) - jv(2, x)))
+y0 = elementwise(_sp.y0, lambda ans, x: -y1(x))
+y1 = elementwise(_sp.y1, lambda ans, x: 0.5 * (y0(x) - yv(2, x)))
+
+
+# -- log-sum-exp and softmax (stable for inputs of any size) ----------------------------------
+def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False):
+    """scipy.special.logsumexp: log(sum(b * exp(a), axis)), without overflow.
+
+    >>> import gradkit, gradkit.scipy.special as sp, gradkit.numpy as np
+    >>> gradkit.grad(sp.logsumexp)(np.array([1000.0, 1000.0]))
+    array([0.5, 0.5])
+    """
+    if b is None:
+        out = _logsumexp(a, axis=axis, keepdims=keepdims)
+        return (out, _np.ones(_np.shape(out))) if return_sign else out
+    # log|sum b exp(a - m)| + m; the result does not depend on the shift m, so m is a constant
+    m = _shift(a, axis)
+    total = _sum(b * exp(a - m), axis=axis, keepdims=True)
+    out = log(absolute(total)) + m
+    if not keepdims:
+        out = squeeze(out, axis=axis)
+        total = squeeze(total, axis=axis)
+    if return_sign:
+        return out, sign(total)
+    return out
+
+
+def _shift_impl(a, axis):
+    m = _np.max(a, axis=axis, keepdims=True)
+    return _np.where(_np.isfinite(m), m, 0.0)
+
+
+_shift = nondiff(_shift_impl, name="logsumexp_shift")
+
+
+def softmax(x, axis=None):
+    """scipy.special.softmax: exp(x - logsumexp(x)), stable for large inputs."""
+    return exp(x - _logsumexp(x, axis=axis, keepdims=True))
+
+
+def log_softmax(x, axis=None):
+    """scipy.special.log_softmax: x - logsumexp(x), stable for large inputs."""
+    return x - _logsumexp(x, axis=axis, keepdims=True)
+
+
+def _register_scipy_equivalents():
+    """scipy.special's ufuncs called on traced values run ours."""
+    for name in __all__:
+        theirs = getattr(_sp, name, None)
+        if isinstance(theirs, _np.ufunc):
+            _NUMPY_EQUIVALENTS[theirs] = globals()[name]
+
+
+_register_scipy_equivalents()
