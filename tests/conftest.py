@@ -9,7 +9,7 @@ import numpy as onp
 import pytest
 from hypothesis import HealthCheck, settings
 
-settings.register_profile("dev", max_examples=6, deadline=None, derandomize=True,
+settings.register_profile("dev", max_examples=10, deadline=None, derandomize=True,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("ci", max_examples=60, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])

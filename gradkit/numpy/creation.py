@@ -77,7 +77,12 @@ def full_like(a, fill_value, dtype=None, shape=None):
 
 
 def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0):
-    """np.linspace, differentiable in start and stop (an affine function of them)."""
+    """np.linspace, differentiable in start and stop (an affine function of them).
+
+    >>> import gradkit as gk
+    >>> gk.grad(lambda t: linspace(0.0, t, 5).sum())(2.0)
+    np.float64(2.5)
+    """
     if not (_holds_tracer(start) or _holds_tracer(stop)):
         return _np.linspace(start, stop, num, endpoint, retstep, dtype, axis)
     start, stop = asarray(start), asarray(stop)

@@ -155,7 +155,12 @@ def take_along_axis(arr, indices, axis):
 
 
 def sort(a, axis=-1, kind=None):
-    """np.sort; the derivative follows the permutation (ties keep NumPy's stable order)."""
+    """np.sort; the derivative follows the permutation (ties keep NumPy's stable order).
+
+    >>> import gradkit as gk, numpy as np
+    >>> gk.grad(lambda x: sort(x)[0])(np.array([3.0, 1.0, 2.0]))
+    array([0., 1., 0.])
+    """
     from .reductions import argsort
     if axis is None:
         from .shape import ravel
@@ -191,7 +196,12 @@ def unique(ar, return_index=False, return_inverse=False, return_counts=False, ax
 
 
 def bincount(x, weights=None, minlength=0):
-    """np.bincount; differentiable in the weights (their sums per bin)."""
+    """np.bincount; differentiable in the weights (their sums per bin).
+
+    >>> import gradkit as gk, numpy as np
+    >>> gk.grad(lambda w: bincount(np.array([0, 2, 2]), w)[2])(np.ones(3))
+    array([0., 1., 1.])
+    """
     if type(weights) is not Tracer:
         return _np.bincount(_p(x), weights, minlength)
     idx = _np.asarray(_p(x))

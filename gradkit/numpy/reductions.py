@@ -232,7 +232,12 @@ def _slice_axis(a, start, stop, axis):
 
 
 def diff(a, n=1, axis=-1, prepend=None, append=None):
-    """np.diff: n-th differences along axis (a linear map: slices and a subtraction)."""
+    """np.diff: n-th differences along axis (a linear map: slices and a subtraction).
+
+    >>> import gradkit as gk, numpy as np
+    >>> gk.grad(lambda x: sum(diff(x) ** 2))(np.array([0.0, 1.0, 3.0]))
+    array([-2., -2.,  4.])
+    """
     from .shape import concatenate
     ndim = len(shape_of(a))
     axis %= ndim
@@ -342,7 +347,13 @@ _reduction_batch(_logsumexp_p)
 
 
 def logsumexp(a, axis=None, keepdims=False):
-    """log(sum(exp(a), axis)) without overflow (scipy.special.logsumexp's core)."""
+    """log(sum(exp(a), axis)) without overflow (scipy.special.logsumexp's core); its
+    gradient is the softmax.
+
+    >>> import gradkit as gk, numpy as np
+    >>> gk.grad(logsumexp)(np.array([0.0, np.log(3.0)]))
+    array([0.25, 0.75])
+    """
     return _logsumexp_p(a, axis=_norm_axis(axis), keepdims=keepdims)
 
 
