@@ -226,6 +226,8 @@ def _match_complex(g, x):
 def real_if_close(a, tol=100):
     """np.real_if_close: the real part when every imaginary part is within tol machine
     epsilons of zero (decided on the value, as NumPy does), else a itself."""
+    from ..core.jit import refuse_concrete
+    refuse_concrete(a, "np.real_if_close's choice of result type")
     value = _p(a)
     if is_complex(value) and _np.isrealobj(_np.real_if_close(value, tol)):
         return real(a)

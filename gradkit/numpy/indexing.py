@@ -90,12 +90,14 @@ scatter_add.defbatch(_scatter_add_batch)
 
 
 def take(a, indices, axis=None):
+    # indices go through getitem, which refuses traced ones under jit rather than baking them in
+    indices = _concrete_index(indices)
     if axis is None:
         from .shape import ravel
-        return ravel(a)[_p(indices)]
+        return getitem(ravel(a), indices)
     idx = [slice(None)] * len(shape_of(a))
-    idx[axis] = _p(indices)
-    return a[tuple(idx)]
+    idx[axis] = indices
+    return getitem(a, tuple(idx))
 
 
 def _along_axis_index(indices, axis, shape):

@@ -305,6 +305,8 @@ def histogram(a, bins=10, range=None, density=None, weights=None):
     from .creation import linspace
     from .indexing import bincount
     from .shape import ravel
+    from ..core.jit import refuse_concrete
+    refuse_concrete(a, "np.histogram's bins")
     values = primal(a)
     if shape_of(a) != _np.shape(values) or shape_of(weights) != _np.shape(primal(weights)):
         raise NotImplementedError("np.histogram under vmap is not supported")
