@@ -118,6 +118,15 @@ def _complement_tangent(q1, dq1, q2):
 
 
 # -- solve (lecture L15): x = A^{-1} b, with A's LU factors kept for the backward solve ---
+# Single matrices go to BLAS's triangular solve (trsm) directly: LAPACK's getrs/trtrs in
+# OpenBLAS start threads even for tiny matrices, which costs milliseconds on a busy machine.
+def _trsm(t, b, lower, trans=False, unit=False):
+    """op(T)^{-1} b for the triangle of t (b a matrix), by BLAS."""
+    from scipy.linalg.blas import get_blas_funcs
+    trsm = get_blas_funcs("trsm", (t, b))
+    return trsm(1.0, t, b, lower=int(lower), trans_a=int(trans), diag=int(unit))
+
+
 def _lu_impl(a):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # scipy warns on an exactly singular matrix; we raise below
@@ -125,15 +134,25 @@ def _lu_impl(a):
     if not _np.all(_np.diagonal(lu, 0, -2, -1)):
         raise LinAlgError("Singular matrix: it has no inverse, so the linear solve and its derivative "
                           "do not exist. Regularise it (A + eps I) or use lstsq / pinv.")
-    return lu, piv
+    perm = _np.arange(len(piv))  # LAPACK's row swaps as one permutation: A[perm] = L U
+    for i, j in enumerate(piv):
+        perm[i], perm[j] = perm[j], perm[i]
+    return lu, perm
 
 
 _lu = Primitive("lu_factors", _lu_impl, multiple_results=True, differentiable=False)
 
 
-def _solve_impl(a, b, lu, piv, trans=False, vec=False):
+def _solve_impl(a, b, lu, perm, trans=False, vec=False):
     if lu is not None:  # a single matrix, factorised once by the caller
-        return _sl().lu_solve((lu, piv), b, trans=int(trans), check_finite=False)
+        rhs = b[:, None] if vec else b
+        if trans:  # A^T x = b: U^T L^T (x[perm]) = b
+            y = _trsm(lu, _trsm(lu, rhs, lower=False, trans=True), lower=True, trans=True, unit=True)
+            x = _np.empty_like(y)
+            x[perm] = y
+        else:      # L U x = b[perm]
+            x = _trsm(lu, _trsm(lu, rhs[perm], lower=True, unit=True), lower=False)
+        return x[:, 0] if vec else x
     if trans:
         a = _np.swapaxes(a, -1, -2)
     try:
@@ -153,8 +172,8 @@ def _outer_last(u, v, vec):
     return u[..., :, None] * v[..., None, :] if vec else matmul(u, _T(v))
 
 
-def _solve_vjp_a(g, ans, a, b, lu, piv, trans=False, vec=False):
-    gb = _solve_p(a, g, lu, piv, trans=not trans, vec=vec)
+def _solve_vjp_a(g, ans, a, b, lu, perm, trans=False, vec=False):
+    gb = _solve_p(a, g, lu, perm, trans=not trans, vec=vec)
     # L15: dL/dA = -gb x^T (for op(A) = A^T, its transpose -x gb^T)
     return unbroadcast(-(_outer_last(ans, gb, vec) if trans else _outer_last(gb, ans, vec)), a)
 
@@ -163,28 +182,28 @@ def _solve_vjp_a(g, ans, a, b, lu, piv, trans=False, vec=False):
 _solve_p = Primitive("solve", _solve_impl)
 _solve_p.defvjp(
     _solve_vjp_a,
-    lambda g, ans, a, b, lu, piv, trans=False, vec=False: unbroadcast(
-        _solve_p(a, g, lu, piv, trans=not trans, vec=vec), b),
+    lambda g, ans, a, b, lu, perm, trans=False, vec=False: unbroadcast(
+        _solve_p(a, g, lu, perm, trans=not trans, vec=vec), b),
     None, None)
 _solve_p.defjvp(
-    lambda t, ans, a, b, lu, piv, trans=False, vec=False: _solve_p(
-        a, -_mv(_T(t) if trans else t, ans, vec), lu, piv, trans=trans, vec=vec),
-    lambda t, ans, a, b, lu, piv, trans=False, vec=False: _solve_p(a, t, lu, piv, trans=trans, vec=vec),
+    lambda t, ans, a, b, lu, perm, trans=False, vec=False: _solve_p(
+        a, -_mv(_T(t) if trans else t, ans, vec), lu, perm, trans=trans, vec=vec),
+    lambda t, ans, a, b, lu, perm, trans=False, vec=False: _solve_p(a, t, lu, perm, trans=trans, vec=vec),
     None, None)
 
 
-def _solve_batch(batched, a, b, lu, piv, trans=False, vec=False):
+def _solve_batch(batched, a, b, lu, perm, trans=False, vec=False):
     # many right-hand sides against one matrix (jacfwd, jacrev, hessian): make them columns
     if batched[0] or batched[2] or not batched[1]:
-        return _batching.fallback(_solve_p, batched, (a, b, lu, piv), dict(trans=trans, vec=vec))
+        return _batching.fallback(_solve_p, batched, (a, b, lu, perm), dict(trans=trans, vec=vec))
     bs = shape_of(b)
     if vec and len(bs) == 2:
-        return _T(_solve_p(a, _T(b), lu, piv, trans=trans, vec=False))
+        return _T(_solve_p(a, _T(b), lu, perm, trans=trans, vec=False))
     if not vec and len(bs) == 3 and lu is not None:
         cols = reshape(moveaxis(b, 0, 1), (bs[1], bs[0] * bs[2]))
-        out = _solve_p(a, cols, lu, piv, trans=trans, vec=False)
+        out = _solve_p(a, cols, lu, perm, trans=trans, vec=False)
         return moveaxis(reshape(out, (bs[1], bs[0], bs[2])), 1, 0)
-    return _batching.fallback(_solve_p, batched, (a, b, lu, piv), dict(trans=trans, vec=vec))
+    return _batching.fallback(_solve_p, batched, (a, b, lu, perm), dict(trans=trans, vec=vec))
 
 
 _solve_p.defbatch(_solve_batch)
@@ -203,8 +222,8 @@ def solve(a, b):
     """
     vec = _ndim(b) == 1
     if _ndim(a) == 2 and _ndim(b) <= 2:
-        lu, piv = _lu(a)
-        return _solve_p(a, b, lu, piv, vec=vec)
+        lu, perm = _lu(a)
+        return _solve_p(a, b, lu, perm, vec=vec)
     return _solve_p(a, b, None, None, vec=vec)
 
 
@@ -217,8 +236,11 @@ def _tri_mask(n, lower, unit_diagonal):
 
 def _tri_solve_impl(a, b, trans=0, lower=False, unit_diagonal=False, vec=False):
     if _np.ndim(a) == 2 and _np.ndim(b) <= 2:
-        return _sl().solve_triangular(a, b, trans=trans, lower=lower, unit_diagonal=unit_diagonal,
-                                      check_finite=False)
+        if not unit_diagonal and not _np.all(_np.diagonal(a)):
+            raise LinAlgError("Singular matrix: the triangular matrix has a zero on its diagonal, so the "
+                              "solve and its derivative do not exist.")
+        x = _trsm(a, b[:, None] if vec else b, lower, trans, unit_diagonal)
+        return x[:, 0] if vec else x
     # stacks: NumPy's batched solve on the triangle (no Python loop over the stack)
     n = _np.shape(a)[-1]
     t = _np.where(_tri_mask(n, lower, unit_diagonal), a, 0.0)
