@@ -28,12 +28,17 @@ from .elementwise import abs, absolute, round, around, where  # noqa: F401  (nam
 from .reductions import sum, max, min, amax, amin, prod, mean, var, std, cumsum, cumprod, all, any  # noqa: F401
 
 
-for _n in _CONSTRUCTORS:
-    if hasattr(_np, _n):
-        _obj = getattr(_np, _n)
-        is_function = callable(_obj) and not isinstance(_obj, type) and _n not in ("random", "testing", "lib", "emath")
-        globals()[_n] = _nondiff(_obj) if is_function and _n not in ("zeros", "ones", "empty", "full", "eye",
-                                                                        "identity", "arange", "linspace") else _obj
+# NumPy's own objects: dtypes, constants, modules, constructors of plain arrays; functions
+# among them that read arrays (searchsorted, digitize...) accept traced values, undifferentiated
+_PLAIN_CONSTRUCTORS = {"zeros", "ones", "empty", "eye", "identity", "arange", "tri", "indices", "diag_indices",
+                       "triu_indices", "tril_indices", "fromfunction", "frombuffer", "loadtxt", "genfromtxt",
+                       "load", "save", "savez", "savetxt", "broadcast_shapes", "promote_types",
+                       "set_printoptions", "printoptions", "seterr", "geterr"}
+for _name in _CONSTRUCTORS:
+    if hasattr(_np, _name):
+        _obj = getattr(_np, _name)
+        _reads_arrays = callable(_obj) and not isinstance(_obj, type) and _name not in _PLAIN_CONSTRUCTORS
+        globals()[_name] = _nondiff(_obj) if _reads_arrays and hasattr(_obj, "__name__") else _obj
 
 
 def _register_numpy_equivalents():
@@ -44,7 +49,7 @@ def _register_numpy_equivalents():
         if name.startswith("_") or not callable(value) or isinstance(value, type):
             continue
         theirs = getattr(_np, name, None)
-        if theirs is not None and callable(theirs) and not isinstance(theirs, type):
+        if theirs is not None and theirs is not value and callable(theirs) and not isinstance(theirs, type):
             table[theirs] = value
     for name in linalg.__all__ + ["svd"]:
         if hasattr(_np.linalg, name) and hasattr(linalg, name):
