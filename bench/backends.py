@@ -27,7 +27,7 @@ import importlib.metadata
 
 import numpy as np
 
-LIBRARIES = ("gradkit", "autograd", "jax", "jax.jit", "torch")
+LIBRARIES = ("gradkit", "gradkit.jit", "autograd", "jax", "jax.jit", "torch")
 
 
 def _tree_map(fn, tree):
@@ -43,6 +43,7 @@ class Library:
     available = True
     reason = ""
     memory_visible = True  # tracemalloc sees NumPy's allocations, not JAX's or PyTorch's
+    compiled = False       # gradkit.jit, jax.jit: left out of the memory comparison
     checkpoint = None
 
     @property
@@ -76,32 +77,39 @@ class NumPy(Library):
 
 
 class Gradkit(Library):
-    name = "gradkit"
+    """gradkit, eager or, with jit=True, every transformation under gradkit.jit (recorded
+    once per signature, then replayed)."""
 
-    def __init__(self):
+    def __init__(self, jit=False):
         import gradkit
         import gradkit.numpy
         self.gk, self.np = gradkit, gradkit.numpy
+        self.name = "gradkit.jit" if jit else "gradkit"
+        self.compiled = jit
+        self._wrap = gradkit.jit if jit else (lambda f: f)
         self.checkpoint = gradkit.checkpoint
 
     @property
     def version(self):
         return self.gk.__version__
 
+    def function(self, f):
+        return self._wrap(f)
+
     def value_and_grad(self, f, n):
-        return self.gk.value_and_grad(f, argnums=tuple(range(n)))
+        return self._wrap(self.gk.value_and_grad(f, argnums=tuple(range(n))))
 
     def hessian(self, f):
-        return self.gk.hessian(f)
+        return self._wrap(self.gk.hessian(f))
 
     def hvp(self, f):
-        return lambda v, x, *data: self.gk.hvp(lambda y: f(y, *data), x, v)
+        return self._wrap(lambda v, x, *data: self.gk.hvp(lambda y: f(y, *data), x, v))
 
     def jacfwd(self, f):
-        return self.gk.jacfwd(f)
+        return self._wrap(self.gk.jacfwd(f))
 
     def jacrev(self, f):
-        return self.gk.jacrev(f)
+        return self._wrap(self.gk.jacrev(f))
 
     def forward(self, f, n):
         return lambda *args: self.gk.vjp(lambda *p: f(*p, *args[n:]), *args[:n])
@@ -153,6 +161,7 @@ class Jax(Library):
         import jax.numpy
         self.jax, self.np = jax, jax.numpy
         self.name = "jax.jit" if jit else "jax"
+        self.compiled = jit
         self._wrap = jax.jit if jit else (lambda f: f)
         self.checkpoint = jax.checkpoint
 
@@ -265,7 +274,7 @@ class Missing(Library):
         return None
 
 
-_MAKERS = {"numpy": NumPy, "gradkit": Gradkit, "autograd": Autograd, "jax": Jax,
+_MAKERS = {"numpy": NumPy, "gradkit": Gradkit, "gradkit.jit": functools.partial(Gradkit, jit=True), "autograd": Autograd, "jax": Jax,
            "jax.jit": functools.partial(Jax, jit=True), "torch": Torch}
 
 

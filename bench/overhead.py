@@ -64,7 +64,7 @@ def per_op(lib, op, shape, mode, opts):
     for k in opts.lengths:
         t = thunk(lib, op, shape, mode, k)
         t()  # warm-up
-        times.append(harness.median_time(t, opts.budget, opts.repeats)[0])
+        times.append(harness.median_time(t, opts.budget, opts.repeats, opts.clock)[0])
     return (times[1] - times[0]) / (opts.lengths[1] - opts.lengths[0])
 
 
@@ -75,6 +75,8 @@ def main(argv=None):
     parser.add_argument("--smoke", action="store_true", help="two ops, tiny budget: checks that it runs")
     parser.add_argument("--budget", type=float, help="seconds of timing per chain length")
     parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--clock", choices=harness.CLOCKS, default="cpu",
+                        help="cpu: process CPU time (default; robust on a shared machine), wall: wall clock")
     parser.add_argument("--json", default=str(Path(__file__).with_name("results-overhead.json")))
     opts = parser.parse_args(argv)
     opts.budget = opts.budget or (0.005 if opts.smoke else 0.05 if opts.quick else 0.3)
@@ -117,7 +119,7 @@ def main(argv=None):
     head = ["op", "input", "mode"] + [f"{n} us" for n in names] + ([f"gk/{p}" for p in peers] if "gradkit" in names else [])
     print(f"machine: {harness.machine_line()}\nversions: {harness.versions_line(harness.versions())}\n"
           f"microseconds per operation: slope between chains of {opts.lengths[0]} and {opts.lengths[1]} "
-          f"operations, medians over up to {opts.repeats} rounds\n")
+          f"operations, medians over up to {opts.repeats} rounds, {opts.clock} clock\n")
     print(harness.table(head, rows, left=3))
     errors = sorted({f"- {c['library']}: {c['error']}" for c in cells if "error" in c})
     if errors:

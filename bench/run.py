@@ -117,7 +117,7 @@ def measure(lib, wl, task, opts, remat=None):
     try:
         thunk = make_thunk(lib, wl, task, remat)
         out, cell["first_call_s"] = first_call(thunk, opts.call_limit)
-        cell["median_s"], cell["rounds"], cell["number"] = harness.median_time(thunk, opts.budget, opts.repeats)
+        cell["median_s"], cell["rounds"], cell["number"] = harness.median_time(thunk, opts.budget, opts.repeats, opts.clock)
         return cell, lib.to_numpy(out)
     except Exception as e:  # an engine's failure is a result to report, not a crash
         return dict(cell, error=describe(e)), None
@@ -157,7 +157,7 @@ def run_memory(libs, wls, opts, step):
     rows = []
     for wl in (w for w in wls if w.checkpointable):
         for lib in libs:
-            if not (lib.available and lib.memory_visible and lib.checkpoint):
+            if not (lib.available and lib.memory_visible and lib.checkpoint) or lib.compiled:
                 continue
             row = {"workload": wl.name, "library": lib.name}
             for key, remat in (("plain", None), ("checkpoint", lib.checkpoint)):
@@ -177,10 +177,19 @@ def _ratio(a, b):
     return None if a is None or b is None or b == 0 else a / b
 
 
+def ratio_pairs(lib_names):
+    """(ours, theirs) column pairs: eager gradkit against every peer, and the two
+    recording compilers against each other."""
+    pairs = [("gradkit", p) for p in lib_names if p not in ("gradkit", "gradkit.jit")]
+    if "gradkit.jit" in lib_names and "jax.jit" in lib_names:
+        pairs.append(("gradkit.jit", "jax.jit"))
+    return [(a, b) for a, b in pairs if a in lib_names]
+
+
 def speed_tables(cells, lib_names):
     by = {(c["workload"], c["task"], c["library"]): c for c in cells}
     rows_seen = list(dict.fromkeys((c["workload"], c["task"]) for c in cells))
-    peers = [n for n in lib_names if n != "gradkit"]
+    pairs = ratio_pairs(lib_names)
     t = lambda w, task, lib: by.get((w, task, lib), {}).get("median_s")
 
     def shown(w, task, lib):
@@ -190,14 +199,14 @@ def speed_tables(cells, lib_names):
         return "n/a" if c.get("skipped") or not c else "ERROR"
 
     medians = [[w, TASK_LABELS[task]] + [shown(w, task, lib) for lib in lib_names]
-               + [harness.format_ratio(_ratio(t(w, task, "gradkit"), t(w, task, p))) for p in peers]
+               + [harness.format_ratio(_ratio(t(w, task, a), t(w, task, b))) for a, b in pairs]
                for w, task in rows_seen]
-    head = ["workload", "task"] + lib_names + ([f"gk/{p}" for p in peers] if "gradkit" in lib_names else [])
-    if "gradkit" not in lib_names:
-        medians = [r[:2 + len(lib_names)] for r in medians]
+    short = lambda name: name.replace("gradkit", "gk")
+    head = ["workload", "task"] + lib_names + [f"{short(a)}/{b}" for a, b in pairs]
+    with_f = {w for w, task in rows_seen if task == "f"}
     relative = [[w, TASK_LABELS[task]] + [harness.format_ratio(_ratio(t(w, task, lib), t(w, "f", lib)))
                                           for lib in lib_names]
-                for w, task in rows_seen if task != "f" and (w, "f") in {(a, b) for a, b in rows_seen}]
+                for w, task in rows_seen if task != "f" and w in with_f]
     return harness.table(head, medians, left=2), harness.table(["workload", "task"] + lib_names, relative, left=2)
 
 
@@ -216,8 +225,8 @@ def memory_table(rows):
 
 def report(result, lib_names):
     lines = [f"machine: {result['machine']}", f"versions: {harness.versions_line(result['versions'])}",
-             f"budget: {result['settings']['budget']:g} s per cell, median of up to "
-             f"{result['settings']['repeats']} rounds", ""]
+             f"timing: {result['settings']['clock']} clock, {result['settings']['budget']:g} s per cell, "
+             f"median of up to {result['settings']['repeats']} rounds", ""]
     medians, relative = speed_tables(result["cells"], lib_names)
     lines += ["Medians (gk/peer < 1: gradkit faster):", medians, "",
               "Cost relative to the function alone (task / function), per library:", relative, ""]
@@ -249,6 +258,8 @@ def main(argv=None):
     parser.add_argument("--smoke", action="store_true", help="tiny sizes and budgets: checks that it runs")
     parser.add_argument("--budget", type=float, help="seconds of timing per cell")
     parser.add_argument("--repeats", type=int, default=7, help="rounds per cell (median taken)")
+    parser.add_argument("--clock", choices=harness.CLOCKS, default="cpu",
+                        help="cpu: process CPU time (default; robust on a shared machine), wall: wall clock")
     parser.add_argument("--call-limit", type=float, default=120.0,
                         help="give up on a cell whose first call takes longer (seconds)")
     parser.add_argument("--no-memory", action="store_true", help="skip the peak-memory measurements")
@@ -269,7 +280,7 @@ def main(argv=None):
         cells = run_speed(libs, wls, opts, step)
         memory = [] if opts.no_memory else run_memory(libs, wls, opts, step)
     result = {"machine": harness.machine_line(), "versions": harness.versions(),
-              "settings": {"budget": opts.budget, "repeats": opts.repeats, "smoke": opts.smoke,
+              "settings": {"budget": opts.budget, "repeats": opts.repeats, "clock": opts.clock, "smoke": opts.smoke,
                            "libraries": [lib.name for lib in libs], "wall_s": time.perf_counter() - start},
               "cells": cells, "memory": memory}
     print(report(result, [lib.name for lib in libs]))
