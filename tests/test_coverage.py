@@ -191,6 +191,6 @@ def test_numpy_functions_dispatch_to_gradkit():
     table = sys.modules["gradkit.numpy.array"].NUMPY_EQUIVALENTS
     for name in SPEC_NAMES + NONDIFF:
         theirs = getattr(onp, name, None) if "." not in name else None
-        if callable(theirs):
+        if callable(theirs) and getattr(gnp, name) is not theirs:  # NumPy's own object needs no dispatch
             assert table.get(theirs) is getattr(gnp, name), f"numpy.{name} does not dispatch to gradkit.numpy.{name}"
     assert table[onp.linalg.norm] is gnp.linalg.norm
