@@ -15,6 +15,7 @@ def _random_nonsymmetric(n, shift, seed):
 CASES = {
     "quadratic": lambda: P.quadratic(12, L=5.0, mu=0.1, kind="geometric"),
     "quadratic_diag": lambda: P.quadratic(6, L=2.0, mu=1.0, rotate=False),
+    "quadratic_convex": lambda: P.quadratic(8, L=1.0, mu=0.0),
     "L1": lambda: P.quadratic_form(_random_nonsymmetric(7, 4.0, 1), onp.arange(7.0), c=3.0),
     "L1_indefinite": lambda: P.quadratic_form(_random_nonsymmetric(5, 0.0, 2), onp.ones(5)),
     "L2": lambda: P.log_quadratic(0.3 * _random_nonsymmetric(6, 0.0, 3) + 3 * onp.eye(6)),
@@ -59,7 +60,7 @@ def test_known_answers_are_right(name):
     if p.L is not None:
         assert max(abs(e).max() for e in eigs) <= p.L * (1 + 1e-10)
     if p.mu is not None:
-        assert min(e.min() for e in eigs) >= p.mu * (1 - 1e-10)
+        assert min(e.min() for e in eigs) >= p.mu * (1 - 1e-10) - 1e-12 * p.L
 
 
 def test_quadratic_has_the_requested_spectrum_and_minimiser():
@@ -76,10 +77,21 @@ def test_quadratic_has_the_requested_spectrum_and_minimiser():
     assert all(p.f(p.x_star + 1e-3 * rng.standard_normal(3)) > p.f_star for _ in range(20))
 
 
+def test_convex_quadratic_with_a_null_space():
+    p = P.quadratic(10, L=1.0, mu=0.0, seed=2)
+    lam, V = onp.linalg.eigh(p.data["A"])
+    assert abs(lam[0]) < 1e-12 and p.mu == 0.0 and p.kappa is None
+    null = V[:, 0]
+    assert abs(null @ p.data["b"]) < 1e-12 and abs(null @ p.x_star) < 1e-12  # bounded below; least norm
+    assert p.f(p.x_star + 3.0 * null) == pytest.approx(p.f_star, abs=1e-12)   # a line of minimisers
+    with pytest.raises(ValueError, match="0 < mu"):
+        P.quadratic(4, mu=0.0, kind="geometric")
+
+
 def test_bad_problem_parameters_are_refused_with_the_fix():
     with pytest.raises(ValueError, match="mu <= L"):
         P.quadratic(3, L=1.0, mu=2.0)
-    with pytest.raises(ValueError, match="eigenvalues must be 3 positive"):
+    with pytest.raises(ValueError, match="eigenvalues must be 3 non-negative"):
         P.quadratic(3, eigenvalues=[1.0, -1.0, 2.0])
     with pytest.raises(ValueError, match="unknown spectrum"):
         P.spectrum(3, kind="cubic")

@@ -25,13 +25,13 @@ def spectrum(n, L=1.0, mu=0.01, kind="linear"):
     """n eigenvalues from mu to L, both ends included.
 
     kind: "linear" (evenly spaced), "geometric" (evenly spaced logarithms), or "extremes"
-    (half at mu, half at L).
+    (half at mu, half at L). mu = 0 (convex, not strongly) is allowed except for "geometric".
 
     >>> spectrum(3, L=4.0, mu=1.0, kind="geometric")
     array([1., 2., 4.])
     """
-    if not 0 < mu <= L:
-        raise ValueError(f"need 0 < mu <= L, got mu={mu}, L={L}.")
+    if not 0 <= mu <= L or L <= 0 or (mu == 0 and kind == "geometric"):
+        raise ValueError(f"need 0 < mu <= L (0 <= mu for a linear or extremes spectrum), got mu={mu}, L={L}.")
     if n == 1:
         return _np.array([L])
     if kind == "linear":
@@ -45,11 +45,15 @@ def spectrum(n, L=1.0, mu=0.01, kind="linear"):
 
 
 def quadratic(n=10, L=1.0, mu=0.01, kind="linear", eigenvalues=None, rotate=True, seed=0):
-    """f(x) = 1/2 x^T A x - b^T x with A = Q diag(eigenvalues) Q^T symmetric positive definite.
+    """f(x) = 1/2 x^T A x - b^T x with A = Q diag(eigenvalues) Q^T symmetric positive semidefinite.
 
     The eigenvalues run from mu to L (see `spectrum`), or are given; Q is a random rotation
     (the identity with rotate=False); b is standard normal. Then x* = A^{-1} b,
     f* = -1/2 b^T x*, and GD with step 1/L contracts ||x - x*|| by (1 - mu/L) per step.
+    With a zero eigenvalue (mu = 0: smooth convex, not strongly convex) b = A w for a
+    standard normal w, so that f is bounded below, and x* = A^+ b, the minimiser of least
+    norm (w projected on the range of A): the one GD reaches from x0 = 0, whose iterates stay
+    in the range of A. Then ||x0 - x*|| and (f(x0) - f*) / ||x0 - x*||^2 do not grow with n.
 
     >>> p = quadratic(5, L=10.0, mu=1.0)
     >>> p.L, p.mu, p.kappa
@@ -59,19 +63,23 @@ def quadratic(n=10, L=1.0, mu=0.01, kind="linear", eigenvalues=None, rotate=True
     """
     rng = _rng(seed)
     lam = spectrum(n, L, mu, kind) if eigenvalues is None else _np.asarray(eigenvalues, float)
-    if lam.shape != (n,) or _np.any(lam <= 0):
-        raise ValueError(f"eigenvalues must be {n} positive numbers; got shape {lam.shape}, "
+    if lam.shape != (n,) or _np.any(lam < 0) or not _np.any(lam > 0):
+        raise ValueError(f"eigenvalues must be {n} non-negative numbers, not all zero; got shape {lam.shape}, "
                          f"min {lam.min() if lam.size else None}.")
     Q = random_rotation(n, rng) if rotate else _np.eye(n)
     A = (Q * lam) @ Q.T
     A = (A + A.T) / 2  # exactly symmetric, so that closed forms and AD agree to rounding
     b = rng.standard_normal(n)
-    x_star = Q @ ((Q.T @ b) / lam)
+    pos = lam > 0
+    if not pos.all():
+        b = A @ b  # in the range of A, so f is bounded below
+    x_star = Q @ _np.where(pos, (Q.T @ b) / _np.where(pos, lam, 1.0), 0.0)
 
     def f(x):
         return 0.5 * gnp.dot(x, gnp.dot(A, x)) - gnp.dot(b, x)
 
-    return Problem(f"quadratic(n={n}, kappa={lam.max() / lam.min():.3g}, {kind})", f, n,
+    kappa = lam.max() / lam.min() if lam.min() > 0 else _np.inf
+    return Problem(f"quadratic(n={n}, kappa={kappa:.3g}, {kind})", f, n,
                    grad=lambda x: A @ x - b, hess=lambda x: A, x_star=x_star,
                    f_star=float(-0.5 * b @ x_star), L=float(lam.max()), mu=float(lam.min()),
                    data={"A": A, "b": b, "eigenvalues": lam, "Q": Q})

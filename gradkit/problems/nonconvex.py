@@ -60,7 +60,7 @@ def robust_regression(m=100, n=10, seed=0):
     ln(1 + r^2) has second derivative 2 (1 - r^2)/(1 + r^2)^2 in [-1/4, 2], so f is
     L-smooth with L = 2 lambda_max(A^T A)/m but concave along directions where residuals
     are large. f >= 0 with equality only at x_true: x* = x_true, f* = 0. The start x0 lies
-    far from x* (residuals >> 1), in the non-convex region.
+    at distance about 10 from x* (residuals about 10 >> 1), in the non-convex region.
 
     >>> p = robust_regression(30, 3)
     >>> float(p(p.x_star)), bool(p.hess(p.x0).trace() < p.hess(p.x_star).trace())
@@ -83,7 +83,7 @@ def robust_regression(m=100, n=10, seed=0):
         r = A @ x - b
         return (A.T * (2 * (1 - r * r) / (1 + r * r) ** 2)) @ A / m
 
-    x0 = x_true + 10 * rng.standard_normal(n)
+    x0 = x_true + 10 * rng.standard_normal(n) / _np.sqrt(n)  # residuals about 10 whatever n is
     return Problem(f"robust_regression(m={m}, n={n})", f, n, grad=grad, hess=hess, x_star=x_true,
                    f_star=0.0, L=2 * _extreme_eigs(A.T @ A)[0] / m, x0=x0,
                    data={"A": A, "b": b})
