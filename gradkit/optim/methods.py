@@ -59,6 +59,7 @@ def minimize(f, x0=None, method="gd", gradient="ad", step=None, momentum=None, *
     (array([1., 1., 1.]), 'gradient norm <= tol', array([3.    , 0.75  , 0.1875]))
     """
     problem = f if isinstance(f, Problem) else None
+    given_x_star = x_star
     if problem is not None:
         f = problem.f
         x0 = problem.x0 if x0 is None else x0
@@ -72,8 +73,8 @@ def minimize(f, x0=None, method="gd", gradient="ad", step=None, momentum=None, *
         raise ValueError(f"unknown method {method!r}; use one of {', '.join(METHODS)} "
                          f"(zero-order GD is method='gd' with gradient='zo').")
     x = _np.array(x0, dtype=float)
-    if problem is not None:
-        distance = problem.distance
+    if problem is not None and given_x_star is None:
+        distance = problem.distance  # e.g. Procrustes-aligned for MDS
     elif x_star is not None:
         x_star = _np.asarray(x_star, float)
         distance = lambda z: float(_np.linalg.norm(_np.ravel(z - x_star)))  # noqa: E731
