@@ -20,16 +20,20 @@ Where the derivative is not unique or does not exist, this is what you get:
   complement): exact for losses that use the complement only through its span.
 - Singular matrices: solve, inv, det, slogdet and the factorisations' rules raise
   numpy.linalg.LinAlgError saying so.
-- Complex matrices: solve, inv, det, eigvals, matrix_power, multi_dot, tensorsolve and
-  tensorinv (holomorphic, autograd's convention); the other rules are for real matrices
-  and refuse complex ones with a MissingRuleError.
+- Complex matrices: solve, inv, det, matrix_power, multi_dot, tensorsolve and tensorinv
+  (holomorphic, autograd's convention), eigvals to first order; the other rules are for
+  real matrices and refuse complex ones with a MissingRuleError.
+
+Under reverse mode, eigvalsh and svd(compute_uv=False) compute the vectors in the forward
+pass (eigh, svd), since the backward pass needs them; otherwise LAPACK's cheaper
+values-only routines run, and forward-mode rules get the vectors when they need them.
 """
 import builtins
 import warnings
 
 import numpy as _np
 
-from ..core import MissingRuleError, Primitive, batching as _batching
+from ..core import MissingRuleError, Primitive, Tape, Tracer, batching as _batching
 from ..core import primal as _p
 from .declare import is_complex, nondiff, shape_of, unbroadcast
 from .elementwise import absolute, conj, imag, power, real, sqrt, where
@@ -173,9 +177,9 @@ def _outer_last(u, v, vec):
 
 
 def _solve_vjp_a(g, ans, a, b, lu, perm, trans=False, vec=False):
-    gb = _solve_p(a, g, lu, perm, trans=not trans, vec=vec)
+    gb = -_solve_p(a, g, lu, perm, trans=not trans, vec=vec)  # negated before the outer product: n, not n^2
     # L15: dL/dA = -gb x^T (for op(A) = A^T, its transpose -x gb^T)
-    return unbroadcast(-(_outer_last(ans, gb, vec) if trans else _outer_last(gb, ans, vec)), a)
+    return unbroadcast(_outer_last(ans, gb, vec) if trans else _outer_last(gb, ans, vec), a)
 
 
 # A is read as op(A) = A^T when trans (the backward solve of a forward one).
@@ -485,7 +489,16 @@ def _quadratic_diag(v, m):
 
 def eigvalsh(a, UPLO="L"):
     """np.linalg.eigvalsh; dw = diag(V^T dA V)."""
+    if _recorded_for_reverse(a):
+        return eigh(a, UPLO)[0]
     return _eigvalsh_p(a, UPLO=UPLO)
+
+
+def _recorded_for_reverse(a):
+    """Is a being recorded for reverse mode? Then a values-only decomposition (eigvalsh,
+    svdvals) computes its vectors in the forward pass, where LAPACK gets them cheapest,
+    and the backward pass only multiplies them (it would otherwise decompose again)."""
+    return type(a) is Tracer and type(a._trace) is Tape
 
 
 # -- general eigendecomposition (distinct eigenvalues) --------------------------------------
@@ -676,12 +689,14 @@ def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
            [0., 0.]])
     """
     if not compute_uv:
-        return _svdvals_p(a)
+        return svdvals(a)
     return _svd_p(a, full_matrices=bool(full_matrices))
 
 
 def svdvals(x, /):
     """np.linalg.svdvals: the singular values, descending."""
+    if _recorded_for_reverse(x):
+        return _svd_p(x, full_matrices=False)[1]
     return _svdvals_p(x)
 
 
@@ -901,10 +916,8 @@ def matrix_transpose(x, /):
 
 
 def vector_norm(x, /, *, axis=None, keepdims=False, ord=2):
-    if axis is None:
-        out = norm(reshape(x, (-1,)), ord)
-        return reshape(out, (1,) * _ndim(x)) if keepdims else out
-    return norm(x, ord, axis if _np.ndim(axis) == 0 else tuple(axis), keepdims)
+    axis = tuple(range(_ndim(x))) if axis is None else axis if _np.ndim(axis) == 0 else tuple(axis)
+    return _vector_norm(x, ord, axis, keepdims)
 
 
 def matrix_norm(x, /, *, keepdims=False, ord="fro"):
