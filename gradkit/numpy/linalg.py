@@ -389,7 +389,8 @@ _pinv_p.defjvp(_pinv_jvp)
 # -- cholesky: A = L L^T -------------------------------------------------------------------
 def _phi(x):
     """The lower triangle with the diagonal halved (the map that dL = L Phi(L^{-1} dA L^{-T}) uses)."""
-    return tril(x) - 0.5 * _diag_embed(_diag(x))
+    n = shape_of(x)[-1]
+    return x * (_np.tri(n) - 0.5 * _np.eye(n))
 
 
 def _cholesky_jvp(t, ans, a, upper=False):
@@ -682,6 +683,7 @@ def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
     """np.linalg.svd: (U, S, Vh) with a = U diag(S) Vh, or S alone.
 
     Lecture L16: for a loss of the singular values, dL/dW = U diag(dL/dS) V^T.
+    `hermitian` is accepted and ignored: the general SVD runs (same singular values).
 
     >>> import gradkit, gradkit.numpy as np
     >>> gradkit.grad(lambda w: np.linalg.svd(w, compute_uv=False)[0])(np.array([[3.0, 0.0], [0.0, 1.0]]))
