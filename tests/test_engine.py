@@ -231,3 +231,12 @@ def test_tracer_is_not_a_wrapper_leak():
     leaked = []
     gk.grad(lambda x: leaked.append(x) or x * 2.0)(1.0)
     assert isinstance(leaked[0], Tracer)
+
+
+def test_multi_output_primitive_with_per_argument_rules():
+    two = gk.Primitive("two", lambda x, y: (x * y, x + y), multiple_results=True)
+    two.defjvp(lambda t, ans, x, y: (t * y, t), lambda t, ans, x, y: (x * t, t))
+    assert gk.jvp(lambda x, y: two(x, y), (2.0, 3.0), (1.0, 1.0))[1] == (5.0, 2.0)
+    # the VJP is derived from the JVP, with the unused output's cotangent zero-filled
+    assert gk.grad(lambda x: two(x, 3.0)[0])(2.0) == 3.0
+    assert gk.grad(lambda y: two(2.0, y)[1] * 2.0)(3.0) == 2.0

@@ -23,6 +23,12 @@ from .trace import Tracer
 _UNDECLARED = object()
 
 
+def _add_tangents(a, b, multiple):
+    if not multiple:
+        return a + b
+    return tuple(y if x is None else x if y is None else x + y for x, y in zip(a, b))
+
+
 class Primitive:
     __slots__ = ("name", "impl", "vjps", "vjp_joint", "jvps", "jvp_joint", "batch",
                  "multiple_results", "differentiable", "inline", "__doc__", "__wrapped__")
@@ -117,7 +123,7 @@ class Primitive:
             if rule is None:
                 continue
             d = rule(t, ans, *vals, **params) if rule is not _UNDECLARED else self._jvp_from_vjp(i, t, ans, vals, params)
-            out = d if out is None else out + d
+            out = d if out is None else _add_tangents(out, d, self.multiple_results)
         return out
 
     def _vjp_from_jvp(self, argnum, g, ans, vals, params):
@@ -129,6 +135,8 @@ class Primitive:
             ts[argnum] = t
             return self.jvp(ts, ans, vals, params)
 
+        if self.multiple_results:  # the tangent map returns every output: zero-fill the cotangent
+            g = tuple(zeros_like_value(o) if c is None else c for c, o in zip(g, ans))
         return vjp(tangent_map, zeros_like_value(vals[argnum]))[1](g)[0]
 
     def _jvp_from_vjp(self, argnum, t, ans, vals, params):

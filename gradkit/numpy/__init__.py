@@ -74,7 +74,13 @@ def _loop_batch(prim, batched, args, params):
 _batching.fallback = _loop_batch
 
 
+_NUMPY_SUBMODULES = ("random", "testing", "lib", "emath", "polynomial", "ma")  # no derivatives; loaded on use
+
+
 def __getattr__(name):
+    if name in _NUMPY_SUBMODULES:
+        module = globals()[name] = getattr(_np, name)
+        return module
     if hasattr(_np, name):
         raise AttributeError(
             f"gradkit.numpy has no '{name}' yet: numpy.{name} has no derivative rule in gradkit. "

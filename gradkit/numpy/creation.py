@@ -194,5 +194,4 @@ CONSTRUCTORS = ("zeros", "ones", "empty", "eye", "identity", "arange", "mgrid", 
                 "ndarray", "generic", "number", "integer", "floating", "complexfloating", "bool_",
                 "float16", "float32", "float64", "complex64", "complex128", "int8", "int16", "int32",
                 "int64", "uint8", "uint16", "uint32", "uint64", "intp", "double", "single",
-                "longdouble", "pi", "e", "inf", "nan", "newaxis", "euler_gamma", "random",
-                "testing", "lib", "emath")
+                "longdouble", "pi", "e", "inf", "nan", "newaxis", "euler_gamma")
