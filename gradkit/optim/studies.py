@@ -149,8 +149,9 @@ def mds_comparison(n_points=200, dim=2, seed=0, gd_tol=1e-10, grad_cost=4.0, bud
       evaluations, where GD's budget counts each reverse-mode gradient as `grad_cost`
       evaluations (the cheap-gradient constant of L10) on top of its own evaluations of f.
 
-    Returns {"n_points", "dim", "budget", "runs": {name: {"recovery_error", "loss", "seconds",
-    "n_fev", "n_gev", "n_iter", "budget_factor", "curve": {"f", "n_fev", "time"}}}}; the error
+    Returns {"n_points", "dim", "budget", "points", "runs": {name: {"recovery_error", "loss",
+    "seconds", "n_fev", "n_gev", "n_iter", "budget_factor", "W", "curve": {"f", "n_fev", "time"}}}}
+    ("points": the true configuration, "W": the recovered one, as lists, for drawing); the error
     is Procrustes-aligned and relative (`problems.procrustes_error`); "seconds" is the
     method's own time (recording excluded). Names of the extra runs carry their budget
     factor when it is not 1 ("zo_x10").
@@ -167,7 +168,7 @@ def mds_comparison(n_points=200, dim=2, seed=0, gd_tol=1e-10, grad_cost=4.0, bud
         h = r.history
         runs[name] = {"recovery_error": p.recovery_error(r.x), "loss": float(r.fun), "seconds": r.time,
                       "n_fev": r.n_fev, "n_gev": r.n_gev, "n_iter": r.n_iter, "budget_factor": factor,
-                      "message": r.message,
+                      "message": r.message, "W": _np.reshape(r.x, p.shape).tolist(),
                       "curve": {"f": h["f"].tolist(), "n_fev": h["n_fev"].tolist(), "time": h["time"].tolist()}}
 
     gd = minimize(p, gradient="ad", step="armijo", tol=gd_tol * g0, max_iter=max_gd_iter)
@@ -178,11 +179,12 @@ def mds_comparison(n_points=200, dim=2, seed=0, gd_tol=1e-10, grad_cost=4.0, bud
     W = p.classical()
     runs["classical"] = {"recovery_error": p.recovery_error(W), "loss": float(p.f(W)),
                          "seconds": time.perf_counter() - t0, "n_fev": 0, "n_gev": 0, "n_iter": 0,
-                         "budget_factor": None, "message": "closed form", "curve": None}
+                         "budget_factor": None, "message": "closed form", "W": _np.asarray(W).tolist(), "curve": None}
 
     for source in others:
         for factor in budget_factors:
             r = minimize(p, gradient=source, step="armijo", tol=0.0, max_evals=factor * budget, max_iter=10 ** 7,
                          **({"seed": seed} if source == "zo" else {}))
             record(source if factor == 1 else f"{source}_x{factor:g}", r, factor)
-    return {"n_points": n_points, "dim": dim, "budget": budget, "grad_cost": grad_cost, "runs": runs}
+    return {"n_points": n_points, "dim": dim, "budget": budget, "grad_cost": grad_cost,
+            "points": _np.asarray(p.data["points"]).tolist(), "runs": runs}
