@@ -176,19 +176,18 @@ def _outer_last(u, v, vec):
     return u[..., :, None] * v[..., None, :] if vec else matmul(u, _T(v))
 
 
-def _solve_vjp_a(g, ans, a, b, lu, perm, trans=False, vec=False):
-    gb = -_solve_p(a, g, lu, perm, trans=not trans, vec=vec)  # negated before the outer product: n, not n^2
-    # L15: dL/dA = -gb x^T (for op(A) = A^T, its transpose -x gb^T)
-    return unbroadcast(_outer_last(ans, gb, vec) if trans else _outer_last(gb, ans, vec), a)
+def _solve_vjp(argnums, g, ans, a, b, lu, perm, trans=False, vec=False):
+    # L15: dL/db = A^{-T} g and dL/dA = -(A^{-T} g) x^T, one backward solve for both
+    # (for op(A) = A^T, the transpose -x (A^{-1} g)^T)
+    gb = _solve_p(a, g, lu, perm, trans=not trans, vec=vec)
+    cotangents = {0: lambda: unbroadcast(_outer_last(ans, -gb, vec) if trans else _outer_last(-gb, ans, vec), a),
+                  1: lambda: unbroadcast(gb, b)}
+    return tuple(cotangents[k]() if k in cotangents else None for k in argnums)
 
 
 # A is read as op(A) = A^T when trans (the backward solve of a forward one).
 _solve_p = Primitive("solve", _solve_impl)
-_solve_p.defvjp(
-    _solve_vjp_a,
-    lambda g, ans, a, b, lu, perm, trans=False, vec=False: unbroadcast(
-        _solve_p(a, g, lu, perm, trans=not trans, vec=vec), b),
-    None, None)
+_solve_p.defvjp_joint(_solve_vjp)
 _solve_p.defjvp(
     lambda t, ans, a, b, lu, perm, trans=False, vec=False: _solve_p(
         a, -_mv(_T(t) if trans else t, ans, vec), lu, perm, trans=trans, vec=vec),
