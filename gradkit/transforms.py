@@ -142,6 +142,21 @@ def jvp(fun, primals, tangents, has_aux=False):
 
 
 # -- gradients -------------------------------------------------------------------------
+def _pullback_of_ones(fun, argnums, has_aux, check):
+    """fun -> (value, cotangents at argnums of an all-ones output cotangent[, aux]): the
+    common core of value_and_grad, holomorphic_grad and elementwise_grad."""
+    @functools.wraps(fun)
+    def wrapper(*args, **kwargs):
+        nums = _argnums_tuple(argnums, len(args))
+        f, dyn = _with_args(functools.partial(fun, **kwargs) if kwargs else fun, args, nums)
+        value, back, *aux = vjp(f, *dyn, has_aux=has_aux)
+        check(value)
+        grads = back(_np.ones(shape_of(value), _np.result_type(primal(value))))
+        g = grads[0] if isinstance(argnums, int) else tuple(grads)
+        return ((value, aux[0]), g) if has_aux else (value, g)
+    return wrapper
+
+
 def value_and_grad(fun, argnums=0, has_aux=False):
     """fun and its gradient with respect to the arguments at argnums, in one sweep.
 
@@ -149,17 +164,15 @@ def value_and_grad(fun, argnums=0, has_aux=False):
     >>> value_and_grad(lambda x: np.sum(x ** 2))(np.array([1.0, 2.0]))
     (np.float64(5.0), array([2., 4.]))
     """
-    @functools.wraps(fun)
-    def wrapper(*args, **kwargs):
-        nums = _argnums_tuple(argnums, len(args))
-        f, dyn = _with_args(functools.partial(fun, **kwargs) if kwargs else fun, args, nums)
-        out = vjp(f, *dyn, has_aux=has_aux)
-        value, back = out[0], out[1]
-        _check_scalar(value)
-        grads = back(_np.ones((), _np.result_type(primal(value))))
-        g = grads[0] if isinstance(argnums, int) else tuple(grads)
-        return ((value, out[2]), g) if has_aux else (value, g)
-    return wrapper
+    return _pullback_of_ones(fun, argnums, has_aux, _check_real_scalar)
+
+
+def _check_real_scalar(value):
+    _check_scalar(value)
+    if is_complex(value):
+        raise NonDifferentiableError(
+            "grad needs a real scalar output, but the function returned a complex value. "
+            "Differentiate its real part (np.real(f(x))), its modulus, or use holomorphic_grad.")
 
 
 def _check_scalar(value):
@@ -168,10 +181,10 @@ def _check_scalar(value):
             f"grad needs a function with a scalar output, but it returned shape {shape_of(value)}. "
             f"Use jacrev/jacobian for the full Jacobian, vjp for a vector-Jacobian product, or "
             f"elementwise_grad for the sum of the output's gradients.")
-    if is_complex(value):
-        raise NonDifferentiableError(
-            "grad needs a real scalar output, but the function returned a complex value. "
-            "Differentiate its real part (np.real(f(x))), its modulus, or use holomorphic_grad.")
+
+
+def _second(fun):
+    return functools.wraps(fun)(lambda *args, **kwargs: fun(*args, **kwargs)[1])
 
 
 def grad(fun, argnums=0, has_aux=False):
@@ -182,36 +195,34 @@ def grad(fun, argnums=0, has_aux=False):
     array([1., 1., 1.])
     """
     vg = value_and_grad(fun, argnums, has_aux)
+    if not has_aux:
+        return _second(vg)
 
     @functools.wraps(fun)
     def wrapper(*args, **kwargs):
-        value, g = vg(*args, **kwargs)
-        return (g, value[1]) if has_aux else g
+        (_, aux), g = vg(*args, **kwargs)
+        return g, aux
     return wrapper
 
 
 def holomorphic_grad(fun, argnums=0):
-    """The complex derivative f'(z) of a holomorphic scalar function."""
-    @functools.wraps(fun)
-    def wrapper(*args):
-        nums = _argnums_tuple(argnums, len(args))
-        f, dyn = _with_args(fun, args, nums)
-        out, back = vjp(f, *dyn)
-        grads = back(_np.ones((), _np.result_type(primal(out))))
-        return grads[0] if isinstance(argnums, int) else tuple(grads)
-    return wrapper
+    """The complex derivative f'(z) of a holomorphic scalar function.
+
+    >>> import numpy
+    >>> holomorphic_grad(lambda z: z ** 2)(1.0 + 2.0j)
+    np.complex128(2+4j)
+    """
+    return _second(_pullback_of_ones(fun, argnums, False, _check_scalar))
 
 
 def elementwise_grad(fun, argnums=0):
-    """The gradient of sum(fun(x)): for elementwise fun, the pointwise derivative."""
-    @functools.wraps(fun)
-    def wrapper(*args):
-        nums = _argnums_tuple(argnums, len(args))
-        f, dyn = _with_args(fun, args, nums)
-        out, back = vjp(f, *dyn)
-        grads = back(_np.ones(shape_of(out)))
-        return grads[0] if isinstance(argnums, int) else tuple(grads)
-    return wrapper
+    """The gradient of sum(fun(x)): for an elementwise fun, its pointwise derivative.
+
+    >>> import gradkit.numpy as np
+    >>> elementwise_grad(np.sin)(np.zeros(2))
+    array([1., 1.])
+    """
+    return _second(_pullback_of_ones(fun, argnums, False, lambda value: None))
 
 
 # -- batching, Jacobians and Hessians ------------------------------------------------------
