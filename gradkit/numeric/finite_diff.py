@@ -12,7 +12,7 @@ error estimates pick the result, so it needs no finely tuned step.
 Costs in evaluations of f, x in R^d: forward and backward d + 1, central 2d, central4 4d,
 central6 6d, complex step d, Richardson 2 per axis and level (levels chosen adaptively,
 usually 6-9).
-Every function returns an `Estimate` (value, n_evals, n_calls, method, step, error),
+Every estimator returns an `Estimate` (value, n_evals, n_calls, method, step, error),
 except `directional_derivative`, the plain-array form that `check_grads` uses.
 """
 import math
