@@ -153,12 +153,15 @@ def run_speed(libs, wls, opts, step):
     return cells
 
 
+def memory_libs(libs):
+    """The libraries whose memory tracemalloc sees, eager, with a checkpoint wrapper."""
+    return [lib for lib in libs if lib.available and lib.memory_visible and lib.checkpoint and not lib.compiled]
+
+
 def run_memory(libs, wls, opts, step):
     rows = []
     for wl in (w for w in wls if w.checkpointable):
-        for lib in libs:
-            if not (lib.available and lib.memory_visible and lib.checkpoint) or lib.compiled:
-                continue
+        for lib in memory_libs(libs):
             row = {"workload": wl.name, "library": lib.name}
             for key, remat in (("plain", None), ("checkpoint", lib.checkpoint)):
                 step(f"{wl.name}: memory, {key} [{lib.name}]")
@@ -274,7 +277,8 @@ def main(argv=None):
     if not wls:
         parser.error(f"--only {opts.only} matches no workload; names: "
                      + ", ".join(w.name for w in workloads(smoke=opts.smoke)))
-    n_cells = sum(len(w.tasks) for w in wls) * len(libs) + 2 * len(libs) * sum(w.checkpointable for w in wls)
+    n_cells = (sum(len(w.tasks) for w in wls) * len(libs)
+               + (0 if opts.no_memory else 2 * len(memory_libs(libs)) * sum(w.checkpointable for w in wls)))
     start = time.perf_counter()
     with harness.progress(n_cells, enabled=sys.stderr.isatty()) as step:
         cells = run_speed(libs, wls, opts, step)
