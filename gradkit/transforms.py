@@ -382,10 +382,15 @@ def checkpoint(fun):
         return tuple(leaves_out)
 
     def rerun_vjp(argnums, g, ans, *leaves, treedef):
-        # one re-run and one backward sweep give the cotangents of all the inputs
-        out, back = vjp(lambda *xs: impl(*xs, treedef=treedef), *leaves)
-        cts = back(tuple(zeros_like_value(o) if c is None else c for c, o in zip(g, out)))
-        return tuple(cts[k] for k in argnums)
+        # one re-run and one backward sweep give the cotangents of all the differentiated
+        # inputs; the others (data) are constants of the re-run
+        def segment(*dyn):
+            full = list(leaves)
+            for k, v in zip(argnums, dyn):
+                full[k] = v
+            return impl(*full, treedef=treedef)
+        out, back = vjp(segment, *[leaves[k] for k in argnums])
+        return back(tuple(zeros_like_value(o) if c is None else c for c, o in zip(g, out)))
 
     def rerun_jvp(tangents, ans, *leaves, treedef):
         ts = tuple(zeros_like_value(x) if t is None else t for t, x in zip(tangents, leaves))

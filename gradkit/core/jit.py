@@ -51,7 +51,7 @@ def compile_program(trace, input_slots, outputs):
             for k in range(width):
                 owner[s + k] = s
     live = _live_records(records, owner, [s for s in out_slots if s is not None])
-    env, lines, names, seen = {}, [], {s: f"a{k}" for k, s in enumerate(input_slots)}, {}
+    env, steps, names, seen = {}, [], {s: f"a{k}" for k, s in enumerate(input_slots)}, {}
     for s in sorted(live):
         prim, vals, params, ans, parents = records[s]
         args = [repr_const(env, v) for v in vals]
@@ -64,17 +64,36 @@ def compile_program(trace, input_slots, outputs):
                 names[s + k] = seen[call][k]
             continue
         targets = [f"v{s + k}" for k in range(width)]
-        lines.append(f"    {', '.join(targets)}{',' if width == 1 and prim.multiple_results else ''} = {call}")
+        steps.append((targets, call, [names[p] for _, p in parents], prim.multiple_results))
         seen[call] = targets
         for k, t in enumerate(targets):
             names[s + k] = t
     results = [names[s] if s is not None else repr_const(env, o) for s, o in zip(out_slots, outputs)]
-    source = (f"def program({', '.join(names[s] for s in input_slots)}):\n" + "\n".join(lines) +
-              f"\n    return ({', '.join(results)}{',' if len(results) == 1 else ''})\n")
+    source = (f"def program({', '.join(names[s] for s in input_slots)}):\n" + _body(steps, results) +
+              f"    return ({', '.join(results)}{',' if len(results) == 1 else ''})\n")
     exec(compile(source, "<gradkit.jit>", "exec"), env)
     program = env["program"]
     program.source = source
     return program
+
+
+def _body(steps, results):
+    """The program's lines, each value deleted after its last use so that NumPy can reuse
+    its memory (intermediates of a long program would otherwise all stay alive)."""
+    last_use = {}
+    for k, (targets, _, used, _) in enumerate(steps):
+        for name in targets:
+            last_use[name] = k
+        for name in used:
+            last_use[name] = k
+    keep = set(results)
+    lines = []
+    for k, (targets, call, used, multiple) in enumerate(steps):
+        lines.append(f"    {', '.join(targets)}{',' if len(targets) == 1 and multiple else ''} = {call}\n")
+        dead = sorted({n for n in targets + used if n[0] == "v" and last_use[n] == k and n not in keep})
+        if dead:
+            lines.append(f"    del {', '.join(dead)}\n")
+    return "".join(lines)
 
 
 def _live_records(records, owner, wanted):

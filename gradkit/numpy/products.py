@@ -7,7 +7,7 @@ import numpy as _np
 from ..core import Primitive
 from .declare import align_batch, shape_of, sum_to, unbroadcast
 from .elementwise import multiply
-from .shape import reshape, swapaxes
+from .shape import moveaxis, reshape, swapaxes
 
 __all__ = ["matmul", "dot", "einsum", "tensordot", "inner", "outer", "vdot", "kron", "cross"]
 
@@ -46,18 +46,28 @@ matmul.defjvp(lambda t, ans, a, b: matmul(t, b), lambda t, ans, a, b: matmul(a, 
 
 
 def _matmul_batch(batched, a, b):
-    # make 1-D operands matrices, line up the stack axes after the batch axis, multiply,
-    # and drop the unit axes the 1-D operands got
-    a_vec, b_vec = _ndim(a) - batched[0] == 1, _ndim(b) - batched[1] == 1
-    if a_vec:
+    nd_a, nd_b = _ndim(a) - batched[0], _ndim(b) - batched[1]
+    # one side batched against a plain matrix: fold the batch into one matrix product
+    if batched[1] and not batched[0] and nd_a == 2 and nd_b <= 2:
+        if nd_b == 1:  # A x_k for every k: the rows x_k times A^T
+            return matmul(b, a.T)
+        size, k, n = shape_of(b)
+        cols = reshape(moveaxis(b, 0, 1), (k, size * n))
+        return moveaxis(reshape(matmul(a, cols), (shape_of(a)[0], size, n)), 1, 0)
+    if batched[0] and not batched[1] and nd_b == 2 and nd_a <= 2:
+        rows = reshape(a, (-1, shape_of(a)[-1]))
+        return reshape(matmul(rows, b), shape_of(a)[:-1] + shape_of(b)[-1:])
+    # otherwise: make 1-D operands matrices, line up the stack axes after the batch axis,
+    # multiply, and drop the unit axes the 1-D operands got
+    if nd_a == 1:
         a = a[..., None, :]
-    if b_vec:
+    if nd_b == 1:
         b = b[..., None]
     a, b = align_batch(batched, (a, b))
     out = matmul(a, b)
-    if a_vec:
+    if nd_a == 1:
         out = out[..., 0, :]
-    return out[..., 0] if b_vec else out
+    return out[..., 0] if nd_b == 1 else out
 
 
 matmul.defbatch(_matmul_batch)
