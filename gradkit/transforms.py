@@ -70,32 +70,47 @@ def vjp(fun, *primals, has_aux=False):
     >>> back(1.0)
     (np.float64(1.0),)
     """
-    tape = Tape()
-    leaves, treedef = tree_flatten(primals)
-    for k, x in enumerate(leaves):
-        _check_differentiable(x, f"input leaf {k} of vjp")
-    inputs = [tape.new_input(x) for x in leaves]
-    slots = [t.node for t in inputs]  # kept apart: x[i] = v inside fun rebinds the tracer
-    result = fun(*tree_unflatten(treedef, inputs))
-    if has_aux:
-        result, aux = _split_aux(result, tape)
-    out_leaves, out_def = tree_flatten(result)
-    outs = [_out_value(o, tape) for o in out_leaves]
-    out_slots = [o.node if type(o) is Tracer and o._trace is tape else None for o in out_leaves]
+    rec = _Recording(fun, primals, has_aux)
 
     def vjp_fn(cotangent):
-        cts = tree_leaves_like(out_def, cotangent, "the cotangent passed to the vjp function")
-        for c, o in zip(cts, outs):
+        cts = tree_leaves_like(rec.out_def, cotangent, "the cotangent passed to the vjp function")
+        for c, o in zip(cts, rec.outs):
             if shape_of(c) != shape_of(o):
                 raise ShapeError(f"cotangent of shape {shape_of(c)} given for an output of "
                                  f"shape {shape_of(o)}; pass one of the output's shape.")
-        seeds = [(s, c) for s, c in zip(out_slots, cts) if s is not None]
-        got = tape.backward(seeds) if seeds else [None] * len(tape.records)
-        grads = [zeros_like_value(x) if got[s] is None else _cast_like(got[s], x) for s, x in zip(slots, leaves)]
-        return tree_unflatten(treedef, grads)
+        return rec.pull(cts)
 
-    out = tree_unflatten(out_def, outs)
-    return (out, vjp_fn, aux) if has_aux else (out, vjp_fn)
+    out = tree_unflatten(rec.out_def, rec.outs)
+    return (out, vjp_fn, rec.aux) if has_aux else (out, vjp_fn)
+
+
+class _Recording:
+    """fun(*primals) evaluated on a new tape, ready to pull cotangents back."""
+
+    __slots__ = ("tape", "leaves", "treedef", "slots", "outs", "out_slots", "out_def", "aux")
+
+    def __init__(self, fun, primals, has_aux):
+        self.tape = tape = Tape()
+        self.leaves, self.treedef = leaves, treedef = tree_flatten(primals)
+        for k, x in enumerate(leaves):
+            _check_differentiable(x, f"input leaf {k} of vjp")
+        inputs = [tape.new_input(x) for x in leaves]
+        self.slots = [t.node for t in inputs]  # kept apart: x[i] = v inside fun rebinds the tracer
+        result = fun(*tree_unflatten(treedef, inputs))
+        self.aux = None
+        if has_aux:
+            result, self.aux = _split_aux(result, tape)
+        out_leaves, self.out_def = tree_flatten(result)
+        self.outs = [_out_value(o, tape) for o in out_leaves]
+        self.out_slots = [o.node if type(o) is Tracer and o._trace is tape else None for o in out_leaves]
+
+    def pull(self, cts):
+        """The cotangents of the inputs (a pytree like the primals) for output cotangents cts."""
+        seeds = [(s, c) for s, c in zip(self.out_slots, cts) if s is not None]
+        got = self.tape.backward(seeds) if seeds else [None] * len(self.tape.records)
+        grads = [zeros_like_value(x) if got[s] is None else _cast_like(got[s], x)
+                 for s, x in zip(self.slots, self.leaves)]
+        return tree_unflatten(self.treedef, grads)
 
 
 def _cast_like(g, x):
@@ -149,11 +164,16 @@ def _pullback_of_ones(fun, argnums, has_aux, check):
     def wrapper(*args, **kwargs):
         nums = _argnums_tuple(argnums, len(args))
         f, dyn = _with_args(functools.partial(fun, **kwargs) if kwargs else fun, args, nums)
-        value, back, *aux = vjp(f, *dyn, has_aux=has_aux)
+        rec = _Recording(f, dyn, has_aux)
+        if len(rec.outs) != 1:
+            raise ShapeError(f"grad needs a function with one array output, got the structure {rec.out_def!r}.")
+        value = rec.outs[0]
         check(value)
-        grads = back(_np.ones(shape_of(value), _np.result_type(primal(value))))
+        seed = 1.0 if type(value) is float or getattr(value, "dtype", None) == _np.float64 and \
+            shape_of(value) == () else _np.ones(shape_of(value), _np.result_type(primal(value)))
+        grads = rec.pull([seed])
         g = grads[0] if isinstance(argnums, int) else tuple(grads)
-        return ((value, aux[0]), g) if has_aux else (value, g)
+        return ((value, rec.aux), g) if has_aux else (value, g)
     return wrapper
 
 

@@ -93,12 +93,6 @@ class Primitive:
         return self
 
     # -- applying rules (called by the traces) ---------------------------------------
-    def vjps_for(self, argnums, g, ans, vals, params):
-        """The cotangents of the arguments at argnums (None for zero)."""
-        if self.vjp_joint is not None:
-            return self.vjp_joint(argnums, g, ans, *vals, **params)
-        return [self.vjp(i, g, ans, vals, params) for i in argnums]
-
     def vjp(self, argnum, g, ans, vals, params):
         if self.vjp_joint is not None:
             return self.vjp_joint((argnum,), g, ans, *vals, **params)[0]

@@ -53,9 +53,11 @@ class Tape:
         indexed by slot (None where no cotangent arrived)."""
         records = self.records
         cts = [None] * len(records)
+        start = -1
         for slot, g in seeds:
             cts[slot] = g if cts[slot] is None else cts[slot] + g
-        for i in range(max((s for s, _ in seeds), default=-1), -1, -1):
+            start = slot if slot > start else start
+        for i in range(start, -1, -1):
             rec = records[i]
             if rec is None:
                 continue
@@ -69,11 +71,10 @@ class Tape:
                 if g is None:
                     continue
             cts[i] = None  # the intermediate's cotangent is no longer needed
-            if len(parents) == 1:
-                argnum, parent = parents[0]
-                got = (prim.vjp(argnum, g, ans, vals, params),)
+            if prim.vjp_joint is None:
+                got = [prim.vjp(argnum, g, ans, vals, params) for argnum, _ in parents]
             else:
-                got = prim.vjps_for(tuple(a for a, _ in parents), g, ans, vals, params)
+                got = prim.vjp_joint(tuple(a for a, _ in parents), g, ans, *vals, **params)
             for (_, parent), c in zip(parents, got):
                 if c is not None:
                     cts[parent] = c if cts[parent] is None else cts[parent] + c

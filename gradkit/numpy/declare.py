@@ -37,8 +37,11 @@ def shape_of(x):
 def is_complex(x):
     while type(x) is Tracer:
         x = x.value
+    t = type(x)
+    if t is float or t is int:
+        return False
     dtype = getattr(x, "dtype", None)
-    return dtype.kind == "c" if dtype is not None else isinstance(x, complex) or _np.iscomplexobj(x)
+    return dtype.kind == "c" if dtype is not None else t is complex or _np.iscomplexobj(x)
 
 
 def _sum_to_impl(g, shape):
