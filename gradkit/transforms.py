@@ -157,6 +157,9 @@ def jvp(fun, primals, tangents, has_aux=False):
 
 
 # -- gradients -------------------------------------------------------------------------
+_ONE = _np.float64(1.0)  # the usual seed: a NumPy scalar, so that rules may index it
+
+
 def _pullback_of_ones(fun, argnums, has_aux, check):
     """fun -> (value, cotangents at argnums of an all-ones output cotangent[, aux]): the
     common core of value_and_grad, holomorphic_grad and elementwise_grad."""
@@ -169,7 +172,7 @@ def _pullback_of_ones(fun, argnums, has_aux, check):
             raise ShapeError(f"grad needs a function with one array output, got the structure {rec.out_def!r}.")
         value = rec.outs[0]
         check(value)
-        seed = 1.0 if type(value) is float or getattr(value, "dtype", None) == _np.float64 and \
+        seed = _ONE if type(value) is float or getattr(value, "dtype", None) == _np.float64 and \
             shape_of(value) == () else _np.ones(shape_of(value), _np.result_type(primal(value)))
         grads = rec.pull([seed])
         g = grads[0] if isinstance(argnums, int) else tuple(grads)
