@@ -10,5 +10,5 @@ From Python:
     >>> results[0].status
     'reproduced'
 """
-from .core import EXPERIMENTS, Blocked, Check, Context, Experiment, Result, Table  # noqa: F401
+from .core import EXPERIMENTS, Check, Context, Experiment, Result, Table  # noqa: F401
 from .runner import main, run_lab, select  # noqa: F401

@@ -11,15 +11,17 @@ functions, so that each can be tested alone:
 A claim is reproduced when every check passes. Nothing is decided in advance: `judge`
 sees only what `measure` returned, and its tests feed it data that must fail.
 """
+import contextlib
+import ctypes
 import dataclasses
-import importlib
 import math
 import time
+import tracemalloc
 
 import numpy as _np
 
-__all__ = ["Experiment", "Check", "Table", "Result", "Context", "Blocked", "register", "EXPERIMENTS",
-           "need", "timeit", "loglog_slope", "check_range", "check_below"]
+__all__ = ["Experiment", "Check", "Table", "Result", "Context", "register", "EXPERIMENTS",
+           "timeit", "single_threaded_blas", "peak_bytes", "loglog_slope", "check_range", "check_below"]
 
 EXPERIMENTS = []  # registered in lecture order
 
@@ -58,7 +60,7 @@ class Experiment:
 @dataclasses.dataclass
 class Result:
     experiment: Experiment
-    status: str                   # reproduced | not reproduced | blocked | error
+    status: str                   # reproduced | not reproduced | error
     measured: str = ""
     checks: list = dataclasses.field(default_factory=list)
     figures: dict = dataclasses.field(default_factory=dict)
@@ -72,27 +74,10 @@ class Result:
         return self.status == "reproduced"
 
 
-class Blocked(Exception):
-    """A part of gradkit the experiment needs is not there yet."""
-
-
 def register(key, title, claim, measure, judge, present):
     exp = Experiment(key, title, claim, measure, judge, present)
     EXPERIMENTS.append(exp)
     return exp
-
-
-def need(module, *names):
-    """Import `module` (and its attributes `names`) or raise Blocked naming what is missing."""
-    try:
-        mod = importlib.import_module(module)
-    except ImportError as e:
-        raise Blocked(f"needs {module}, which is not available ({e})") from None
-    missing = [n for n in names if not hasattr(mod, n)]
-    if missing:
-        raise Blocked(f"needs {module}.{', '.join(missing)}, which is not available yet")
-    return mod if not names else (getattr(mod, names[0]) if len(names) == 1 else
-                                  tuple(getattr(mod, n) for n in names))
 
 
 class Context:
@@ -114,25 +99,98 @@ class Context:
 
 
 # -- measuring helpers -------------------------------------------------------------------
+# The lab times by the process's CPU time. On a machine shared with other work (a CI runner,
+# a test suite running beside the lab) the wall clock also counts the time spent waiting for
+# a core, which made one of two measured configurations 10x the other in a run here; CPU
+# time does not. For single-threaded code on an idle machine the two agree.
+CLOCK = time.process_time
+
+
+def _openblas_thread_controls():
+    """(get, set) of the number of threads of each OpenBLAS loaded in this process (NumPy's and
+    SciPy's wheels bring one each, with prefixed names), found through /proc/self/maps; none
+    where that file does not exist (not Linux) or the BLAS is another one."""
+    try:
+        import scipy.linalg  # noqa: F401  (loads SciPy's OpenBLAS, so that it is found too)
+        with open("/proc/self/maps") as f:
+            paths = {line.split()[-1] for line in f}
+    except (OSError, ImportError):
+        return []
+    paths = [p for p in paths if "openblas" in p.rsplit("/", 1)[-1].lower() and ".so" in p]
+    controls = []
+    for path in sorted(paths):
+        try:
+            lib = ctypes.CDLL(path)
+        except OSError:
+            continue
+        for prefix in ("openblas", "scipy_openblas"):
+            for suffix in ("", "64_"):
+                get = getattr(lib, f"{prefix}_get_num_threads{suffix}", None)
+                put = getattr(lib, f"{prefix}_set_num_threads{suffix}", None)
+                if get is not None and put is not None:
+                    controls.append((get, put))
+    return controls
+
+
+@contextlib.contextmanager
+def single_threaded_blas():
+    """Run the block with OpenBLAS on one thread, as bench/ does. Timed by CPU time, a
+    multi-threaded BLAS counts its threads' spinning while they wait for a busy machine (a
+    128 x 128 solve measured 100 ms instead of 1 ms here), and lab's comparisons are between
+    ways of computing, not between thread counts."""
+    controls = _openblas_thread_controls()
+    before = [get() for get, _ in controls]
+    for _, put in controls:
+        put(1)
+    try:
+        yield
+    finally:
+        for (_, put), n in zip(controls, before):
+            put(n)
+
+
 def timeit(fn, min_time=0.01, repeat=3, max_loops=1 << 20):
-    """Best time per call of fn() in seconds: loops grow until one batch lasts min_time,
-    then the best of `repeat` batches (the least disturbed by the rest of the machine)."""
+    """Best CPU time per call of fn() in seconds: loops grow until one batch lasts min_time,
+    then the best of `repeat` batches (the least disturbed by the rest of the machine).
+
+    >>> timeit(lambda: sum(range(100))) < 1e-3
+    True
+    """
     loops = 1
     while True:
-        t0 = time.perf_counter()
+        t0 = CLOCK()
         for _ in range(loops):
             fn()
-        dt = time.perf_counter() - t0
+        dt = CLOCK() - t0
         if dt >= min_time or loops >= max_loops:
             break
         loops = min(max_loops, loops * max(2, int(min_time / max(dt, 1e-9) * 1.2)))
     best = dt
     for _ in range(repeat - 1):
-        t0 = time.perf_counter()
+        t0 = CLOCK()
         for _ in range(loops):
             fn()
-        best = min(best, time.perf_counter() - t0)
+        best = min(best, CLOCK() - t0)
     return best / loops
+
+
+def peak_bytes(fn):
+    """(peak bytes allocated while fn() ran, the bytes still held when it returned, fn's
+    result), by tracemalloc (which sees NumPy's array buffers). The result is kept alive while
+    the held bytes are counted: for vjp, the recorded tape.
+
+    >>> import numpy
+    >>> peak, held, _ = peak_bytes(lambda: numpy.ones(1000))
+    >>> peak >= 8000 and held >= 8000
+    True
+    """
+    tracemalloc.start()
+    try:
+        out = fn()
+        held, peak = tracemalloc.get_traced_memory()
+        return peak, held, out
+    finally:
+        tracemalloc.stop()
 
 
 def loglog_slope(x, y):

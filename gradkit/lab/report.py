@@ -10,8 +10,7 @@ import platform
 
 import numpy as _np
 
-STATUS_COLOURS = {"reproduced": "#1a7f37", "not reproduced": "#cf222e", "blocked": "#9a6700",
-                  "error": "#cf222e"}
+STATUS_COLOURS = {"reproduced": "#1a7f37", "not reproduced": "#cf222e", "error": "#cf222e"}
 
 
 def new_figure(ncols=1, nrows=1, width=5.2, height=3.8):

@@ -5,7 +5,7 @@ import sys
 import time
 import traceback
 
-from .core import EXPERIMENTS, Blocked, Context, Result
+from .core import EXPERIMENTS, Context, Result, single_threaded_blas
 
 
 def _load_experiments():
@@ -29,14 +29,9 @@ def select(only=None):
 
 def run_experiment(exp, ctx):
     """Measure, judge and present one experiment; failures become a Result, never a crash."""
-    from . import uses
-    uses.SOURCES.clear()
     t0 = time.perf_counter()
     try:
         data = exp.measure(ctx)
-    except Blocked as e:
-        return Result(exp, "blocked", measured="not measured", note=f"Blocked: {e}.",
-                      seconds=time.perf_counter() - t0)
     except Exception:  # a bug in the experiment or in gradkit: report it, run the rest
         return Result(exp, "error", measured="the experiment raised an error",
                       note=traceback.format_exc(limit=6), seconds=time.perf_counter() - t0)
@@ -49,11 +44,6 @@ def run_experiment(exp, ctx):
                       note=traceback.format_exc(limit=6), seconds=seconds)
     status = "reproduced" if checks and all(c.passed for c in checks) else "not reproduced"
     note = data.get("note", "") if isinstance(data, dict) else ""
-    if uses.SOURCES:
-        note = (note + " " if note else "") + "Computed with: " + "; ".join(
-            f"{k}: {v}" for k, v in sorted(uses.SOURCES.items())) + "."
-        if isinstance(data, dict):
-            data["sources"] = dict(uses.SOURCES)
     return Result(exp, status, measured, checks, figures, tables, data, note, seconds)
 
 
@@ -65,21 +55,23 @@ def run_lab(quick=False, only=None, seed=0, out="gradkit-lab", console=True, svg
     exps = select(only)
     results = []
     t0 = time.perf_counter()
-    if console:
-        from rich.console import Console
-        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-        con = Console(stderr=True)
-        with Progress(TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                      TimeElapsedColumn(), TextColumn("{task.fields[step]}"), console=con) as bar:
-            task = bar.add_task("gradkit lab", total=len(exps), step="")
+    with single_threaded_blas():  # CPU-time measurements of one thread (see lab.core.timeit)
+        if console:
+            from rich.console import Console
+            from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+            con = Console(stderr=True)
+            with Progress(TextColumn("[bold]{task.description}"), BarColumn(),
+                          TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
+                          TextColumn("{task.fields[step]}"), console=con) as bar:
+                task = bar.add_task("gradkit lab", total=len(exps), step="")
+                for exp in exps:
+                    bar.update(task, description=f"{exp.key} {exp.title}", step="")
+                    ctx = Context(quick, seed, lambda text: bar.update(task, step=text))
+                    results.append(run_experiment(exp, ctx))
+                    bar.advance(task)
+        else:
             for exp in exps:
-                bar.update(task, description=f"{exp.key} {exp.title}", step="")
-                ctx = Context(quick, seed, lambda text: bar.update(task, step=text))
-                results.append(run_experiment(exp, ctx))
-                bar.advance(task)
-    else:
-        for exp in exps:
-            results.append(run_experiment(exp, Context(quick, seed)))
+                results.append(run_experiment(exp, Context(quick, seed)))
     total = time.perf_counter() - t0
     if out is not None:
         from .report import run_meta, write_outputs
@@ -98,7 +90,7 @@ def print_summary(results, out, seconds):
     table.add_column("claim", max_width=28)
     table.add_column("measured", ratio=1)
     table.add_column("verdict", no_wrap=True, min_width=14)
-    colours = {"reproduced": "green", "not reproduced": "red", "blocked": "yellow", "error": "red"}
+    colours = {"reproduced": "green", "not reproduced": "red", "error": "red"}
     for r in results:
         table.add_row(f"{r.experiment.key} {r.experiment.title}", r.measured,
                       f"[{colours[r.status]}]{r.status}[/]")
@@ -107,7 +99,7 @@ def print_summary(results, out, seconds):
     con.print(f"{n_ok} of {len(results)} reproduced in {seconds:.0f} s."
               + (f" Report: {os.path.join(out, 'report.html')}" if out else ""))
     for r in results:
-        if r.status in ("error", "blocked"):
+        if r.status == "error":
             con.print(f"[{colours[r.status]}]{r.experiment.key} {r.status}:[/] {r.note.strip()}", markup=True,
                       highlight=False)
 

@@ -1,14 +1,27 @@
-"""L19: gradient checkpointing on a deep network: peak memory (tracemalloc) and time with
-and without gradkit.checkpoint, over the length of the checkpointed segments."""
+"""L19: gradient checkpointing on a deep network. For segments of s layers wrapped in
+gradkit.checkpoint, against no checkpointing: the memory the tape holds after the forward
+pass, the peak memory of the whole gradient (tracemalloc), the time, and how many layers
+were evaluated (the recomputation).
+
+The CPU time is split into user time (the computation, where the recomputed forward pass
+shows) and system time (mostly the kernel handing out and zeroing fresh memory pages for
+the tape's arrays), because here the second can cancel the first: a large tape costs time
+as well as bytes."""
 import math
-import tracemalloc
+
+try:
+    import resource  # user and system CPU time (Unix)
+except ImportError:  # pragma: no cover  (Windows: the total CPU time counts as user time)
+    resource = None
 
 import numpy as _np
 
-from ... import checkpoint, grad
+from ... import checkpoint, grad, vjp
 from ... import numpy as gnp
-from ..core import Check, Table, check_below, register, timeit
+from ..core import Check, Table, check_below, peak_bytes, register, timeit
 from ..report import new_figure
+
+MiB = 2.0 ** 20
 
 
 def _network(depth):
@@ -34,17 +47,22 @@ def _network(depth):
     return evals, plain, checkpointed
 
 
-def _peak_bytes(fn):
-    tracemalloc.start()
-    try:
+def user_sys_seconds(fn, min_time):
+    """(user, system) CPU seconds per call of fn(), over as many calls as fill min_time."""
+    t = timeit(fn, min_time=min_time / 4, repeat=1)
+    loops = max(3, int(min_time / max(t, 1e-9)))
+    if resource is None:
+        return timeit(fn, min_time=min_time), 0.0
+    r0 = resource.getrusage(resource.RUSAGE_SELF)
+    for _ in range(loops):
         fn()
-        return tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    r1 = resource.getrusage(resource.RUSAGE_SELF)
+    return (r1.ru_utime - r0.ru_utime) / loops, (r1.ru_stime - r0.ru_stime) / loops
 
 
 def measure(ctx):
-    depth, width, batch = ctx.pick((32, 64, 256), (64, 64, 512))
+    # activations (batch x width) larger than the weights (width x width): they are what the tape holds
+    depth, width, batch = ctx.pick((32, 128, 256), (64, 128, 512))
     rng = ctx.rng(19)
     Ws = list(rng.standard_normal((depth, width, width)) / _np.sqrt(width))
     x = rng.standard_normal((batch, width))
@@ -60,69 +78,98 @@ def measure(ctx):
         out = g(Ws, x)
         n_evals = evals[0]
         err = max(float(_np.max(_np.abs(a - b))) for a, b in zip(out, ref))
-        rows.append({"config": name, "segment": seg, "peak_bytes": _peak_bytes(lambda: g(Ws, x)),
-                     "seconds": timeit(lambda: g(Ws, x), min_time=ctx.pick(0.02, 0.1), repeat=ctx.pick(2, 3)),
-                     "layer_evals": n_evals, "max_grad_diff": err})
-    activation = batch * width * 8
-    return {"depth": depth, "width": width, "batch": batch, "activation_bytes": activation,
+        _, tape_bytes, _ = peak_bytes(lambda: vjp(f, Ws, x))  # what the recording holds for the backward pass
+        user, system = user_sys_seconds(lambda: g(Ws, x), ctx.pick(0.3, 1.0))
+        rows.append({"config": name, "segment": seg, "tape_bytes": tape_bytes,
+                     "peak_bytes": peak_bytes(lambda: g(Ws, x))[0], "seconds": user + system, "user": user,
+                     "system": system, "layer_evals": n_evals, "max_grad_diff": err})
+    t_forward = user_sys_seconds(lambda: plain(Ws, x), ctx.pick(0.3, 1.0))[0]
+    return {"depth": depth, "width": width, "batch": batch, "activation_bytes": batch * width * 8,
+            "user_forward": t_forward,
             "sqrt_segment": 2 ** round(math.log2(math.sqrt(depth))), "rows": rows}
 
 
 def judge(data):
-    rows = data["rows"]
+    rows, d = data["rows"], data["depth"]
     base = rows[0]
     ck = [r for r in rows if r["segment"] is not None]
-    best = min(ck, key=lambda r: r["peak_bytes"])
     sq = next(r for r in ck if r["segment"] == data["sqrt_segment"])
-    d = data["depth"]
+    best = min(ck, key=lambda r: r["peak_bytes"])
+    t = sq["seconds"] / base["seconds"]
+    u = sq["user"] / base["user"]
+    u_pred = (base["user"] + data["user_forward"]) / base["user"]  # one more forward pass of computation
     return [
         check_below("same gradient", max(r["max_grad_diff"] for r in rows), 1e-12, "largest difference "),
-        Check("checkpointing saves memory", best["peak_bytes"] <= 0.5 * base["peak_bytes"],
-              f"peak {base['peak_bytes'] / 2**20:.1f} MiB without, {best['peak_bytes'] / 2**20:.1f} MiB with "
+        Check("the tape stores only some intermediates", sq["tape_bytes"] <= 0.25 * base["tape_bytes"],
+              f"memory held after the forward pass: {base['tape_bytes'] / MiB:.2f} MiB without, "
+              f"{sq['tape_bytes'] / MiB:.2f} MiB with segments of {sq['segment']} (~sqrt(depth)); "
+              "need at most a quarter"),
+        Check("checkpointing lowers the peak memory of the gradient", best["peak_bytes"] <= 0.5 * base["peak_bytes"],
+              f"peak {base['peak_bytes'] / MiB:.1f} MiB without, {best['peak_bytes'] / MiB:.1f} MiB with "
               f"{best['config']} (need at most half)"),
-        Check("... and costs time", sq["seconds"] > base["seconds"],
-              f"segments of {sq['segment']} (~sqrt(depth)): {sq['seconds'] / base['seconds']:.2f}x the time"),
-        Check("the recomputation is one extra forward pass", sq["layer_evals"] <= 2 * d,
-              f"{sq['layer_evals']} layer evaluations for a depth-{d} network with segments of {sq['segment']} "
-              f"(forward + one recomputation = {2 * d}; without checkpointing {base['layer_evals']})"),
+        Check("... and costs computing time: about one more forward pass", 1.0 < u <= 2 * u_pred - 1,
+              f"segments of {sq['segment']}: user CPU time x{u:.2f} (one more forward pass predicts x{u_pred:.2f}; "
+              f"need more than 1, at most two forward passes: {2 * u_pred - 1:.2f}); total CPU time x{t:.2f}, "
+              "system time "
+              f"{base['system'] * 1e3:.1f} -> {sq['system'] * 1e3:.1f} ms (fresh memory pages for the tape)"),
+        Check("the recomputation is one extra forward pass", all(r["layer_evals"] == 2 * d for r in ck),
+              f"layer evaluations per gradient: {sorted({r['layer_evals'] for r in ck})} with checkpointing, "
+              f"{base['layer_evals']} without, for a depth-{d} network (forward + one recomputation = {2 * d})"),
     ]
 
 
 def present(data):
-    rows = data["rows"]
+    rows, d = data["rows"], data["depth"]
     base, ck = rows[0], [r for r in rows if r["segment"] is not None]
-    segs = [r["segment"] for r in ck]
-    fig, (a1, a2, a3) = new_figure(3, 1, width=4.3, height=3.6)
-    a1.semilogx(segs, [r["peak_bytes"] / 2**20 for r in ck], "o-", base=2, label="checkpointed segments")
-    a1.axhline(base["peak_bytes"] / 2**20, color="C3", ls="--", label="no checkpoint")
-    a1.set_ylim(bottom=0)
-    a1.set_xlabel("layers per checkpointed segment")
-    a1.set_ylabel("peak memory of grad [MiB]")
-    a1.set_title(f"L19: depth {data['depth']}, width {data['width']}, batch {data['batch']}", fontsize=10)
-    a1.legend(fontsize=8)
-    a2.semilogx(segs, [r["seconds"] * 1e3 for r in ck], "o-", base=2)
-    a2.axhline(base["seconds"] * 1e3, color="C3", ls="--")
-    a2.set_ylim(bottom=0)
-    a2.set_xlabel("layers per checkpointed segment")
-    a2.set_ylabel("time of grad [ms]")
+    segs = _np.array([r["segment"] for r in ck])
+    act = data["activation_bytes"] / MiB
+    fig, (a1, a2, a3) = new_figure(3, 1, width=4.3, height=3.8)
+    a1.semilogx(segs, [r["tape_bytes"] / MiB for r in ck], "o-", base=2, label="tape after forward (checkpointed)")
+    a1.semilogx(segs, [r["peak_bytes"] / MiB for r in ck], "s-", base=2, label="peak during grad (checkpointed)")
+    a1.axhline(base["tape_bytes"] / MiB, color="C0", ls="--", lw=1, label="tape, no checkpoint")
+    a1.axhline(base["peak_bytes"] / MiB, color="C1", ls="--", lw=1, label="peak, no checkpoint")
+    a1.semilogx(segs, d / segs * act, "k:", base=2, label="depth/s activations (the segments' inputs)")
+    a1.set_ylim(0, 1.9 * base["peak_bytes"] / MiB)
+    a1.set_xlabel("layers per checkpointed segment s")
+    a1.set_ylabel("memory [MiB]")
+    a1.set_title(f"L19: depth {d}, width {data['width']}, batch {data['batch']}", fontsize=10)
+    a1.legend(fontsize=7, loc="upper right")
+    # CPU time as stacked bars: computation (user) and the kernel's fresh pages (system)
+    labels = ["none"] + [str(s) for s in segs]
+    xs = _np.arange(len(rows))
+    user = _np.array([r["user"] for r in rows]) * 1e3
+    system = _np.array([r["system"] for r in rows]) * 1e3
+    a2.bar(xs, user, 0.6, color="C0", label="user: computation")
+    a2.bar(xs, system, 0.6, bottom=user, color="C1", label="system: fresh memory pages")
+    a2.axhline((base["user"] + data["user_forward"]) * 1e3, color="k", ls=":", lw=1.2,
+               label="computation without + one forward pass")
+    a2.set_xticks(xs, labels)
+    a2.set_ylim(0, 1.4 * max(user + system))
+    a2.set_xlabel("layers per checkpointed segment s (none: no checkpoint)")
+    a2.set_ylabel("CPU time of one gradient [ms]")
     a2.set_title("the price: recomputation", fontsize=10)
-    a3.semilogx(segs, [r["layer_evals"] / data["depth"] for r in ck], "o-", base=2)
-    a3.axhline(1, color="C3", ls="--")
-    a3.axhline(2, color="0.5", ls=":")
-    a3.set_xlabel("layers per checkpointed segment")
+    a2.legend(fontsize=7, loc="upper center")
+    a3.semilogx(segs, [r["layer_evals"] / d for r in ck], "o-", base=2, label="checkpointed")
+    a3.axhline(base["layer_evals"] / d, color="C3", ls="--", label="no checkpoint")
+    a3.set_ylim(0, 3)
+    a3.set_xlabel("layers per checkpointed segment s")
     a3.set_ylabel("layer evaluations / depth")
-    a3.set_title("forward passes per gradient (ideal 2)", fontsize=10)
+    a3.set_title("forward passes per gradient", fontsize=10)
+    a3.legend(fontsize=8)
     for a in (a1, a2, a3):
-        a.grid(True, alpha=0.3)
-    t = Table("Checkpointing: peak memory (tracemalloc), time, recomputation",
-              ["configuration", "peak memory", "time [ms]", "time / plain", "layer evaluations", "grad diff"],
-              [[r["config"], f"{r['peak_bytes'] / 2**20:.1f} MiB", f"{r['seconds'] * 1e3:.1f}",
+        a.grid(True, alpha=0.3, axis="y" if a is a2 else "both")
+    t = Table(f"Checkpointing (one activation = {act:.2f} MiB)",
+              ["configuration", "tape after forward", "peak during grad", "user [ms]", "system [ms]",
+               "user / plain", "total / plain", "layer evaluations", "grad diff"],
+              [[r["config"], f"{r['tape_bytes'] / MiB:.2f} MiB", f"{r['peak_bytes'] / MiB:.2f} MiB",
+                f"{r['user'] * 1e3:.1f}", f"{r['system'] * 1e3:.1f}", f"{r['user'] / base['user']:.2f}",
                 f"{r['seconds'] / base['seconds']:.2f}", r["layer_evals"], f"{r['max_grad_diff']:.0e}"] for r in rows])
-    best = min(ck, key=lambda r: r["peak_bytes"])
     sq = next(r for r in ck if r["segment"] == data["sqrt_segment"])
     return ({"memory_time": fig}, [t],
-            f"peak memory {base['peak_bytes'] / 2**20:.1f} -> {best['peak_bytes'] / 2**20:.1f} MiB "
-            f"({best['config']}); time x{sq['seconds'] / base['seconds']:.2f} at segments of {sq['segment']}")
+            f"segments of {sq['segment']}: tape {base['tape_bytes'] / MiB:.1f} -> {sq['tape_bytes'] / MiB:.1f} MiB, "
+            f"peak {base['peak_bytes'] / MiB:.1f} -> {sq['peak_bytes'] / MiB:.1f} MiB, computing time x"
+            f"{sq['user'] / base['user']:.2f} (total x{sq['seconds'] / base['seconds']:.2f}), {sq['layer_evals']} "
+            f"layer evaluations for depth {d}")
 
 
 register("L19", "Gradient checkpointing",

@@ -4,9 +4,9 @@ import numpy as _np
 
 from ... import value_and_grad
 from ... import numpy as gnp
+from ...numeric import fd_gradient
 from ..core import Check, Table, check_below, register
 from ..report import new_figure
-from .. import uses
 
 
 def forward(Ws, X):
@@ -61,7 +61,8 @@ def measure(ctx):
         return out
 
     g_ad = _np.concatenate([gk.ravel() for gk in vg(Ws, X, y)[1]])
-    g_fd, fd_evals = uses.fd_gradient(lambda z: loss(unflat(z), X, y), flat, method="central")
+    fd = fd_gradient(lambda z: loss(unflat(z), X, y), flat, "central")
+    g_fd, fd_evals = fd.grad, fd.n_evals
     rel = float(_np.linalg.norm(g_ad - g_fd) / _np.linalg.norm(g_ad))
     return {"widths": widths, "n_params": int(flat.size), "steps": steps, "lr": lr, "curve": curve,
             "grad_norms_first": grad_norms[0], "grad_norms_last": grad_norms[-1],
@@ -74,7 +75,8 @@ def judge(data):
         Check("GD with backprop trains the network", c[-1] < 0.2 * c[0] and c[-1] < min(c[:10]),
               f"loss {c[0]:.3g} -> {c[-1]:.3g} in {data['steps']} steps (need a 5x decrease)"),
         check_below("backprop gradient = finite differences", data["grad_rel_error_vs_fd"], 1e-6,
-                    f"{data['n_params']} weights, central differences ({data['fd_evals']} evaluations), relative error "),
+                    f"{data['n_params']} weights, central differences ({data['fd_evals']} evaluations), "
+                    "relative error "),
     ]
 
 
