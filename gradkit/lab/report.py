@@ -50,6 +50,9 @@ def write_outputs(results, out_dir, meta, svg=True):
     os.makedirs(fig_dir, exist_ok=True)
     embedded = {}
     for r in results:
+        for old in os.listdir(fig_dir):  # an earlier run's figures of this experiment may have other names
+            if old.startswith(f"{r.experiment.key}_"):
+                os.remove(os.path.join(fig_dir, old))
         for name, fig in r.figures.items():
             stem = f"{r.experiment.key}_{name}"
             png = _png_bytes(fig)

@@ -96,7 +96,7 @@ def present(data):
     for i in range(len(sizes)):
         for j in range(len(sizes)):
             axes[2].text(j, i, f"{ratio[i, j]:+.1f}", ha="center", va="center", fontsize=7)
-    fig.colorbar(im, ax=axes[2], shrink=0.8)
+    fig.colorbar(im, ax=axes[2], shrink=0.8, format="%+.1f", pad=0.02)
     table = Table("Jacobian of A x: time [ms] and winner",
                   ["m", "n", "forward (n sweeps)", "reverse (m sweeps)", "faster", "jacfwd (batched)",
                    "jacrev (batched)"],

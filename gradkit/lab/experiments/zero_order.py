@@ -3,7 +3,6 @@ zero-order GD with the two-point spherical estimator of L6, in the three setting
 lecture's table (`gradkit.optim.iterations_to_tolerance`): the iterations GD needs to reach a
 relative tolerance do not grow with n, those of zero-order GD grow like n."""
 import numpy as _np
-from matplotlib.ticker import NullFormatter, ScalarFormatter
 
 from ... import optim
 from ..core import Check, Table, check_range, register
@@ -66,6 +65,7 @@ def contraction(iterations, tol, squared):
 
 
 def present(data):
+    from matplotlib.ticker import NullFormatter, ScalarFormatter
     ns = _np.array(data["ns"])
     fig, axes = new_figure(4, 1, width=3.9, height=3.9)
     for ax, (setting, (title, what, rate_gd, rate_zo)) in zip(axes, SETTINGS.items()):
