@@ -65,7 +65,7 @@ def contraction(iterations, tol, squared):
 
 
 def present(data):
-    from matplotlib.ticker import NullFormatter, ScalarFormatter
+    from matplotlib.ticker import LogLocator, NullFormatter, ScalarFormatter
     ns = _np.array(data["ns"])
     fig, axes = new_figure(4, 1, width=3.9, height=3.9)
     for ax, (setting, (title, what, rate_gd, rate_zo)) in zip(axes, SETTINGS.items()):
@@ -92,6 +92,7 @@ def present(data):
     ax.set_xscale("log", base=2)
     ax.set_xlabel("dimension n")
     ax.set_ylabel("zero-order GD / GD iterations")
+    ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
     ax.yaxis.set_major_formatter(ScalarFormatter())
     ax.yaxis.set_minor_formatter(NullFormatter())
     ax.set_title("the factor n of the curse of dimensionality", fontsize=9)
