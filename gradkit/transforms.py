@@ -394,44 +394,72 @@ def stop_gradient(x):
     return tree_map(_stop, x)
 
 
-def checkpoint(fun):
+class _FunctionPrimitive:
+    """A Python function made one multi-output primitive over its flattened arguments, so
+    that it can carry rules of its own (checkpoint, custom_vjp, custom_jvp). jit records
+    through it (inline), since its implementation is gradkit code."""
+
+    def __init__(self, fun):
+        functools.update_wrapper(self, fun)
+        self.fun = fun
+        self.out_def = None  # the output structure, learned when the function runs
+        self.prim = None
+
+    def _declare(self, impl):
+        self.prim = Primitive(getattr(self.fun, "__name__", type(self).__name__), impl,
+                              multiple_results=True, inline=True)
+        return self.prim
+
+    def _run(self, fun, leaves, treedef):
+        """fun on the unflattened leaves; its output flattened, the structure remembered."""
+        out, self.out_def = tree_flatten(fun(*tree_unflatten(treedef, leaves)))
+        return tuple(out)
+
+    def _params(self):
+        return {}
+
+    def __call__(self, *args):
+        if self.prim is None:
+            return self.fun(*args)
+        leaves, treedef = tree_flatten(args)
+        flat = self.prim(*leaves, treedef=treedef, **self._params())
+        return tree_unflatten(self.out_def, flat)
+
+
+def _fill_zeros(parts, like):
+    return tuple(zeros_like_value(x) if p is None else p for p, x in zip(parts, like))
+
+
+def _substitute(leaves, argnums, values):
+    full = list(leaves)
+    for k, v in zip(argnums, values):
+        full[k] = v
+    return full
+
+
+class checkpoint(_FunctionPrimitive):
     """fun whose intermediates are not stored: the backward pass recomputes them (lecture
     L19), trading about one more evaluation of fun for the memory of its tape."""
-    out_def = []  # the output structure, learned when fun runs
 
-    def impl(*leaves, treedef):
-        leaves_out, d = tree_flatten(fun(*tree_unflatten(treedef, leaves)))
-        out_def[:] = [d]
-        return tuple(leaves_out)
+    def __init__(self, fun):
+        super().__init__(fun)
+        impl = lambda *leaves, treedef: self._run(fun, leaves, treedef)  # noqa: E731
+        prim = self._declare(impl)
 
-    def rerun_vjp(argnums, g, ans, *leaves, treedef):
-        # one re-run and one backward sweep give the cotangents of all the differentiated
-        # inputs; the others (data) are constants of the re-run
-        def segment(*dyn):
-            full = list(leaves)
-            for k, v in zip(argnums, dyn):
-                full[k] = v
-            return impl(*full, treedef=treedef)
-        out, back = vjp(segment, *[leaves[k] for k in argnums])
-        return back(tuple(zeros_like_value(o) if c is None else c for c, o in zip(g, out)))
+        @prim.defvjp_joint
+        def rerun_vjp(argnums, g, ans, *leaves, treedef):
+            # one re-run and one backward sweep give the cotangents of all the differentiated
+            # inputs; the others (data) are constants of the re-run
+            segment = lambda *dyn: impl(*_substitute(leaves, argnums, dyn), treedef=treedef)  # noqa: E731
+            out, back = vjp(segment, *[leaves[k] for k in argnums])
+            return back(_fill_zeros(g, out))
 
-    def rerun_jvp(tangents, ans, *leaves, treedef):
-        ts = tuple(zeros_like_value(x) if t is None else t for t, x in zip(tangents, leaves))
-        return jvp(lambda *xs: impl(*xs, treedef=treedef), leaves, ts)[1]
-
-    prim = Primitive(f"checkpoint({getattr(fun, '__name__', 'f')})", impl, multiple_results=True, inline=True)
-    prim.defvjp_joint(rerun_vjp)
-    prim.defjvp_joint(rerun_jvp)
-
-    @functools.wraps(fun)
-    def wrapper(*args):
-        leaves, treedef = tree_flatten(args)
-        flat = prim(*leaves, treedef=treedef)
-        return tree_unflatten(out_def[0], flat)
-    return wrapper
+        @prim.defjvp_joint
+        def rerun_jvp(tangents, ans, *leaves, treedef):
+            return jvp(lambda *xs: impl(*xs, treedef=treedef), leaves, _fill_zeros(tangents, leaves))[1]
 
 
-class custom_vjp:
+class custom_vjp(_FunctionPrimitive):
     """A function with a user-given reverse-mode rule (JAX's interface):
 
         @custom_vjp
@@ -440,47 +468,33 @@ class custom_vjp:
 
     Forward mode differentiates f itself."""
 
-    def __init__(self, fun):
-        functools.update_wrapper(self, fun)
-        self.fun = fun
-        self._prim = None
-
     def defvjp(self, fwd, bwd):
-        fun, out_def = self.fun, []
-
         def impl(*leaves, treedef, residuals):
-            out, res = fwd(*tree_unflatten(treedef, leaves))
-            leaves_out, d = tree_flatten(out)
-            out_def[:] = [d]
-            residuals[:] = [res]
-            return tuple(leaves_out)
+            def keep_residuals(*args):
+                out, res = fwd(*args)
+                residuals[:] = [res]
+                return out
+            return self._run(keep_residuals, leaves, treedef)
 
+        prim = self._declare(impl)
+
+        @prim.defvjp_joint
         def bwd_rule(argnums, g, ans, *leaves, treedef, residuals):
-            g = tuple(zeros_like_value(o) if c is None else c for c, o in zip(g, ans))
-            cts = bwd(residuals[0], tree_unflatten(out_def[0], g))
+            cts = bwd(residuals[0], tree_unflatten(self.out_def, _fill_zeros(g, ans)))
             ct_leaves = tree_leaves_like(treedef, tuple(cts), "the cotangents returned by the bwd rule")
             return tuple(ct_leaves[k] for k in argnums)
 
+        @prim.defjvp_joint
         def jvp_rule(tangents, ans, *leaves, treedef, residuals):
-            ts = tuple(zeros_like_value(x) if t is None else t for t, x in zip(tangents, leaves))
-            flat = lambda *xs: tuple(tree_flatten(fun(*tree_unflatten(treedef, xs)))[0])
-            return jvp(flat, leaves, ts)[1]
-
-        self._prim = Primitive(getattr(fun, "__name__", "custom_vjp"), impl, multiple_results=True, inline=True)
-        self._prim.defvjp_joint(bwd_rule)
-        self._prim.defjvp_joint(jvp_rule)
-        self._out_def = out_def
+            flat = lambda *xs: self._run(self.fun, xs, treedef)  # noqa: E731
+            return jvp(flat, leaves, _fill_zeros(tangents, leaves))[1]
         return self
 
-    def __call__(self, *args):
-        if self._prim is None:
-            return self.fun(*args)
-        leaves, treedef = tree_flatten(args)
-        flat = self._prim(*leaves, treedef=treedef, residuals=[])
-        return tree_unflatten(self._out_def[0], flat)
+    def _params(self):
+        return {"residuals": []}  # filled by fwd, read by bwd: one list per call
 
 
-class custom_jvp:
+class custom_jvp(_FunctionPrimitive):
     """A function with a user-given forward-mode rule (JAX's interface):
 
         @custom_jvp
@@ -491,43 +505,23 @@ class custom_jvp:
     Reverse mode differentiates the (linear) tangent map of the rule, so the rule serves
     both modes."""
 
-    def __init__(self, fun):
-        functools.update_wrapper(self, fun)
-        self.fun = fun
-        self._prim = None
-
     def defjvp(self, rule):
-        fun, out_def = self.fun, []
-
-        def impl(*leaves, treedef):
-            leaves_out, d = tree_flatten(fun(*tree_unflatten(treedef, leaves)))
-            out_def[:] = [d]
-            return tuple(leaves_out)
+        prim = self._declare(lambda *leaves, treedef: self._run(self.fun, leaves, treedef))
 
         def jvp_rule(tangents, ans, *leaves, treedef):
-            ts = [zeros_like_value(x) if t is None else t for t, x in zip(tangents, leaves)]
-            _, t_out = rule(tree_unflatten(treedef, leaves), tree_unflatten(treedef, ts))
-            return tuple(tree_leaves_like(out_def[0], t_out, "the tangent returned by the jvp rule"))
+            _, t_out = rule(tree_unflatten(treedef, leaves), tree_unflatten(treedef, _fill_zeros(tangents, leaves)))
+            return tuple(tree_leaves_like(self.out_def, t_out, "the tangent returned by the jvp rule"))
 
-        def vjp_rule(argnum, g, ans, *leaves, treedef):
-            def tangent_map(t):
-                ts = [t if k == argnum else None for k in range(len(leaves))]
-                return jvp_rule(ts, ans, *leaves, treedef=treedef)
-            g = tuple(zeros_like_value(o) if c is None else c for c, o in zip(g, ans))
-            return vjp(tangent_map, zeros_like_value(leaves[argnum]))[1](g)[0]
+        def vjp_rule(argnums, g, ans, *leaves, treedef):
+            # the tangent map of the differentiated inputs is linear: one reverse sweep
+            # through it gives all their cotangents
+            def tangent_map(*ts):
+                return jvp_rule(_substitute([None] * len(leaves), argnums, ts), ans, *leaves, treedef=treedef)
+            zeros = [zeros_like_value(leaves[k]) for k in argnums]
+            return vjp(tangent_map, *zeros)[1](_fill_zeros(g, ans))
 
-        self._prim = Primitive(getattr(fun, "__name__", "custom_jvp"), impl, multiple_results=True, inline=True)
-        self._prim.defjvp_joint(jvp_rule)
-        self._prim.defvjp_argnum(vjp_rule)
-        self._out_def = out_def
+        prim.defjvp_joint(jvp_rule).defvjp_joint(vjp_rule)
         return rule
-
-    def __call__(self, *args):
-        if self._prim is None:
-            return self.fun(*args)
-        leaves, treedef = tree_flatten(args)
-        flat = self._prim(*leaves, treedef=treedef)
-        return tree_unflatten(self._out_def[0], flat)
 
 
 # -- compiled replay -------------------------------------------------------------------
