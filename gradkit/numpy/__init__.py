@@ -15,7 +15,7 @@ from ..core import batching as _batching
 from . import array as _array
 from . import fft, linalg
 from .creation import *  # noqa: F401,F403
-from .creation import CONSTRUCTORS as _CONSTRUCTORS
+from .creation import NUMPY_OBJECTS as _NUMPY_OBJECTS, NUMPY_READERS as _NUMPY_READERS
 from .declare import broadcast_to, nondiff as _nondiff
 from .elementwise import *  # noqa: F401,F403
 from .indexing import *  # noqa: F401,F403
@@ -28,17 +28,10 @@ from .elementwise import abs, absolute, round, around, where  # noqa: F401  (nam
 from .reductions import sum, max, min, amax, amin, prod, mean, var, std, cumsum, cumprod, all, any  # noqa: F401
 
 
-# NumPy's own objects: dtypes, constants, modules, constructors of plain arrays; functions
-# among them that read arrays (searchsorted, digitize...) accept traced values, undifferentiated
-_PLAIN_CONSTRUCTORS = {"zeros", "ones", "empty", "eye", "identity", "arange", "tri", "indices", "diag_indices",
-                       "triu_indices", "tril_indices", "fromfunction", "frombuffer", "loadtxt", "genfromtxt",
-                       "load", "save", "savez", "savetxt", "broadcast_shapes", "promote_types",
-                       "set_printoptions", "printoptions", "seterr", "geterr"}
-for _name in _CONSTRUCTORS:
-    if hasattr(_np, _name):
-        _obj = getattr(_np, _name)
-        _reads_arrays = callable(_obj) and not isinstance(_obj, type) and _name not in _PLAIN_CONSTRUCTORS
-        globals()[_name] = _nondiff(_obj) if _reads_arrays and hasattr(_obj, "__name__") else _obj
+for _name in _NUMPY_OBJECTS:
+    globals()[_name] = getattr(_np, _name)
+for _name in _NUMPY_READERS:
+    globals()[_name] = _nondiff(getattr(_np, _name))
 
 
 def _register_numpy_equivalents():

@@ -185,13 +185,14 @@ def result_type(*arrays_and_dtypes):
     return _np.result_type(*[primal(a) for a in arrays_and_dtypes])
 
 
-CONSTRUCTORS = ("zeros", "ones", "empty", "eye", "identity", "arange", "mgrid", "ogrid", "indices", "tri", "diag_indices",
-                "triu_indices", "tril_indices", "ix_", "r_", "c_", "fromfunction", "frombuffer",
-                "loadtxt", "genfromtxt", "load", "save", "savez", "savetxt", "unravel_index",
-                "ravel_multi_index", "broadcast_shapes", "promote_types", "can_cast",
-                "finfo", "iinfo", "dtype", "issubdtype", "searchsorted",
-                "digitize", "set_printoptions", "printoptions", "errstate", "seterr", "geterr",
-                "ndarray", "generic", "number", "integer", "floating", "complexfloating", "bool_",
-                "float16", "float32", "float64", "complex64", "complex128", "int8", "int16", "int32",
-                "int64", "uint8", "uint16", "uint32", "uint64", "intp", "double", "single",
-                "longdouble", "pi", "e", "inf", "nan", "newaxis", "euler_gamma")
+# NumPy's own objects, re-exported unchanged: constructors of plain arrays, dtypes, constants
+NUMPY_OBJECTS = ("zeros", "ones", "empty", "eye", "identity", "arange", "mgrid", "ogrid", "indices", "tri",
+                 "diag_indices", "triu_indices", "tril_indices", "ix_", "r_", "c_", "fromfunction",
+                 "frombuffer", "loadtxt", "genfromtxt", "load", "save", "savez", "savetxt", "broadcast_shapes",
+                 "promote_types", "set_printoptions", "printoptions", "errstate", "seterr", "geterr",
+                 "finfo", "iinfo", "dtype", "ndarray", "generic", "number", "integer", "floating",
+                 "complexfloating", "bool_", "float16", "float32", "float64", "complex64", "complex128", "int8",
+                 "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "intp", "double", "single",
+                 "longdouble", "pi", "e", "inf", "nan", "newaxis", "euler_gamma")
+# NumPy functions that read arrays without a derivative: they accept traced values
+NUMPY_READERS = ("unravel_index", "ravel_multi_index", "can_cast", "issubdtype", "searchsorted", "digitize")
