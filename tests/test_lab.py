@@ -69,6 +69,18 @@ def test_l1_l3_fails_on_a_wrong_hessian(quick):
     assert not all(_judge("L1-L3", d).values())
 
 
+def test_l4_fails_when_the_hessian_grows_like_the_gradient(quick):
+    d = _data(quick, "L4")
+    for r in d["hessian"]:  # a "Hessian" as cheap as a few gradients
+        r["bytes"] = 5 * next(g["bytes"] for g in d["gradient"] if g["d"] == r["d"])
+    v = _judge("L4", d)
+    assert v["the gradient's memory grows like d"]
+    assert not v["the Hessian's memory grows like d^2"]
+    assert not v["... while the gradient still fits"]
+    big = _data(quick, "L4") | {"machine_bytes": 1e30}  # a machine that holds any Hessian below d = 1e10
+    assert not _judge("L4", big)["the Hessian outgrows this machine below d = 1e10"]
+
+
 def test_l5_fails_when_gradient_free_keeps_up(quick):
     d = _data(quick, "L5")
     runs = d["runs"]
@@ -187,8 +199,9 @@ def test_loglog_slope():
 def test_select():
     assert [x.key for x in select("L9,l13")] == ["L9-L10", "L13"]
     assert [x.key for x in select("L7")] == ["L6-L8"]
-    with pytest.raises(ValueError, match="unknown claims L4"):
-        select("L4")
+    assert [x.key for x in select("L4")] == ["L4"]
+    with pytest.raises(ValueError, match="unknown claims L99"):
+        select("L99")
 
 
 def test_an_experiment_that_raises_is_reported_not_fatal(monkeypatch, tmp_path):
@@ -209,7 +222,7 @@ def test_cli_exit_status(monkeypatch, tmp_path, capsys):
     exp = next(x for x in EXPERIMENTS if x.key == "L11-L12")
     monkeypatch.setattr(exp, "judge", lambda data: [Check("forced", False, "a claim that fails")])
     assert main(["--only", "L11", "--out", str(tmp_path / "b")]) == 1
-    assert main(["--only", "L4"]) == 2
+    assert main(["--only", "L99"]) == 2
     assert main(["--list"]) == 0
 
 

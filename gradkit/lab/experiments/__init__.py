@@ -1,5 +1,6 @@
 """The experiments, one module per group of claims, registered in lecture order."""
 from . import calculus  # noqa: F401  L1-L3
+from . import why_gradients  # noqa: F401  L4
 from . import mds  # noqa: F401  L5
 from . import zero_order  # noqa: F401  L6-L8
 from . import finite_diff  # noqa: F401  L9-L10
