@@ -8,7 +8,7 @@ import numpy as _np
 
 from ..core import Primitive, Tracer
 from ..core import primal as _p
-from .declare import (broadcasting_batch, elementwise, is_complex, nondiff, shape_of, unbroadcast,
+from .declare import (broadcasting_batch, elementwise, is_complex, nondiff, unbroadcast,
                       _fit_tangent)
 
 __all__ = [

@@ -5,7 +5,7 @@ import string
 import numpy as _np
 
 from ..core import Primitive
-from .declare import align_batch, shape_of, sum_to, unbroadcast
+from .declare import align_batch, shape_of, unbroadcast
 from .elementwise import multiply
 from .shape import moveaxis, reshape, swapaxes
 

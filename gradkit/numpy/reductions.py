@@ -3,7 +3,7 @@ import numpy as _np
 
 from ..core import Primitive
 from .declare import batched_axis, broadcast_to, nondiff, shape_of
-from .elementwise import conj, equal, exp, log, sqrt, where
+from .elementwise import conj, equal, exp, sqrt
 from .shape import reshape
 
 
