@@ -54,6 +54,8 @@ cbrt = elementwise(_np.cbrt, lambda ans, x: 1.0 / (3.0 * ans * ans))
 
 
 def _power_dx(ans, x, y):
+    if type(y) in (int, float):  # the common constant exponent: no masks needed
+        return 0.0 if y == 0 else y * x if y == 2 else y * power(x, y - 1)
     return y * power(x, where(y == 0, 1.0, y - 1.0)) * (y != 0)
 
 
