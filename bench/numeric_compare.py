@@ -14,6 +14,7 @@ run takes minutes, mostly numdifftools and SciPy at d = 1000 (--dims 2 10 100 is
 """
 import argparse
 import json
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +22,9 @@ import scipy
 import scipy.optimize
 
 from gradkit.numeric import fd_gradient, zo_gradient
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from lecture_functions import problems  # noqa: E402  (the functions the acceptance tests use)
 
 try:
     import scipy.differentiate as sdiff
@@ -30,43 +34,6 @@ try:
     import numdifftools as nd
 except ImportError:
     nd = None
-
-
-def sigmoid(t):
-    return 1 / (1 + np.exp(-t))
-
-
-def problems(d, seed=0):
-    """name -> (f, exact gradient, x); f takes one point or a stack (leading axes), real or
-    complex; x has root-mean-square 1."""
-    rng = np.random.default_rng(seed)
-    M = rng.standard_normal((d, d))
-    A = M @ M.T / d + np.eye(d)
-    b, a = rng.standard_normal(d), rng.standard_normal(d) / np.sqrt(d)
-    Z, y = rng.standard_normal((20, d)) / np.sqrt(d), rng.choice([-1.0, 1.0], 20)
-    x = rng.standard_normal(d)
-    x /= np.sqrt(np.mean(x ** 2))
-
-    def xAx(x):
-        return np.sum((x @ A) * x, axis=-1)
-
-    def rosenbrock(x):
-        return np.sum(100 * (x[..., 1:] - x[..., :-1] ** 2) ** 2 + (1 - x[..., :-1]) ** 2, axis=-1)
-
-    def rosenbrock_grad(x):
-        g = np.zeros_like(x)
-        g[:-1] = -400 * x[:-1] * (x[1:] - x[:-1] ** 2) - 2 * (1 - x[:-1])
-        g[1:] += 200 * (x[1:] - x[:-1] ** 2)
-        return g
-
-    return {
-        "L1": (lambda x: xAx(x) - x @ b + 0.5, lambda x: 2 * A @ x - b, x),
-        "L2": (lambda x: np.log(xAx(x)), lambda x: 2 * A @ x / xAx(x), x),
-        "L3": (lambda x: np.log(1 + np.exp(x @ a)), lambda x: sigmoid(a @ x) * a, x),
-        "rosenbrock": (rosenbrock, rosenbrock_grad, x),
-        "logistic": (lambda x: np.mean(np.log(1 + np.exp(-y * (x @ Z.T))), axis=-1),
-                     lambda x: -Z.T @ (y * sigmoid(-y * (Z @ x))) / len(y), x),
-    }
 
 
 class Points:

@@ -8,7 +8,7 @@ import functools
 import numpy as _np
 
 from .core import (BatchTrace, JVPTrace, NonDifferentiableError, Primitive, ShapeError, Tape, Tracer,
-                   primal, tree_flatten, tree_leaves_like, tree_map, tree_unflatten)
+                   primal, tree_flatten, tree_leaves_like, tree_map, tree_unflatten, value_at)
 from .core.jit import JitTrace, compile_program
 from .numpy.declare import is_complex, shape_of
 
@@ -34,11 +34,6 @@ def _check_differentiable(x, what):
 def zeros_like_value(x):
     """Plain zeros with the shape (as the caller sees it) and dtype of x."""
     return _np.zeros(shape_of(x), _np.result_type(primal(x)))
-
-
-def _out_value(x, trace):
-    """An output leaf as seen outside `trace`."""
-    return x.value if type(x) is Tracer and x._trace is trace else x
 
 
 def _argnums_tuple(argnums, nargs):
@@ -101,7 +96,7 @@ class _Recording:
         if has_aux:
             result, self.aux = _split_aux(result, tape)
         out_leaves, self.out_def = tree_flatten(result)
-        self.outs = [_out_value(o, tape) for o in out_leaves]
+        self.outs = [value_at(o, tape) for o in out_leaves]
         self.out_slots = [o.node if type(o) is Tracer and o._trace is tape else None for o in out_leaves]
 
     def pull(self, cts):
@@ -124,7 +119,7 @@ def _split_aux(result, trace):
     """(output, aux); aux carries no derivative at this level, so its values are returned."""
     if not (isinstance(result, (tuple, list)) and len(result) == 2):
         raise ValueError("with has_aux=True the function must return a pair (output, aux).")
-    return result[0], tree_map(lambda x: _out_value(x, trace), result[1])
+    return result[0], tree_map(lambda x: value_at(x, trace), result[1])
 
 
 def jvp(fun, primals, tangents, has_aux=False):
@@ -150,7 +145,7 @@ def jvp(fun, primals, tangents, has_aux=False):
     if has_aux:
         result, aux = _split_aux(result, trace)
     out_leaves, out_def = tree_flatten(result)
-    outs = [_out_value(o, trace) for o in out_leaves]
+    outs = [value_at(o, trace) for o in out_leaves]
     touts = [o.node if type(o) is Tracer and o._trace is trace else zeros_like_value(o) for o in out_leaves]
     pair = (tree_unflatten(out_def, outs), tree_unflatten(out_def, touts))
     return pair + (aux,) if has_aux else pair
@@ -560,7 +555,7 @@ def jit(fun, static_argnums=()):
         out = fun(*[a if k in static else next(it) for k, a in enumerate(args)])
         out_leaves, out_def = tree_flatten(out)
         cache[key] = (compile_program(trace, slots, out_leaves), out_def)
-        return tree_unflatten(out_def, [_out_value(o, trace) for o in out_leaves])
+        return tree_unflatten(out_def, [value_at(o, trace) for o in out_leaves])
     wrapper.cache = cache
     return wrapper
 
