@@ -14,6 +14,8 @@ Every library offers the same transformations of a function `f(*args)` whose fir
     lib.forward(f, n)       (*args) -> (f(*args), what holds its reverse-mode record of the
                             first n args): the forward pass of a gradient, no backward
     lib.checkpoint          the library's rematerialisation wrapper, or None
+    lib.by_hand             True for "numpy": no transformations; its derivatives are the
+                            workloads' own, written by hand (workloads.py), where they have one
 
 `load(names)` returns the libraries asked for; one that cannot be imported comes back with
 `available = False` and the reason, so its columns read "n/a".
@@ -27,7 +29,7 @@ import importlib.metadata
 
 import numpy as np
 
-LIBRARIES = ("gradkit", "gradkit.jit", "autograd", "jax", "jax.jit", "torch")
+LIBRARIES = ("gradkit", "gradkit.jit", "autograd", "jax", "jax.jit", "torch", "numpy")
 
 
 def _tree_map(fn, tree):
@@ -45,6 +47,7 @@ class Library:
     memory_visible = True  # tracemalloc sees NumPy's allocations, not JAX's or PyTorch's
     compiled = False       # gradkit.jit, jax.jit: left out of the memory comparison
     checkpoint = None
+    by_hand = False
 
     @property
     def version(self):
@@ -64,8 +67,10 @@ class Library:
 
 
 class NumPy(Library):
-    """Plain NumPy: the function alone, the floor every library's overhead is measured from."""
+    """Plain NumPy: the function alone and, in bench/run.py, the workloads' derivatives
+    written by hand: the floor every library's overhead is measured from."""
     name = package = "numpy"
+    by_hand = True
 
     def __init__(self):
         self.np = np

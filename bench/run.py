@@ -1,5 +1,5 @@
 """The speed and memory benchmark of issue 7: gradkit against autograd, JAX (eager and
-jax.jit) and PyTorch, single-threaded, float64, same workloads and same data.
+jax.jit), PyTorch and hand-written NumPy (the floor), single-threaded, float64, same workloads and same data.
 
     python bench/run.py                  # everything, about 5-10 minutes
     python bench/run.py --quick          # shorter time budget per cell
@@ -45,7 +45,9 @@ def make_thunk(lib, wl, task, remat=None):
     """A no-argument callable running `task` of workload `wl` in library `lib`, result ready."""
     f = functools.partial(wl.fn, lib.np) if remat is None else functools.partial(wl.fn, lib.np, remat=remat)
     args = lib.asarray(wl.params + wl.data)
-    if task == "f":
+    if lib.by_hand and task in wl.by_hand:  # the floor: derivatives written by hand
+        run = functools.partial(wl.by_hand[task], *([wl.direction] if task == "hvp" else []), *args)
+    elif task == "f":
         run = functools.partial(lib.function(f), *args)
     elif task == "vg":
         run = functools.partial(lib.value_and_grad(f, len(wl.params)), *args)
@@ -143,6 +145,8 @@ def run_speed(libs, wls, opts, step):
             reference = None
             for lib in libs:
                 step(f"{wl.name}: {TASK_LABELS[task]} [{lib.name}]")
+                if lib.by_hand and task not in ("f", "fd", *wl.by_hand):
+                    continue  # no hand-written form: the cell reads n/a
                 cell, out = measure(lib, wl, task, opts)
                 if out is not None:
                     if reference is None:
@@ -181,11 +185,10 @@ def _ratio(a, b):
 
 
 def ratio_pairs(lib_names):
-    """(ours, theirs) column pairs: eager gradkit against every peer, and the two
-    recording compilers against each other."""
+    """(ours, theirs) column pairs: eager gradkit against every peer, the two recording
+    compilers against each other, and gradkit.jit against the hand-written floor."""
     pairs = [("gradkit", p) for p in lib_names if p not in ("gradkit", "gradkit.jit")]
-    if "gradkit.jit" in lib_names and "jax.jit" in lib_names:
-        pairs.append(("gradkit.jit", "jax.jit"))
+    pairs += [("gradkit.jit", p) for p in ("jax.jit", "numpy") if "gradkit.jit" in lib_names and p in lib_names]
     return [(a, b) for a, b in pairs if a in lib_names]
 
 

@@ -1,17 +1,25 @@
-"""The benchmarks run end to end (tiny sizes, gradkit only) and print their tables.
-Nothing here is timed: bench/ is the measure, this only keeps it runnable."""
+"""The benchmarks run end to end (tiny sizes, gradkit and the NumPy floor) and print their
+tables, and the hand-written NumPy derivatives of the workloads agree with gradkit's.
+Nothing here is timed: bench/ is the measure, this only keeps it runnable and right."""
+import functools
 import json
 import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+import gradkit
+import gradkit.numpy as gnp
+
 BENCH = Path(__file__).resolve().parents[1] / "bench"
+sys.path.insert(0, str(BENCH))
+from workloads import workloads  # noqa: E402
 
 
 @pytest.mark.parametrize("script, libs, header", [
-    ("run.py", "gradkit", "| workload"),
+    ("run.py", "gradkit,numpy", "| workload"),
     ("overhead.py", "numpy,gradkit", "| op"),
 ])
 def test_bench_runs_and_prints_its_table(tmp_path, script, libs, header):
@@ -26,3 +34,27 @@ def test_bench_runs_and_prints_its_table(tmp_path, script, libs, header):
     if script == "run.py":  # every workload and task got a gradkit timing
         assert all(c["median_s"] > 0 for c in gradkit)
         assert {c["task"] for c in gradkit} >= {"f", "vg", "hessian", "hvp", "jacfwd", "jacrev", "fd"}
+        by_hand = [c for c in cells if c["library"] == "numpy"]  # checked against gradkit's results
+        assert by_hand and not [c for c in by_hand if "error" in c or "mismatch" in c], proc.stdout
+        assert {c["task"] for c in by_hand} >= {"vg", "hessian", "hvp", "jacfwd", "jacrev"}
+        assert "gk/numpy" in proc.stdout
+
+
+BY_HAND = [(w, task) for w in workloads(smoke=True) for task in w.by_hand]
+
+
+@pytest.mark.parametrize("wl, task", BY_HAND, ids=[f"{w.name}-{task}" for w, task in BY_HAND])
+def test_by_hand_derivative_equals_gradkits(wl, task):
+    f = functools.partial(wl.fn, gnp)
+    args = wl.params + wl.data
+    got = wl.by_hand[task](*([wl.direction] if task == "hvp" else []), *args)
+    if task == "vg":
+        want = gradkit.value_and_grad(f, argnums=tuple(range(len(wl.params))))(*args)
+        pairs = [(got[0], want[0])] + list(zip(got[1], want[1], strict=True))
+    elif task == "hvp":
+        pairs = [(got, gradkit.hvp(lambda x: f(x, *wl.data), wl.params[0], wl.direction))]
+    else:
+        pairs = [(got, getattr(gradkit, task)(f)(*args))]
+    for g, w in pairs:
+        assert np.shape(g) == np.shape(w)
+        np.testing.assert_allclose(g, w, rtol=1e-10, atol=1e-12)
