@@ -48,9 +48,11 @@ class Tape:
             return rebuild(ans, [Tracer(a, self, slot + k) for k, a in enumerate(ans)])
         return Tracer(ans, self, slot)
 
-    def backward(self, seeds):
+    def backward(self, seeds, consume=False):
         """Sweep back from `seeds`, (slot, cotangent) pairs; return the cotangent list
-        indexed by slot (None where no cotangent arrived)."""
+        indexed by slot (None where no cotangent arrived). With `consume`, each record is
+        dropped once used: a one-shot sweep then frees the tape as it goes, so the
+        cotangents reuse its memory instead of adding to it."""
         records = self.records
         cts = [None] * len(records)
         start = -1
@@ -61,6 +63,8 @@ class Tape:
             rec = records[i]
             if rec is None:
                 continue
+            if consume:
+                records[i] = None
             prim, vals, params, ans, parents = rec
             if prim.multiple_results:
                 g = tuple(cts[i:i + len(ans)])
