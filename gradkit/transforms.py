@@ -19,16 +19,18 @@ __all__ = ["vjp", "jvp", "vmap", "grad", "value_and_grad", "jacrev", "jacfwd", "
 
 
 # -- helpers ---------------------------------------------------------------------------
-def _check_differentiable(x, what):
-    x = primal(x)
-    if type(x) is float:
-        return
-    dtype = getattr(x, "dtype", None) or _np.result_type(x)
-    if dtype.kind not in "fc":
-        raise NonDifferentiableError(
-            f"{what} has dtype {dtype}, which cannot be differentiated. Pass floating-point "
-            f"values (for example x.astype(float) or 1.0 instead of 1), or leave this argument "
-            f"out of argnums.")
+def _check_differentiable(leaves, what):
+    """Refuse integer and boolean inputs (leaf k is named `what` k in the error)."""
+    for k, x in enumerate(leaves):
+        x = primal(x)
+        if type(x) is float:
+            continue
+        dtype = getattr(x, "dtype", None) or _np.result_type(x)
+        if dtype.kind not in "fc":
+            raise NonDifferentiableError(
+                f"{what} {k} has dtype {dtype}, which cannot be differentiated. Pass floating-point "
+                f"values (for example x.astype(float) or 1.0 instead of 1), or leave this argument "
+                f"out of argnums.")
 
 
 def zeros_like_value(x):
@@ -47,6 +49,9 @@ def _argnums_tuple(argnums, nargs):
 
 def _with_args(fun, args, argnums):
     """fun as a function of the arguments at argnums only."""
+    if argnums == tuple(range(len(args))):  # all of them, in order: fun itself
+        return fun, tuple(args)
+
     def f(*dyn):
         full = list(args)
         for n, v in zip(argnums, dyn):
@@ -87,8 +92,7 @@ class _Recording:
     def __init__(self, fun, primals, has_aux):
         self.tape = tape = Tape()
         self.leaves, self.treedef = leaves, treedef = tree_flatten(primals)
-        for k, x in enumerate(leaves):
-            _check_differentiable(x, f"input leaf {k} of vjp")
+        _check_differentiable(leaves, "input leaf")
         inputs = [tape.new_input(x) for x in leaves]
         self.slots = [t.node for t in inputs]  # kept apart: x[i] = v inside fun rebinds the tracer
         result = fun(*tree_unflatten(treedef, inputs))
@@ -134,10 +138,10 @@ def jvp(fun, primals, tangents, has_aux=False):
         raise TypeError("jvp takes primals and tangents as tuples: jvp(f, (x,), (v,)).")
     leaves, treedef = tree_flatten(tuple(primals))
     t_leaves = tree_leaves_like(treedef, tuple(tangents), "tangents")
+    _check_differentiable(leaves, "primal leaf")
     trace = JVPTrace()
     inputs = []
-    for k, (x, t) in enumerate(zip(leaves, t_leaves)):
-        _check_differentiable(x, f"primal leaf {k} of jvp")
+    for x, t in zip(leaves, t_leaves):
         if shape_of(t) != shape_of(x):
             raise ShapeError(f"tangent of shape {shape_of(t)} given for a primal of shape "
                              f"{shape_of(x)}; tangents must match their primals.")
@@ -168,8 +172,8 @@ def _pullback_of_ones(fun, argnums, has_aux, check):
             raise ShapeError(f"grad needs a function with one array output, got the structure {rec.out_def!r}.")
         value = rec.outs[0]
         check(value)
-        seed = _ONE if type(value) is float or getattr(value, "dtype", None) == _np.float64 and \
-            shape_of(value) == () else _np.ones(shape_of(value), _np.result_type(primal(value)))
+        seed = _ONE if type(value) is _np.float64 or type(value) is float else \
+            _np.ones(shape_of(value), _np.result_type(primal(value)))
         grads = rec.pull([seed], once=True)
         g = grads[0] if isinstance(argnums, int) else tuple(grads)
         return ((value, rec.aux), g) if has_aux else (value, g)

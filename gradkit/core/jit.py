@@ -20,11 +20,12 @@ class JitTrace(Tape):
     values must not steer Python control flow."""
 
     __slots__ = ()
+    records_all = True
 
     def process(self, prim, args, params):
         if prim.inline:  # gradkit code inside (checkpoint, custom rules): record through it
             return prim.impl(*args, **params)
-        return self.record(prim, args, params)
+        return Tape.process(self, prim, args, params)
 
 
 def refuse_concrete(x, why):

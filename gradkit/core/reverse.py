@@ -13,6 +13,7 @@ class Tape:
 
     __slots__ = ("level", "records")
     batch_axes = 0
+    records_all = False  # record non-differentiable primitives too (jit's tape does)
 
     def __init__(self):
         self.level = new_level()
@@ -23,22 +24,22 @@ class Tape:
         return Tracer(value, self, len(self.records) - 1)
 
     def process(self, prim, args, params):
-        if not prim.differentiable:  # evaluated below this level, never recorded
-            return prim(*[a.value if type(a) is Tracer and a._trace is self else a for a in args], **params)
-        return self.record(prim, args, params)
-
-    def record(self, prim, args, params):
         """Evaluate prim below this level and append it to the tape; return its tracer(s)."""
+        if not prim.differentiable and not self.records_all:  # evaluated below, never recorded
+            return prim(*[a.value if type(a) is Tracer and a._trace is self else a for a in args], **params)
         vals = list(args)
         parents = []
         nested = False  # do tracers of lower levels remain among the arguments?
-        for i, a in enumerate(args):
+        i = 0
+        for a in args:
             if type(a) is Tracer:
                 if a._trace is self:
                     parents.append((i, a.node))
-                    a = vals[i] = a.value
-                if type(a) is Tracer:
+                    vals[i] = a = a.value
+                    nested = nested or type(a) is Tracer
+                else:
                     nested = True
+            i += 1
         ans = prim(*vals, **params) if nested else prim.impl(*vals, **params)
         records = self.records
         slot = len(records)
@@ -76,7 +77,9 @@ class Tape:
                     continue
             cts[i] = None  # the intermediate's cotangent is no longer needed
             if prim.vjp_joint is None:
-                got = [prim.vjp(argnum, g, ans, vals, params) for argnum, _ in parents]
+                vjps = prim.vjps  # declared rules directly; prim.vjp resolves the rest
+                got = [vjps[a](g, ans, *vals, **params) if a < len(vjps) and vjps[a] is not None
+                       else prim.vjp(a, g, ans, vals, params) for a, _ in parents]
             else:
                 got = prim.vjp_joint(tuple(a for a, _ in parents), g, ans, *vals, **params)
             for (_, parent), c in zip(parents, got):

@@ -1,15 +1,17 @@
 """Pytrees: nested tuples, lists, dicts and namedtuples of leaves; None is an empty node."""
+import numpy as _np
+
 from .errors import ShapeError
+from .trace import Tracer
 
 
 class TreeDef:
     """The structure of a pytree: a node kind, its metadata and its children's TreeDefs."""
 
-    __slots__ = ("kind", "meta", "children", "n_leaves")
+    __slots__ = ("kind", "meta", "children")
 
     def __init__(self, kind, meta, children):
         self.kind, self.meta, self.children = kind, meta, children
-        self.n_leaves = 1 if kind == "leaf" else sum(c.n_leaves for c in children)
 
     def __eq__(self, other):
         return (isinstance(other, TreeDef) and self.kind == other.kind
@@ -35,6 +37,7 @@ class TreeDef:
 
 
 LEAF = TreeDef("leaf", None, ())
+_COMMON_LEAVES = frozenset((_np.ndarray, Tracer, float, int, complex, _np.float64, _np.complex128, _np.float32))
 
 
 def tree_flatten(tree):
@@ -45,8 +48,11 @@ def tree_flatten(tree):
 
 def _flatten(x, leaves):
     t = type(x)
+    if t in _COMMON_LEAVES:  # the usual case first: gradients are taken of arrays
+        leaves.append(x)
+        return LEAF
     if t is tuple or t is list:
-        return TreeDef(t.__name__, None, tuple(_flatten(c, leaves) for c in x))
+        return TreeDef(t.__name__, None, tuple([_flatten(c, leaves) for c in x]))
     if t is dict:
         keys = tuple(sorted(x))
         return TreeDef("dict", keys, tuple(_flatten(x[k], leaves) for k in keys))
@@ -59,9 +65,7 @@ def _flatten(x, leaves):
 
 
 def tree_unflatten(treedef, leaves):
-    it = iter(leaves)
-    out = _unflatten(treedef, it)
-    return out
+    return _unflatten(treedef, iter(leaves))
 
 
 def _unflatten(d, it):
