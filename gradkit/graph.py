@@ -255,7 +255,7 @@ def record(fun, *args):
     traced array (a scalar for the reverse sweep's default seed).
     """
     leaves, treedef = tree_flatten(args)
-    tape = Tape()
+    tape = Tape(lean=False)  # the graph shows every value
     tracers = [tape.new_input(_np.asarray(x, dtype=float) if _np.ndim(x) == 0 else x) for x in leaves]
     out = fun(*tree_unflatten(treedef, tracers))
     if type(out) is not Tracer or out._trace is not tape:

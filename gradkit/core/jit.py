@@ -22,6 +22,9 @@ class JitTrace(Tape):
     __slots__ = ()
     records_all = True
 
+    def __init__(self):
+        super().__init__(lean=False)
+
     def process(self, prim, args, params):
         if prim.inline:  # gradkit code inside (checkpoint, custom rules): record through it
             return prim.impl(*args, **params)

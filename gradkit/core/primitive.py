@@ -9,6 +9,11 @@ Rule signatures (params are the primitive's keyword arguments):
     batch rule (optional):    (batched, *args, **params) -> result with the batch axis first,
                               where batched[i] says whether args[i] carries that axis
 A rule given as None declares the argument not differentiable (zero derivative).
+
+`reads` (optional, beside the VJP rules) says, per argument, what that argument's VJP rule
+reads by value: argument positions and "ans". Everything else it may use only for shape
+and dtype, so the tape need not keep it alive (add reads nothing, multiply the other
+factor, tanh its result). Undeclared: the rules may read everything.
 Rules are written with gradkit's own differentiable operations, so they can be
 differentiated again: higher orders come from nesting.
 
@@ -30,7 +35,7 @@ def _add_tangents(a, b, multiple):
 
 
 class Primitive:
-    __slots__ = ("name", "impl", "vjps", "vjp_joint", "jvps", "jvp_joint", "batch",
+    __slots__ = ("name", "impl", "vjps", "vjp_joint", "jvps", "jvp_joint", "batch", "reads",
                  "multiple_results", "differentiable", "inline", "__doc__", "__wrapped__")
 
     def __init__(self, name, impl, multiple_results=False, differentiable=True, inline=False):
@@ -41,6 +46,7 @@ class Primitive:
         self.jvps = ()
         self.jvp_joint = None
         self.batch = None
+        self.reads = None
         self.multiple_results = multiple_results
         self.differentiable = differentiable  # False: derivative zero, results never traced
         self.inline = inline  # True: impl is gradkit code that jit should record through
@@ -62,20 +68,25 @@ class Primitive:
         return f"<gradkit primitive {self.name}>"
 
     # -- declaring rules -------------------------------------------------------------
-    def defvjp(self, *rules):
+    def defvjp(self, *rules, reads=None):
         """One VJP rule per positional argument (None: not differentiable)."""
         self.vjps = rules
-        return self
+        return self._declare_reads(reads)
 
-    def defvjp_joint(self, rule):
+    def defvjp_joint(self, rule, reads=None):
         """One VJP rule giving the cotangents of all the differentiated arguments at once."""
         self.vjp_joint = rule
-        return self
+        return self._declare_reads(reads)
 
-    def defvjp_argnum(self, rule):
+    def defvjp_argnum(self, rule, reads=None):
         """One VJP rule for any argument, told which one: rule(argnum, g, ans, *args)."""
         return self.defvjp_joint(
-            lambda argnums, g, ans, *args, **params: tuple(rule(i, g, ans, *args, **params) for i in argnums))
+            lambda argnums, g, ans, *args, **params: tuple(rule(i, g, ans, *args, **params) for i in argnums),
+            reads)
+
+    def _declare_reads(self, reads):
+        self.reads = None if reads is None else tuple(frozenset(r) for r in reads)
+        return self
 
     def defjvp(self, *rules):
         """One JVP rule per positional argument (None: not differentiable)."""

@@ -3,7 +3,40 @@
 The tape records primitives in execution order, which is already a topological order,
 so the backward sweep is one reverse loop: no graph search and no recursion.
 """
+import numpy as _np
+
 from .trace import Tracer, new_level, rebuild
+
+# Values of at least this many elements that no VJP rule reads are not kept on the tape
+# (smaller ones cost less to keep than to replace); the tests set it to 0.
+STANDIN_MIN_SIZE = 1 << 12
+_FILLS = {}  # dtype -> the one element every stand-in of that dtype points at
+
+
+def _big(x):
+    return type(x) is _np.ndarray and x.size >= STANDIN_MIN_SIZE
+
+
+def _standin(x):
+    """A zero-strided array of x's shape and dtype, filled with NaN where the dtype allows
+    (a rule that wrongly read it would show): what a rule may ask of a value it does not read."""
+    if type(x) is not _np.ndarray or x.size < STANDIN_MIN_SIZE:
+        return x
+    fill = _FILLS.get(x.dtype)
+    if fill is None:
+        fill = _FILLS[x.dtype] = _np.full(1, _np.nan if x.dtype.kind in "fc" else 0, x.dtype)
+        fill.flags.writeable = False  # and so are the stand-ins
+    return _np.ndarray(x.shape, x.dtype, fill, strides=(0,) * x.ndim)
+
+
+def _forget_unread(reads, vals, parents, ans):
+    """Replace (in vals) the traced arguments that no VJP rule of this record reads by
+    stand-ins; return what the record keeps of ans."""
+    needed = frozenset().union(*[reads[i] for i, _ in parents])
+    for i, _ in parents:
+        if i not in needed:
+            vals[i] = _standin(vals[i])
+    return ans if "ans" in needed else _standin(ans)
 
 
 class Tape:
@@ -11,13 +44,14 @@ class Tape:
     parents lists (argument position, slot) for the arguments traced on this tape; slots
     of inputs, and of the 2nd.. outputs of a multi-output primitive, hold None."""
 
-    __slots__ = ("level", "records")
+    __slots__ = ("level", "records", "lean")
     batch_axes = 0
     records_all = False  # record non-differentiable primitives too (jit's tape does)
 
-    def __init__(self):
+    def __init__(self, lean=True):
         self.level = new_level()
         self.records = []
+        self.lean = lean  # keep only the values the backward pass reads (see Primitive.reads)
 
     def new_input(self, value):
         self.records.append(None)
@@ -41,9 +75,12 @@ class Tape:
                     nested = True
             i += 1
         ans = prim(*vals, **params) if nested else prim.impl(*vals, **params)
+        kept = ans
+        if prim.reads is not None and self.lean and parents and (_big(ans) or _big(vals[parents[0][0]])):
+            kept = _forget_unread(prim.reads, vals, parents, ans)
         records = self.records
         slot = len(records)
-        records.append((prim, vals, params, ans, parents))
+        records.append((prim, vals, params, kept, parents))
         if prim.multiple_results:
             records.extend([None] * (len(ans) - 1))
             return rebuild(ans, [Tracer(a, self, slot + k) for k, a in enumerate(ans)])

@@ -55,9 +55,9 @@ def _sum_to_impl(g, shape):
 
 sum_to = Primitive("sum_to", _sum_to_impl)  # the transpose of broadcasting
 broadcast_to = Primitive("broadcast_to", lambda x, shape: _np.broadcast_to(x, shape))
-sum_to.defvjp(lambda g, ans, x, shape: broadcast_to(g, shape_of(x)))
+sum_to.defvjp(lambda g, ans, x, shape: broadcast_to(g, shape_of(x)), reads=((),))
 sum_to.defjvp(lambda t, ans, x, shape: sum_to(t, shape))
-broadcast_to.defvjp(lambda g, ans, x, shape: sum_to(g, shape_of(x)))
+broadcast_to.defvjp(lambda g, ans, x, shape: sum_to(g, shape_of(x)), reads=((),))
 broadcast_to.defjvp(lambda t, ans, x, shape: broadcast_to(t, shape))
 
 
@@ -127,15 +127,16 @@ def _fit_tangent(d, ans):
     return d if shape_of(d) == shape else broadcast_to(d, shape)
 
 
-def elementwise(impl, *derivs, name=None):
+def elementwise(impl, *derivs, name=None, reads=None):
     """A broadcasting primitive from its pointwise partial derivatives.
 
     derivs[i](ans, *args) is d impl / d args[i], evaluated pointwise (None: not
-    differentiable in that argument). Under autograd's complex convention the VJP is
-    g * d and the JVP t * d (transposes, not adjoints).
+    differentiable in that argument); `reads[i]`, what derivs[i] reads by value (see
+    Primitive.reads). Under autograd's complex convention the VJP is g * d and the JVP
+    t * d (transposes, not adjoints).
     """
     prim = Primitive(name or impl.__name__, impl)
-    prim.defvjp(*[None if d is None else _elementwise_vjp(i, d) for i, d in enumerate(derivs)])
+    prim.defvjp(*[None if d is None else _elementwise_vjp(i, d) for i, d in enumerate(derivs)], reads=reads)
     prim.defjvp(*[None if d is None else _elementwise_jvp(d) for d in derivs])
     prim.defbatch(broadcasting_batch(prim))
     return prim
@@ -160,7 +161,7 @@ def linear(impl, transpose, name=None):
     """A primitive linear in its first argument: its JVP is itself applied to the tangent,
     and `transpose(g, ans, x, *rest, **params)` is its VJP."""
     prim = Primitive(name or impl.__name__, impl)
-    prim.defvjp(transpose)
+    prim.defvjp(transpose, reads=((),))  # the transpose of a linear map never reads x
     prim.defjvp(lambda t, ans, x, *rest, **params: prim(t, *rest, **params))
     return prim
 

@@ -26,30 +26,32 @@ __all__ = [
 
 # -- arithmetic -----------------------------------------------------------------------
 add = Primitive("add", _np.add)
-add.defvjp(lambda g, ans, x, y: unbroadcast(g, x), lambda g, ans, x, y: unbroadcast(g, y))
+add.defvjp(lambda g, ans, x, y: unbroadcast(g, x), lambda g, ans, x, y: unbroadcast(g, y), reads=((), ()))
 add.defjvp(lambda t, ans, x, y: _fit_tangent(t, ans), lambda t, ans, x, y: _fit_tangent(t, ans))
 
 subtract = Primitive("subtract", _np.subtract)
-subtract.defvjp(lambda g, ans, x, y: unbroadcast(g, x), lambda g, ans, x, y: unbroadcast(negative(g), y))
+subtract.defvjp(lambda g, ans, x, y: unbroadcast(g, x), lambda g, ans, x, y: unbroadcast(negative(g), y),
+                reads=((), ()))
 subtract.defjvp(lambda t, ans, x, y: _fit_tangent(t, ans), lambda t, ans, x, y: _fit_tangent(negative(t), ans))
 
 multiply = Primitive("multiply", _np.multiply)
-multiply.defvjp(lambda g, ans, x, y: unbroadcast(g * y, x), lambda g, ans, x, y: unbroadcast(g * x, y))
+multiply.defvjp(lambda g, ans, x, y: unbroadcast(g * y, x), lambda g, ans, x, y: unbroadcast(g * x, y),
+                reads=((1,), (0,)))
 multiply.defjvp(lambda t, ans, x, y: _fit_tangent(t * y, ans), lambda t, ans, x, y: _fit_tangent(x * t, ans))
 
 negative = Primitive("negative", _np.negative)
-negative.defvjp(lambda g, ans, x: negative(g))
+negative.defvjp(lambda g, ans, x: negative(g), reads=((),))
 negative.defjvp(lambda t, ans, x: negative(t))
 
 for _prim in (add, subtract, multiply, negative):
     _prim.defbatch(broadcasting_batch(_prim))
 
 positive = elementwise(_np.positive, lambda ans, x: 1.0)
-divide = elementwise(_np.divide, lambda ans, x, y: 1.0 / y, lambda ans, x, y: -ans / y)
+divide = elementwise(_np.divide, lambda ans, x, y: 1.0 / y, lambda ans, x, y: -ans / y, reads=((1,), (1, "ans")))
 true_divide = divide
 reciprocal = elementwise(_np.reciprocal, lambda ans, x: -ans * ans)
-square = elementwise(_np.square, lambda ans, x: 2.0 * x)
-sqrt = elementwise(_np.sqrt, lambda ans, x: 0.5 / ans)
+square = elementwise(_np.square, lambda ans, x: 2.0 * x, reads=((0,),))
+sqrt = elementwise(_np.sqrt, lambda ans, x: 0.5 / ans, reads=(("ans",),))
 cbrt = elementwise(_np.cbrt, lambda ans, x: 1.0 / (3.0 * ans * ans))
 
 
@@ -71,19 +73,19 @@ remainder = mod
 fmod = elementwise(_np.fmod, lambda ans, x, y: 1.0, lambda ans, x, y: -trunc(x / y))
 
 # -- exponentials and logarithms ------------------------------------------------------
-exp = elementwise(_np.exp, lambda ans, x: ans)
+exp = elementwise(_np.exp, lambda ans, x: ans, reads=(("ans",),))
 exp2 = elementwise(_np.exp2, lambda ans, x: ans * _np.log(2.0))
 expm1 = elementwise(_np.expm1, lambda ans, x: ans + 1.0)
-log = elementwise(_np.log, lambda ans, x: 1.0 / x)
+log = elementwise(_np.log, lambda ans, x: 1.0 / x, reads=((0,),))
 log2 = elementwise(_np.log2, lambda ans, x: 1.0 / (x * _np.log(2.0)))
 log10 = elementwise(_np.log10, lambda ans, x: 1.0 / (x * _np.log(10.0)))
-log1p = elementwise(_np.log1p, lambda ans, x: 1.0 / (x + 1.0))
+log1p = elementwise(_np.log1p, lambda ans, x: 1.0 / (x + 1.0), reads=((0,),))
 logaddexp = elementwise(_np.logaddexp, lambda ans, x, y: exp(x - ans), lambda ans, x, y: exp(y - ans))
 logaddexp2 = elementwise(_np.logaddexp2, lambda ans, x, y: exp2(x - ans), lambda ans, x, y: exp2(y - ans))
 
 # -- trigonometric and hyperbolic -----------------------------------------------------
-sin = elementwise(_np.sin, lambda ans, x: cos(x))
-cos = elementwise(_np.cos, lambda ans, x: -sin(x))
+sin = elementwise(_np.sin, lambda ans, x: cos(x), reads=((0,),))
+cos = elementwise(_np.cos, lambda ans, x: -sin(x), reads=((0,),))
 tan = elementwise(_np.tan, lambda ans, x: 1.0 + ans * ans)
 arcsin = elementwise(_np.arcsin, lambda ans, x: 1.0 / sqrt(1.0 - x * x))
 arccos = elementwise(_np.arccos, lambda ans, x: -1.0 / sqrt(1.0 - x * x))
@@ -92,7 +94,7 @@ arctan2 = elementwise(_np.arctan2, lambda ans, x, y: y / (x * x + y * y), lambda
 hypot = elementwise(_np.hypot, lambda ans, x, y: x / ans, lambda ans, x, y: y / ans)
 sinh = elementwise(_np.sinh, lambda ans, x: cosh(x))
 cosh = elementwise(_np.cosh, lambda ans, x: sinh(x))
-tanh = elementwise(_np.tanh, lambda ans, x: 1.0 - ans * ans)
+tanh = elementwise(_np.tanh, lambda ans, x: 1.0 - ans * ans, reads=(("ans",),))
 arcsinh = elementwise(_np.arcsinh, lambda ans, x: 1.0 / sqrt(x * x + 1.0))
 arccosh = elementwise(_np.arccosh, lambda ans, x: 1.0 / sqrt(x * x - 1.0))
 arctanh = elementwise(_np.arctanh, lambda ans, x: 1.0 / (1.0 - x * x))

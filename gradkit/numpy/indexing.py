@@ -52,7 +52,7 @@ def _scatter_add(g, idx, shape):
 
 
 getitem = Primitive("getitem", _getitem)
-getitem.defvjp(lambda g, ans, x, idx: scatter_add(g, idx, shape_of(x)))
+getitem.defvjp(lambda g, ans, x, idx: scatter_add(g, idx, shape_of(x)), reads=((),))
 getitem.defjvp(lambda t, ans, x, idx: getitem(t, idx))
 scatter_add = Primitive("scatter_add", _scatter_add)
 scatter_add.defvjp(lambda g, ans, v, idx, shape: getitem(g, idx))

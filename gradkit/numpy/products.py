@@ -41,7 +41,7 @@ def _matmul_vjp(argnum, g, ans, a, b):
 
 
 matmul = Primitive("matmul", _np.matmul)
-matmul.defvjp_argnum(_matmul_vjp)
+matmul.defvjp_argnum(_matmul_vjp, reads=((1,), (0,)))
 matmul.defjvp(lambda t, ans, a, b: matmul(t, b), lambda t, ans, a, b: matmul(a, t))
 
 
@@ -87,7 +87,7 @@ def _dot_vjp(argnum, g, ans, a, b):
 
 
 dot = Primitive("dot", _np.dot)
-dot.defvjp_argnum(_dot_vjp)
+dot.defvjp_argnum(_dot_vjp, reads=((1,), (0,)))
 dot.defjvp(lambda t, ans, a, b: dot(t, b), lambda t, ans, a, b: dot(a, t))
 
 

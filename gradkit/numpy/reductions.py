@@ -43,7 +43,7 @@ def _sum(x, axis=None, keepdims=False):
 
 
 _sum_p = Primitive("sum", _sum)
-_sum_p.defvjp(lambda g, ans, x, axis=None, keepdims=False: _expand(g, x, axis, keepdims))
+_sum_p.defvjp(lambda g, ans, x, axis=None, keepdims=False: _expand(g, x, axis, keepdims), reads=((),))
 _sum_p.defjvp(lambda t, ans, x, axis=None, keepdims=False: _sum_p(t, axis=axis, keepdims=keepdims))
 
 
