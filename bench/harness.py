@@ -3,7 +3,9 @@ and plain-text tables. Import this module before NumPy (it pins the BLAS thread 
 
     import harness                      # first: sets the thread variables
     harness.median_time(lambda: sum(range(100)), budget=0.05)
+    harness.interleaved_medians([f, g], budget=0.05)   # f and g timed round-robin
 """
+import collections
 import gc
 import importlib.metadata
 import os
@@ -44,33 +46,98 @@ def _clock(thunk, number, clock):
         gc.enable()
 
 
-def median_time(thunk, budget=1.0, repeats=7, clock="cpu"):
-    """Median seconds per call of an already warmed-up `thunk`, timeit-style, by `clock`
-    ("cpu" or "wall", see CLOCKS).
+Timing = collections.namedtuple("Timing", "median_s rounds number samples")
+Timing.__doc__ = """One thunk's timing: median seconds per call, rounds, calls per round, and
+the seconds per call of each round (in round order, so that thunks timed together pair up)."""
 
-    Runs up to `repeats` rounds (at least 2) of `number` calls each, with `number` chosen
-    so that all rounds fit in about `budget` seconds; a call longer than half the budget
-    is timed once.
-    Returns (median seconds per call, rounds, calls per round).
+
+def _calibrate(thunk, budget, repeats, clock):
+    """(calls per round, seconds per call) for `thunk`; calls None when one call takes more
+    than half the budget: too slow to repeat, that call is the measure."""
+    per_call = _clock(thunk, 1, clock)
+    if 2 * per_call > budget:
+        return None, per_call
+    # calibrate twice, so that one call slowed by a busy machine does not set `number`
+    number = max(1, int(budget / repeats / max(per_call, 1e-7)))
+    per_call = _clock(thunk, number, clock) / number
+    return max(1, int(budget / repeats / max(per_call, 1e-7))), per_call
+
+
+def interleaved_medians(thunks, budget=1.0, repeats=7, clock="cpu"):
+    """Time already warmed-up `thunks` round-robin by `clock` ("cpu" or "wall", see CLOCKS),
+    so that all of them sample the same stretches of a machine whose speed drifts.
+
+    Each thunk gets its own `number` of calls per round, calibrated to fill budget/repeats;
+    then up to `repeats` rounds (at least 2) each time every thunk once, `number` calls in a
+    row, until the rounds would exceed `budget` seconds per thunk. Each round starts one
+    thunk further on, so that none always runs first. A thunk whose one call takes more
+    than half the budget is timed once, outside the rounds.
+    Returns, per thunk, a Timing or the exception it raised (it then leaves the rounds).
+
+    >>> fast, slow = interleaved_medians([lambda: None, lambda: sum(range(1000))], budget=0.02)
+    >>> fast.median_s < slow.median_s and fast.rounds == slow.rounds == len(slow.samples)
+    True
+    """
+    clock = CLOCKS[clock]
+    gc.collect()
+    results = [None] * len(thunks)
+    rounds = {}  # index of a thunk timed in rounds -> (calls per round, seconds per call, samples)
+    for i, thunk in enumerate(thunks):
+        try:
+            number, per_call = _calibrate(thunk, budget, repeats, clock)
+        except Exception as e:  # noqa: BLE001  (the caller reports it beside the others' timings)
+            results[i] = e
+            continue
+        if number is None:
+            results[i] = Timing(per_call, 1, 1, [per_call])
+        else:
+            rounds[i] = (number, per_call, [])
+    done = 0
+    start = time.perf_counter()  # the budget is wall time, so that a whole run's length is predictable
+    while rounds and done < repeats:
+        next_round = sum(number * per_call for number, per_call, _ in rounds.values())
+        if done >= 2 and time.perf_counter() - start + next_round > budget * len(rounds):
+            break
+        order = list(rounds)
+        shift = done % len(order)
+        for i in order[shift:] + order[:shift]:
+            number, _, samples = rounds[i]
+            try:
+                samples.append(_clock(thunks[i], number, clock) / number)
+            except Exception as e:  # noqa: BLE001
+                results[i] = e
+                del rounds[i]
+        done += 1
+    for i, (number, _, samples) in rounds.items():
+        results[i] = Timing(statistics.median(samples), len(samples), number, samples)
+    return results
+
+
+def median_time(thunk, budget=1.0, repeats=7, clock="cpu"):
+    """Median seconds per call of one already warmed-up `thunk`: interleaved_medians of it
+    alone. Returns (median seconds per call, rounds, calls per round).
 
     >>> t, rounds, number = median_time(lambda: None, budget=0.01)
     >>> t < 1e-3 and rounds >= 1
     True
     """
-    clock = CLOCKS[clock]
-    gc.collect()
-    per_call = _clock(thunk, 1, clock)
-    if 2 * per_call > budget:  # too slow to repeat within the budget: this call is the measure
-        return per_call, 1, 1
-    # calibrate twice, so that one call slowed by a busy machine does not set `number`
-    number = max(1, int(budget / repeats / max(per_call, 1e-7)))
-    per_call = _clock(thunk, number, clock) / number
-    number = max(1, int(budget / repeats / max(per_call, 1e-7)))
-    samples = []
-    start = time.perf_counter()  # the budget is wall time, so that a whole run's length is predictable
-    while len(samples) < repeats and (len(samples) < 2 or time.perf_counter() - start + number * per_call <= budget):
-        samples.append(_clock(thunk, number, clock) / number)
-    return statistics.median(samples), len(samples), number
+    timing, = interleaved_medians([thunk], budget, repeats, clock)
+    if isinstance(timing, Exception):
+        raise timing
+    return timing.median_s, timing.rounds, timing.number
+
+
+def paired_ratio(samples, reference):
+    """Median over rounds of samples[r] / reference[r]: the ratio of two thunks timed in the
+    same rounds, each round compared with its own (so drift between rounds cancels out).
+    None unless both were timed in the same two or more rounds.
+
+    >>> paired_ratio([2.0, 4.0, 2.2], [1.0, 2.0, 1.0])
+    2.0
+    """
+    if not samples or not reference or len(samples) != len(reference) or len(samples) < 2 or 0 in reference:
+        return None
+    return statistics.median(a / b for a, b in zip(samples, reference))
 
 
 def format_time(seconds):

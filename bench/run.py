@@ -111,18 +111,37 @@ def agrees(a, b, task):
         for x, y in zip(a, b))
 
 
-def measure(lib, wl, task, opts, remat=None):
-    """One cell: median seconds per call, or the error that stopped it."""
+def prepare(lib, wl, task, opts, remat=None):
+    """One cell's thunk, called once (warm-up, jit compilation): (cell, thunk, result as
+    NumPy), or (cell with the error that stopped it, None, None)."""
     cell = {"workload": wl.name, "task": task, "library": lib.name}
     if not lib.available:
-        return dict(cell, error=lib.reason, skipped=True), None
+        return dict(cell, error=lib.reason, skipped=True), None, None
     try:
         thunk = make_thunk(lib, wl, task, remat)
         out, cell["first_call_s"] = first_call(thunk, opts.call_limit)
-        cell["median_s"], cell["rounds"], cell["number"] = harness.median_time(thunk, opts.budget, opts.repeats, opts.clock)
-        return cell, lib.to_numpy(out)
+        return cell, thunk, lib.to_numpy(out)
     except Exception as e:  # an engine's failure is a result to report, not a crash
-        return dict(cell, error=describe(e)), None
+        return dict(cell, error=describe(e)), None, None
+
+
+def time_cells(cells_and_thunks, opts):
+    """Time the thunks together, round-robin (harness.interleaved_medians), and write each
+    cell's median, rounds, calls per round and per-round samples, or its error."""
+    timings = harness.interleaved_medians([t for _, t in cells_and_thunks], opts.budget, opts.repeats, opts.clock)
+    for (cell, _), timing in zip(cells_and_thunks, timings):
+        if isinstance(timing, Exception):
+            cell["error"] = describe(timing)
+        else:
+            cell["median_s"], cell["rounds"], cell["number"], cell["samples_s"] = timing
+
+
+def measure(lib, wl, task, opts, remat=None):
+    """One cell timed alone: median seconds per call, or the error that stopped it."""
+    cell, thunk, out = prepare(lib, wl, task, opts, remat)
+    if thunk is not None:
+        time_cells([(cell, thunk)], opts)
+    return cell, out
 
 
 def traced_memory(thunk):
@@ -139,21 +158,27 @@ def traced_memory(thunk):
 
 
 def run_speed(libs, wls, opts, step):
+    """Every (workload, task) row: each library's thunk is built, called once and checked
+    against the first library's result, then all are timed together, round-robin, so that
+    their medians (and ratios) come from the same stretches of a machine whose speed drifts."""
     cells = []
     for wl in wls:
         for task in wl.tasks:
-            reference = None
+            reference, to_time = None, []
             for lib in libs:
                 step(f"{wl.name}: {TASK_LABELS[task]} [{lib.name}]")
                 if lib.by_hand and task not in ("f", "fd", *wl.by_hand):
                     continue  # no hand-written form: the cell reads n/a
-                cell, out = measure(lib, wl, task, opts)
+                cell, thunk, out = prepare(lib, wl, task, opts)
                 if out is not None:
                     if reference is None:
                         reference = (lib.name, out)
                     elif not agrees(out, reference[1], task):
                         cell["mismatch"] = f"result differs from {reference[0]}'s"
+                if thunk is not None:
+                    to_time.append((cell, thunk))
                 cells.append(cell)
+            time_cells(to_time, opts)
     return cells
 
 
@@ -198,6 +223,10 @@ def speed_tables(cells, lib_names):
     pairs = ratio_pairs(lib_names)
     t = lambda w, task, lib: by.get((w, task, lib), {}).get("median_s")
 
+    def ratio(w, task, a, b):  # per-round ratio where a and b were timed in the same rounds
+        paired = harness.paired_ratio(by.get((w, task, a), {}).get("samples_s"), by.get((w, task, b), {}).get("samples_s"))
+        return paired if paired is not None else _ratio(t(w, task, a), t(w, task, b))
+
     def shown(w, task, lib):
         c = by.get((w, task, lib), {})
         if "median_s" in c:
@@ -205,7 +234,7 @@ def speed_tables(cells, lib_names):
         return "n/a" if c.get("skipped") or not c else "ERROR"
 
     medians = [[w, TASK_LABELS[task]] + [shown(w, task, lib) for lib in lib_names]
-               + [harness.format_ratio(_ratio(t(w, task, a), t(w, task, b))) for a, b in pairs]
+               + [harness.format_ratio(ratio(w, task, a, b)) for a, b in pairs]
                for w, task in rows_seen]
     short = lambda name: name.replace("gradkit", "gk")
     head = ["workload", "task"] + lib_names + [f"{short(a)}/{b}" for a, b in pairs]
@@ -232,7 +261,8 @@ def memory_table(rows):
 def report(result, lib_names):
     lines = [f"machine: {result['machine']}", f"versions: {harness.versions_line(result['versions'])}",
              f"timing: {result['settings']['clock']} clock, {result['settings']['budget']:g} s per cell, "
-             f"median of up to {result['settings']['repeats']} rounds", ""]
+             f"median of up to {result['settings']['repeats']} rounds, "
+             "a row's libraries timed round-robin (ratios: median of the per-round ratios)", ""]
     medians, relative = speed_tables(result["cells"], lib_names)
     lines += ["Medians (gk/peer < 1: gradkit faster):", medians, "",
               "Cost relative to the function alone (task / function), per library:", relative, ""]

@@ -4,6 +4,7 @@ Nothing here is timed: bench/ is the measure, this only keeps it runnable and ri
 import functools
 import json
 import subprocess
+import time
 import sys
 from pathlib import Path
 
@@ -58,3 +59,27 @@ def test_by_hand_derivative_equals_gradkits(wl, task):
     for g, w in pairs:
         assert np.shape(g) == np.shape(w)
         np.testing.assert_allclose(g, w, rtol=1e-10, atol=1e-12)
+
+
+def test_interleaved_medians_times_thunks_in_matched_rounds():
+    import harness
+
+    calls = []
+
+    def sleeper(seconds):  # wall-clock cost, no CPU: robust to the other engineer's load
+        return lambda: (calls.append(seconds), time.sleep(seconds))
+
+    def broken():
+        raise ValueError("boom")
+
+    fast, slow, once, error = harness.interleaved_medians(
+        [sleeper(0.001), sleeper(0.002), sleeper(0.03), broken], budget=0.05, repeats=5, clock="wall")
+    assert fast.rounds == slow.rounds == len(fast.samples) == len(slow.samples) == 5
+    assert fast.number > slow.number > 1  # each calibrated to its own cost
+    switches = sum(a != b for a, b in zip(calls, calls[1:]) if {a, b} == {0.001, 0.002})
+    assert switches >= 5  # round-robin: fast and slow take turns (one after the other: 1)
+    assert 1.4 < slow.median_s / fast.median_s < 2.6
+    assert 1.4 < harness.paired_ratio(slow.samples, fast.samples) < 2.6
+    assert once.rounds == once.number == 1 and once.median_s >= 0.03  # over half the budget: timed once
+    assert isinstance(error, ValueError)
+    assert harness.paired_ratio(once.samples, fast.samples) is None  # not timed in the same rounds
