@@ -136,14 +136,6 @@ def time_cells(cells_and_thunks, opts):
             cell["median_s"], cell["rounds"], cell["number"], cell["samples_s"] = timing
 
 
-def measure(lib, wl, task, opts, remat=None):
-    """One cell timed alone: median seconds per call, or the error that stopped it."""
-    cell, thunk, out = prepare(lib, wl, task, opts, remat)
-    if thunk is not None:
-        time_cells([(cell, thunk)], opts)
-    return cell, out
-
-
 def traced_memory(thunk):
     """(bytes still held when thunk returns, its result alive; peak bytes while it ran),
     as tracemalloc sees them (NumPy reports its array buffers to it)."""
@@ -188,18 +180,25 @@ def memory_libs(libs):
 
 
 def run_memory(libs, wls, opts, step):
+    """Tape and peak memory of the gradient without and with checkpointing; the two
+    gradients are timed together (round-robin), so that their time ratio is a fair cost."""
     rows = []
     for wl in (w for w in wls if w.checkpointable):
         for lib in memory_libs(libs):
             row = {"workload": wl.name, "library": lib.name}
+            to_time = []
             for key, remat in (("plain", None), ("checkpoint", lib.checkpoint)):
                 step(f"{wl.name}: memory, {key} [{lib.name}]")
-                cell, _ = measure(lib, wl, "vg", opts, remat)
-                row[f"{key}_median_s"] = cell.get("median_s")
-                row[f"{key}_error"] = cell.get("error")
-                if "error" not in cell:
+                cell, thunk, _ = prepare(lib, wl, "vg", opts, remat)
+                if thunk is not None:
+                    to_time.append((cell, thunk))
                     row[f"{key}_tape_bytes"] = traced_memory(make_thunk(lib, wl, "forward", remat))[0]
                     row[f"{key}_peak_bytes"] = traced_memory(make_thunk(lib, wl, "vg", remat))[1]
+                row[key] = cell
+            time_cells(to_time, opts)
+            for key in ("plain", "checkpoint"):
+                cell = row.pop(key)
+                row[f"{key}_median_s"], row[f"{key}_error"] = cell.get("median_s"), cell.get("error")
             rows.append(row)
     return rows
 
