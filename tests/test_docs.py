@@ -1,4 +1,5 @@
-"""The documentation runs: README code blocks in order, and every docstring example."""
+"""The documentation runs: the code blocks of README.md and docs/*.md in order, and every
+docstring example."""
 import doctest
 import importlib
 import pathlib
@@ -12,13 +13,15 @@ import gradkit
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 
-def test_readme_python_blocks_run():
-    text = (ROOT / "README.md").read_text()
+@pytest.mark.parametrize("page", ["README.md"] + sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "docs").glob("*.md")))
+def test_python_blocks_run(page):
+    """Each page's python blocks, in order, in one namespace."""
+    text = (ROOT / page).read_text()
     blocks = re.findall(r"```python\n(.*?)```", text, flags=re.S)
-    assert blocks, "README has no python examples"
+    assert blocks, f"{page} has no python examples"
     namespace = {}
     for block in blocks:
-        exec(compile(block, "README.md", "exec"), namespace)
+        exec(compile(block, page, "exec"), namespace)
 
 
 def _modules():

@@ -249,12 +249,3 @@ def test_mds_gd_recovers_points_classical_exact_zero_order_far_behind():
     assert runs["classical"]["recovery_error"] < 1e-12
     assert runs["zo"]["n_fev"] >= r["budget"] and runs["zo"]["recovery_error"] > 1e-2
     assert runs["zo"]["loss"] > 1e6 * runs["gd"]["loss"]
-
-
-def test_the_optim_doc_runs():
-    import pathlib
-    import re
-    text = (pathlib.Path(__file__).resolve().parents[1] / "docs" / "optim.md").read_text()
-    namespace = {}
-    for block in re.findall(r"```python\n(.*?)```", text, flags=re.S):
-        exec(compile(block, "docs/optim.md", "exec"), namespace)
