@@ -24,6 +24,7 @@ import harness  # first: pins every library to one thread before NumPy loads
 import numpy as np  # noqa: E402
 
 import backends  # noqa: E402
+from gradkit.memory import keep_freed_memory  # noqa: E402
 from workloads import workloads  # noqa: E402
 
 TASK_LABELS = {"f": "function", "vg": "value+grad", "hessian": "Hessian", "hvp": "HVP",
@@ -261,7 +262,9 @@ def report(result, lib_names):
     lines = [f"machine: {result['machine']}", f"versions: {harness.versions_line(result['versions'])}",
              f"timing: {result['settings']['clock']} clock, {result['settings']['budget']:g} s per cell, "
              f"median of up to {result['settings']['repeats']} rounds, "
-             "a row's libraries timed round-robin (ratios: median of the per-round ratios)", ""]
+             "a row's libraries timed round-robin (ratios: median of the per-round ratios); allocator: "
+             + ("freed memory kept for reuse, for every library" if result["settings"].get("memory_kept")
+                else "the system's default"), ""]
     medians, relative = speed_tables(result["cells"], lib_names)
     lines += ["Medians (gk/peer < 1: gradkit faster):", medians, "",
               "Cost relative to the function alone (task / function), per library:", relative, ""]
@@ -298,11 +301,16 @@ def main(argv=None):
     parser.add_argument("--call-limit", type=float, default=120.0,
                         help="give up on a cell whose first call takes longer (seconds)")
     parser.add_argument("--no-memory", action="store_true", help="skip the peak-memory measurements")
+    parser.add_argument("--allocator", choices=("keep", "system"), default="keep",
+                        help="keep (default): the C allocator keeps freed memory for reuse, in the whole "
+                             "process, so every library gets it (gradkit.memory.keep_freed_memory); "
+                             "system: its default, which hands large freed blocks back to the system")
     parser.add_argument("--json", default=str(Path(__file__).with_name("results.json")),
                         help="where to write the results (default bench/results.json)")
     opts = parser.parse_args(argv)
     opts.budget = opts.budget or (0.01 if opts.smoke else 0.1 if opts.quick else 1.0)
 
+    memory_kept = opts.allocator == "keep" and keep_freed_memory()
     libs = backends.load(opts.libs.split(","))
     wls = [w for w in workloads(smoke=opts.smoke)
            if not opts.only or any(n.lower() in w.name.lower() for n in opts.only)]
@@ -317,7 +325,8 @@ def main(argv=None):
         memory = [] if opts.no_memory else run_memory(libs, wls, opts, step)
     result = {"machine": harness.machine_line(), "versions": harness.versions(),
               "settings": {"budget": opts.budget, "repeats": opts.repeats, "clock": opts.clock, "smoke": opts.smoke,
-                           "libraries": [lib.name for lib in libs], "wall_s": time.perf_counter() - start},
+                           "libraries": [lib.name for lib in libs], "wall_s": time.perf_counter() - start,
+                           "memory_kept": memory_kept},
               "cells": cells, "memory": memory}
     print(report(result, [lib.name for lib in libs]))
     Path(opts.json).write_text(json.dumps(result, indent=1))

@@ -13,6 +13,7 @@ from .transforms import (checkpoint, custom_jvp, custom_vjp, defjvp, defvjp, ele
                          jacfwd, jacobian, jacrev, jvp, linearize, make_jvp, make_vjp, primitive,
                          stop_gradient, value_and_grad, vjp, vmap, jit)
 from . import numpy  # noqa: F401  (attaches array behaviour to traced values)
+from . import memory  # noqa: F401
 
 __version__ = "0.1.0"
 
