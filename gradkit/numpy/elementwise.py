@@ -46,13 +46,13 @@ negative.defjvp(lambda t, ans, x: negative(t))
 for _prim in (add, subtract, multiply, negative):
     _prim.defbatch(broadcasting_batch(_prim))
 
-positive = elementwise(_np.positive, lambda ans, x: 1.0)
+positive = elementwise(_np.positive, lambda ans, x: 1.0, reads=((),))
 divide = elementwise(_np.divide, lambda ans, x, y: 1.0 / y, lambda ans, x, y: -ans / y, reads=((1,), (1, "ans")))
 true_divide = divide
-reciprocal = elementwise(_np.reciprocal, lambda ans, x: -ans * ans)
+reciprocal = elementwise(_np.reciprocal, lambda ans, x: -ans * ans, reads=(("ans",),))
 square = elementwise(_np.square, lambda ans, x: 2.0 * x, reads=((0,),))
 sqrt = elementwise(_np.sqrt, lambda ans, x: 0.5 / ans, reads=(("ans",),))
-cbrt = elementwise(_np.cbrt, lambda ans, x: 1.0 / (3.0 * ans * ans))
+cbrt = elementwise(_np.cbrt, lambda ans, x: 1.0 / (3.0 * ans * ans), reads=(("ans",),))
 
 
 def _power_dx(ans, x, y):
@@ -66,40 +66,43 @@ def _power_dy(ans, x, y):
     return ans * log(where(x == 0, 1.0, x))
 
 
-power = elementwise(_np.power, _power_dx, _power_dy)
-float_power = elementwise(_np.float_power, _power_dx, _power_dy)
-mod = elementwise(_np.mod, lambda ans, x, y: 1.0, lambda ans, x, y: -floor_divide(x, y))
+power = elementwise(_np.power, _power_dx, _power_dy, reads=((0, 1), (0, "ans")))
+float_power = elementwise(_np.float_power, _power_dx, _power_dy, reads=((0, 1), (0, "ans")))
+mod = elementwise(_np.mod, lambda ans, x, y: 1.0, lambda ans, x, y: -floor_divide(x, y), reads=((), (0, 1)))
 remainder = mod
-fmod = elementwise(_np.fmod, lambda ans, x, y: 1.0, lambda ans, x, y: -trunc(x / y))
+fmod = elementwise(_np.fmod, lambda ans, x, y: 1.0, lambda ans, x, y: -trunc(x / y), reads=((), (0, 1)))
 
 # -- exponentials and logarithms ------------------------------------------------------
 exp = elementwise(_np.exp, lambda ans, x: ans, reads=(("ans",),))
-exp2 = elementwise(_np.exp2, lambda ans, x: ans * _np.log(2.0))
-expm1 = elementwise(_np.expm1, lambda ans, x: ans + 1.0)
+exp2 = elementwise(_np.exp2, lambda ans, x: ans * _np.log(2.0), reads=(("ans",),))
+expm1 = elementwise(_np.expm1, lambda ans, x: ans + 1.0, reads=(("ans",),))
 log = elementwise(_np.log, lambda ans, x: 1.0 / x, reads=((0,),))
-log2 = elementwise(_np.log2, lambda ans, x: 1.0 / (x * _np.log(2.0)))
-log10 = elementwise(_np.log10, lambda ans, x: 1.0 / (x * _np.log(10.0)))
+log2 = elementwise(_np.log2, lambda ans, x: 1.0 / (x * _np.log(2.0)), reads=((0,),))
+log10 = elementwise(_np.log10, lambda ans, x: 1.0 / (x * _np.log(10.0)), reads=((0,),))
 log1p = elementwise(_np.log1p, lambda ans, x: 1.0 / (x + 1.0), reads=((0,),))
-logaddexp = elementwise(_np.logaddexp, lambda ans, x, y: exp(x - ans), lambda ans, x, y: exp(y - ans))
-logaddexp2 = elementwise(_np.logaddexp2, lambda ans, x, y: exp2(x - ans), lambda ans, x, y: exp2(y - ans))
+logaddexp = elementwise(_np.logaddexp, lambda ans, x, y: exp(x - ans), lambda ans, x, y: exp(y - ans),
+                        reads=((0, "ans"), (1, "ans")))
+logaddexp2 = elementwise(_np.logaddexp2, lambda ans, x, y: exp2(x - ans), lambda ans, x, y: exp2(y - ans),
+                         reads=((0, "ans"), (1, "ans")))
 
 # -- trigonometric and hyperbolic -----------------------------------------------------
 sin = elementwise(_np.sin, lambda ans, x: cos(x), reads=((0,),))
 cos = elementwise(_np.cos, lambda ans, x: -sin(x), reads=((0,),))
-tan = elementwise(_np.tan, lambda ans, x: 1.0 + ans * ans)
-arcsin = elementwise(_np.arcsin, lambda ans, x: 1.0 / sqrt(1.0 - x * x))
-arccos = elementwise(_np.arccos, lambda ans, x: -1.0 / sqrt(1.0 - x * x))
-arctan = elementwise(_np.arctan, lambda ans, x: 1.0 / (1.0 + x * x))
-arctan2 = elementwise(_np.arctan2, lambda ans, x, y: y / (x * x + y * y), lambda ans, x, y: -x / (x * x + y * y))
-hypot = elementwise(_np.hypot, lambda ans, x, y: x / ans, lambda ans, x, y: y / ans)
-sinh = elementwise(_np.sinh, lambda ans, x: cosh(x))
-cosh = elementwise(_np.cosh, lambda ans, x: sinh(x))
+tan = elementwise(_np.tan, lambda ans, x: 1.0 + ans * ans, reads=(("ans",),))
+arcsin = elementwise(_np.arcsin, lambda ans, x: 1.0 / sqrt(1.0 - x * x), reads=((0,),))
+arccos = elementwise(_np.arccos, lambda ans, x: -1.0 / sqrt(1.0 - x * x), reads=((0,),))
+arctan = elementwise(_np.arctan, lambda ans, x: 1.0 / (1.0 + x * x), reads=((0,),))
+arctan2 = elementwise(_np.arctan2, lambda ans, x, y: y / (x * x + y * y), lambda ans, x, y: -x / (x * x + y * y),
+                      reads=((0, 1), (0, 1)))
+hypot = elementwise(_np.hypot, lambda ans, x, y: x / ans, lambda ans, x, y: y / ans, reads=((0, "ans"), (1, "ans")))
+sinh = elementwise(_np.sinh, lambda ans, x: cosh(x), reads=((0,),))
+cosh = elementwise(_np.cosh, lambda ans, x: sinh(x), reads=((0,),))
 tanh = elementwise(_np.tanh, lambda ans, x: 1.0 - ans * ans, reads=(("ans",),))
-arcsinh = elementwise(_np.arcsinh, lambda ans, x: 1.0 / sqrt(x * x + 1.0))
-arccosh = elementwise(_np.arccosh, lambda ans, x: 1.0 / sqrt(x * x - 1.0))
-arctanh = elementwise(_np.arctanh, lambda ans, x: 1.0 / (1.0 - x * x))
-deg2rad = elementwise(_np.deg2rad, lambda ans, x: _np.pi / 180.0)
-rad2deg = elementwise(_np.rad2deg, lambda ans, x: 180.0 / _np.pi)
+arcsinh = elementwise(_np.arcsinh, lambda ans, x: 1.0 / sqrt(x * x + 1.0), reads=((0,),))
+arccosh = elementwise(_np.arccosh, lambda ans, x: 1.0 / sqrt(x * x - 1.0), reads=((0,),))
+arctanh = elementwise(_np.arctanh, lambda ans, x: 1.0 / (1.0 - x * x), reads=((0,),))
+deg2rad = elementwise(_np.deg2rad, lambda ans, x: _np.pi / 180.0, reads=((),))
+rad2deg = elementwise(_np.rad2deg, lambda ans, x: 180.0 / _np.pi, reads=((),))
 radians, degrees = deg2rad, rad2deg
 
 
@@ -113,27 +116,32 @@ def _sinc_deriv(ans, x):
     return where(small, series, (cos(_np.pi * safe) - sinc(safe)) / safe)
 
 
-sinc = elementwise(_np.sinc, _sinc_deriv)
+sinc = elementwise(_np.sinc, _sinc_deriv, reads=((0,),))
 
 # -- piecewise ------------------------------------------------------------------------
 sign = nondiff(_np.sign, broadcasting=True)
 
 
 def _abs_deriv(ans, x):
-    # real: sign(x); complex (real-valued output): conj(x)/|x|; 0 at 0 (a subgradient)
+    # real: sign(x); complex (real-valued output): conj(x)/|x|; 0 at 0 (a subgradient).
+    # |x| is recomputed rather than read from ans, so the tape need not keep the result
     if is_complex(x):
-        return conj(x) / where(ans == 0, 1.0, ans)
+        return conj(x) / where(x == 0, 1.0, absolute(x))
     return sign(x)
 
 
-absolute = elementwise(_np.absolute, _abs_deriv, name="absolute")
+absolute = elementwise(_np.absolute, _abs_deriv, name="absolute", reads=((0,),))
 abs = absolute
-fabs = elementwise(_np.fabs, lambda ans, x: sign(x))
+fabs = elementwise(_np.fabs, lambda ans, x: sign(x), reads=((0,),))
 # ties split the derivative evenly, as a subgradient and as autograd does
-maximum = elementwise(_np.maximum, lambda ans, x, y: _balanced(x, y), lambda ans, x, y: _balanced(y, x))
-minimum = elementwise(_np.minimum, lambda ans, x, y: _balanced(y, x), lambda ans, x, y: _balanced(x, y))
-fmax = elementwise(_np.fmax, lambda ans, x, y: _balanced(x, y), lambda ans, x, y: _balanced(y, x))
-fmin = elementwise(_np.fmin, lambda ans, x, y: _balanced(y, x), lambda ans, x, y: _balanced(x, y))
+maximum = elementwise(_np.maximum, lambda ans, x, y: _balanced(x, y), lambda ans, x, y: _balanced(y, x),
+                      reads=((0, 1), (0, 1)))
+minimum = elementwise(_np.minimum, lambda ans, x, y: _balanced(y, x), lambda ans, x, y: _balanced(x, y),
+                      reads=((0, 1), (0, 1)))
+fmax = elementwise(_np.fmax, lambda ans, x, y: _balanced(x, y), lambda ans, x, y: _balanced(y, x),
+                   reads=((0, 1), (0, 1)))
+fmin = elementwise(_np.fmin, lambda ans, x, y: _balanced(y, x), lambda ans, x, y: _balanced(x, y),
+                   reads=((0, 1), (0, 1)))
 
 
 def _balanced(x, y):
@@ -153,7 +161,7 @@ def _clip_deriv(ans, x, a_min=None, a_max=None):
     return inside
 
 
-_clip_prim = elementwise(_clip, _clip_deriv, name="clip")
+_clip_prim = elementwise(_clip, _clip_deriv, name="clip", reads=((0,),))
 
 
 def clip(a, a_min=None, a_max=None, *, min=None, max=None):
@@ -177,7 +185,8 @@ def clip(a, a_min=None, a_max=None, *, min=None, max=None):
 _where = Primitive("where", _np.where)
 _where.defvjp(None,
               lambda g, ans, c, x, y: unbroadcast(_where(c, g, 0.0), x),
-              lambda g, ans, c, x, y: unbroadcast(_where(c, 0.0, g), y))
+              lambda g, ans, c, x, y: unbroadcast(_where(c, 0.0, g), y),
+              reads=((), (0,), (0,)))  # the branches' values are never read, only the condition
 _where.defbatch(broadcasting_batch(_where))
 _where.defjvp(None,
               lambda t, ans, c, x, y: _fit_tangent(_where(c, t, 0.0), ans),
@@ -193,13 +202,13 @@ def where(condition, x=None, y=None):
 
 # -- complex parts --------------------------------------------------------------------
 real = Primitive("real", _np.real)
-real.defvjp(lambda g, ans, x: _match_complex(real(g), x))
+real.defvjp(lambda g, ans, x: _match_complex(real(g), x), reads=((),))
 real.defjvp(lambda t, ans, x: real(t))
 imag = Primitive("imag", _np.imag)
-imag.defvjp(lambda g, ans, x: _match_complex(-1j * g, x))
+imag.defvjp(lambda g, ans, x: _match_complex(-1j * g, x), reads=((),))
 imag.defjvp(lambda t, ans, x: imag(t))
 conj = Primitive("conjugate", _np.conjugate)
-conj.defvjp(lambda g, ans, x: conj(g))
+conj.defvjp(lambda g, ans, x: conj(g), reads=((),))
 conj.defjvp(lambda t, ans, x: conj(t))
 conjugate = conj
 for _prim in (real, imag, conj):
@@ -218,7 +227,7 @@ def _angle_vjp(g, ans, z, deg=False):
 
 
 angle = Primitive("angle", _angle)
-angle.defvjp(_angle_vjp)
+angle.defvjp(_angle_vjp, reads=((0,),))
 angle.defbatch(broadcasting_batch(angle))
 angle.defjvp(lambda t, ans, z, deg=False: (180.0 / _np.pi if deg else 1.0) * imag(t * conj(z)) / real(z * conj(z)))
 
@@ -243,7 +252,8 @@ def _nan_to_num(x, nan=0.0, posinf=None, neginf=None):
 
 
 # the replaced entries are constants (derivative 0); the finite ones pass through
-_nan_to_num_p = elementwise(_nan_to_num, lambda ans, x, **params: isfinite(x), name="nan_to_num")
+_nan_to_num_p = elementwise(_nan_to_num, lambda ans, x, **params: isfinite(x), name="nan_to_num",
+                            reads=((0,),))
 
 
 def nan_to_num(x, copy=True, nan=0.0, posinf=None, neginf=None):
