@@ -13,10 +13,6 @@ STANDIN_MIN_SIZE = 1 << 12
 _FILLS = {}  # dtype -> the one element every stand-in of that dtype points at
 
 
-def _big(x):
-    return type(x) is _np.ndarray and x.size >= STANDIN_MIN_SIZE
-
-
 def _standin(x):
     """A zero-strided array of x's shape and dtype, filled with NaN where the dtype allows
     (a rule that wrongly read it would show): what a rule may ask of a value it does not read."""
@@ -76,8 +72,11 @@ class Tape:
             i += 1
         ans = prim(*vals, **params) if nested else prim.impl(*vals, **params)
         kept = ans
-        if prim.reads is not None and self.lean and parents and (_big(ans) or _big(vals[parents[0][0]])):
-            kept = _forget_unread(prim.reads, vals, parents, ans)
+        if prim.reads is not None and self.lean and parents:
+            first = vals[parents[0][0]]  # checked inline: this runs for nearly every operation
+            if (type(ans) is _np.ndarray and ans.size >= STANDIN_MIN_SIZE
+                    or type(first) is _np.ndarray and first.size >= STANDIN_MIN_SIZE):
+                kept = _forget_unread(prim.reads, vals, parents, ans)
         records = self.records
         slot = len(records)
         records.append((prim, vals, params, kept, parents))
