@@ -52,10 +52,10 @@ def _scatter_add(g, idx, shape):
 
 
 getitem = Primitive("getitem", _getitem)
-getitem.defvjp(lambda g, ans, x, idx: scatter_add(g, idx, shape_of(x)), reads=((),))
+getitem.defvjp(lambda g, ans, x, idx: scatter_add(g, idx, shape_of(x)), reads=((1,), ()))
 getitem.defjvp(lambda t, ans, x, idx: getitem(t, idx))
 scatter_add = Primitive("scatter_add", _scatter_add)
-scatter_add.defvjp(lambda g, ans, v, idx, shape: getitem(g, idx))
+scatter_add.defvjp(lambda g, ans, v, idx, shape: getitem(g, idx), reads=((1,), (), ()))
 scatter_add.defjvp(lambda t, ans, v, idx, shape: scatter_add(t, idx, shape))
 
 
@@ -120,10 +120,12 @@ def _put_along_axis_add(g, indices, axis, shape):
 
 # take_along_axis and its transpose; the indices (an array, traced only by vmap) carry no derivative
 take_along_axis_p = Primitive("take_along_axis", _take_along_axis)
-take_along_axis_p.defvjp(lambda g, ans, arr, indices, axis: put_along_axis_add(g, indices, axis, shape_of(arr)))
+take_along_axis_p.defvjp(lambda g, ans, arr, indices, axis: put_along_axis_add(g, indices, axis, shape_of(arr)),
+                         reads=((1,), (), ()))
 take_along_axis_p.defjvp(lambda t, ans, arr, indices, axis: take_along_axis_p(t, indices, axis))
 put_along_axis_add = Primitive("put_along_axis_add", _put_along_axis_add)
-put_along_axis_add.defvjp(lambda g, ans, v, indices, axis, shape: take_along_axis_p(g, indices, axis))
+put_along_axis_add.defvjp(lambda g, ans, v, indices, axis, shape: take_along_axis_p(g, indices, axis),
+                          reads=((1,), (), (), ()))
 put_along_axis_add.defjvp(lambda t, ans, v, indices, axis, shape: put_along_axis_add(t, indices, axis, shape))
 
 
@@ -263,17 +265,18 @@ def _update_vjp_v(g, ans, x, v, idx):
 
 
 _update_p = Primitive("index_update", _set)
-_update_p.defvjp(lambda g, ans, x, v, idx: _update_p(g, 0.0, idx), _update_vjp_v)
+_update_p.defvjp(lambda g, ans, x, v, idx: _update_p(g, 0.0, idx), _update_vjp_v, reads=((2,), (2,), ()))
 _update_p.defjvp(lambda t, ans, x, v, idx: _update_p(t, 0.0, idx),
                  lambda t, ans, x, v, idx: _update_p(_np.zeros(shape_of(x)), t, idx))
 _add_p = Primitive("index_add", _add)
 _add_p.defvjp(lambda g, ans, x, v, idx: g,
-                 lambda g, ans, x, v, idx: unbroadcast(getitem(g, idx), v))
+                 lambda g, ans, x, v, idx: unbroadcast(getitem(g, idx), v), reads=((), (2,), ()))
 _add_p.defjvp(lambda t, ans, x, v, idx: t,
                  lambda t, ans, x, v, idx: _add_p(_np.zeros(shape_of(x)), t, idx))
 _mul_p = Primitive("index_multiply", _mul)
 _mul_p.defvjp(lambda g, ans, x, v, idx: _mul_p(g, v, idx),
-                      lambda g, ans, x, v, idx: unbroadcast(getitem(g, idx) * getitem(x, idx), v))
+                      lambda g, ans, x, v, idx: unbroadcast(getitem(g, idx) * getitem(x, idx), v),
+                      reads=((1, 2), (0, 2), ()))
 def _update_batch(prim):
     """Batch rule of x.at[idx].<op>(v): x batched (broadcast if it was not), idx past the
     batch axis, a batched v lined up with the indexed region."""

@@ -101,7 +101,7 @@ def _prod_others(x, axis):
 
 
 _prod_p = Primitive("prod", _prod)
-_prod_p.defvjp(_prod_vjp)
+_prod_p.defvjp(_prod_vjp, reads=((0,),))  # the other entries' product, from x alone
 _reduction_batch(_prod_p)
 _prod_p.defjvp(lambda t, ans, x, axis=None, keepdims=False:
                sum(t * _prod_others(x, axis), axis=axis, keepdims=keepdims))
@@ -127,7 +127,7 @@ def _extreme_weights(ans, x, axis, keepdims):
 
 def _extreme(prim):
     prim.defvjp(lambda g, ans, x, axis=None, keepdims=False:
-                _expand(g, x, axis, keepdims) * _extreme_weights(ans, x, axis, keepdims))
+                _expand(g, x, axis, keepdims) * _extreme_weights(ans, x, axis, keepdims), reads=((0, "ans"),))
     prim.defjvp(lambda t, ans, x, axis=None, keepdims=False:
                 sum(t * _extreme_weights(ans, x, axis, keepdims), axis=axis, keepdims=keepdims))
     return prim
@@ -168,7 +168,7 @@ def _cumsum_vjp(g, ans, x, axis=None):
 
 
 _cumsum_p = Primitive("cumsum", _cumsum)
-_cumsum_p.defvjp(_cumsum_vjp)
+_cumsum_p.defvjp(_cumsum_vjp, reads=((),))
 _cumsum_p.defjvp(lambda t, ans, x, axis=None: _cumsum_p(t, axis=axis))
 _scan_batch(_cumsum_p)
 
@@ -198,7 +198,7 @@ def _cumprod_vjp(g, ans, x, axis=None):
 
 
 _cumprod_p = Primitive("cumprod", _cumprod)
-_cumprod_p.defvjp(_cumprod_vjp)
+_cumprod_p.defvjp(_cumprod_vjp, reads=((0, "ans"),))
 _cumprod_p.defjvp(_cumprod_jvp)
 _scan_batch(_cumprod_p)
 
@@ -342,7 +342,7 @@ def _softmax(ans, x, axis, keepdims):
 
 _logsumexp_p = Primitive("logsumexp", _logsumexp)
 _logsumexp_p.defvjp(lambda g, ans, x, axis=None, keepdims=False:
-                    _expand(g, x, axis, keepdims) * _softmax(ans, x, axis, keepdims))
+                    _expand(g, x, axis, keepdims) * _softmax(ans, x, axis, keepdims), reads=((0, "ans"),))
 _logsumexp_p.defjvp(lambda t, ans, x, axis=None, keepdims=False:
                     sum(t * _softmax(ans, x, axis, keepdims), axis=axis, keepdims=keepdims))
 _reduction_batch(_logsumexp_p)
