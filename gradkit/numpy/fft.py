@@ -62,7 +62,7 @@ def _fftn_vjp(g, ans, x, s=None, axes=(-1,), norm=None, inverse=False):
 
 
 _fftn_p = _natively_batched(Primitive("fftn", _fftn_impl))
-_fftn_p.defvjp(_fftn_vjp)
+_fftn_p.defvjp(_fftn_vjp, reads=((),))  # linear: the transposes read shapes and dtypes only
 _fftn_p.defjvp(lambda t, ans, x, **params: _fftn_p(t, **params))
 
 
@@ -128,7 +128,7 @@ def _rfft_vjp(g, ans, x, n=None, axis=-1, norm=None):
 
 
 _rfft_p = _natively_batched(Primitive("rfft", _rfft_impl))
-_rfft_p.defvjp(_rfft_vjp)
+_rfft_p.defvjp(_rfft_vjp, reads=((),))
 _rfft_p.defjvp(lambda t, ans, x, **params: _rfft_p(t, **params))
 
 
@@ -153,7 +153,7 @@ def _irfft_vjp(g, ans, c, n=None, axis=-1, norm=None):
 
 
 _irfft_p = _natively_batched(Primitive("irfft", _irfft_impl))
-_irfft_p.defvjp(_irfft_vjp)
+_irfft_p.defvjp(_irfft_vjp, reads=((),))
 _irfft_p.defjvp(lambda t, ans, c, **params: _irfft_p(t, **params))
 
 

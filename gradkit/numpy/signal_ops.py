@@ -33,7 +33,7 @@ def _convolve_transpose(g, other, own_shape):
 
 convolve_full = Primitive("convolve_full", _convolve_full_impl)
 convolve_full.defvjp(lambda g, ans, a, b: _convolve_transpose(g, b, shape_of(a)),
-                     lambda g, ans, a, b: _convolve_transpose(g, a, shape_of(b)))
+                     lambda g, ans, a, b: _convolve_transpose(g, a, shape_of(b)), reads=((1,), (0,)))
 convolve_full.defjvp(lambda t, ans, a, b: convolve_full(t, b),
                      lambda t, ans, a, b: convolve_full(a, t))
 
