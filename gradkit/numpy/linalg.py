@@ -187,7 +187,8 @@ def _solve_vjp(argnums, g, ans, a, b, lu, perm, trans=False, vec=False):
 
 # A is read as op(A) = A^T when trans (the backward solve of a forward one).
 _solve_p = Primitive("solve", _solve_impl)
-_solve_p.defvjp_joint(_solve_vjp)
+# both cotangents solve with A (or its LU factors); only A's reads x: b is never read
+_solve_p.defvjp_joint(_solve_vjp, reads=((0, 2, 3, "ans"), (0, 2, 3), (), ()))
 _solve_p.defjvp(
     lambda t, ans, a, b, lu, perm, trans=False, vec=False: _solve_p(
         a, -_mv(_T(t) if trans else t, ans, vec), lu, perm, trans=trans, vec=vec),
@@ -274,7 +275,8 @@ _tri_solve_p = Primitive("solve_triangular", _tri_solve_impl)
 _tri_solve_p.defvjp(
     _tri_vjp_a,
     lambda g, ans, a, b, trans=0, lower=False, unit_diagonal=False, vec=False: unbroadcast(
-        _tri_solve_p(a, g, trans=1 - trans, lower=lower, unit_diagonal=unit_diagonal, vec=vec), b))
+        _tri_solve_p(a, g, trans=1 - trans, lower=lower, unit_diagonal=unit_diagonal, vec=vec), b),
+    reads=((0, "ans"), (0,)))
 _tri_solve_p.defjvp(
     _tri_jvp_a,
     lambda t, ans, a, b, trans=0, lower=False, unit_diagonal=False, vec=False: _tri_solve_p(
@@ -317,7 +319,7 @@ def _inv_impl(a):
 
 
 inv = _natively_batched(Primitive("inv", _inv_impl))
-inv.defvjp(lambda g, ans, a: -matmul(_T(ans), matmul(g, _T(ans))))   # reuses A^{-1}
+inv.defvjp(lambda g, ans, a: -matmul(_T(ans), matmul(g, _T(ans))), reads=(("ans",),))   # reuses A^{-1}, not A
 inv.defjvp(lambda t, ans, a: -matmul(ans, matmul(t, ans)))
 inv.__doc__ = """np.linalg.inv. d(A^{-1}) = -A^{-1} dA A^{-1}, from the inverse itself.
 
@@ -329,7 +331,7 @@ inv.__doc__ = """np.linalg.inv. d(A^{-1}) = -A^{-1} dA A^{-1}, from the inverse 
 
 # d det A = det A tr(A^{-1} dA) (Jacobi's formula)
 det = _natively_batched(Primitive("det", _np.linalg.det))
-det.defvjp(lambda g, ans, a: (g * ans)[..., None, None] * _T(inv(a)))
+det.defvjp(lambda g, ans, a: (g * ans)[..., None, None] * _T(inv(a)), reads=((0, "ans"),))
 det.defjvp(lambda t, ans, a: ans * _trace_solve(a, t))
 
 
@@ -344,7 +346,7 @@ def _slogdet_vjp(argnum, g, ans, a):
 
 
 _slogdet_p = _natively_batched(Primitive("slogdet", _np.linalg.slogdet, multiple_results=True))
-_slogdet_p.defvjp_argnum(_slogdet_vjp)
+_slogdet_p.defvjp_argnum(_slogdet_vjp, reads=((0,),))
 _slogdet_p.defjvp_joint(lambda ts, ans, a: _real_only("slogdet", a) or (None, _trace_solve(a, ts[0])))
 
 
@@ -381,7 +383,7 @@ def _eye_minus(x, y):
 
 
 _pinv_p = _natively_batched(Primitive("pinv", lambda a, **params: _np.linalg.pinv(a, **params)))
-_pinv_p.defvjp(_pinv_vjp)
+_pinv_p.defvjp(_pinv_vjp, reads=((0, "ans"),))
 _pinv_p.defjvp(_pinv_jvp)
 
 
@@ -412,7 +414,7 @@ def _cholesky_vjp(g, ans, a, upper=False):
 
 
 cholesky_p = _natively_batched(Primitive("cholesky", lambda a, upper=False: _np.linalg.cholesky(a, upper=upper)))
-cholesky_p.defvjp(_cholesky_vjp)
+cholesky_p.defvjp(_cholesky_vjp, reads=(("ans",),))  # the factor, not A
 cholesky_p.defjvp(_cholesky_jvp)
 
 
@@ -449,7 +451,7 @@ def _eigh_vjp(argnum, g, ans, a, UPLO="L"):
 
 
 _eigh_p = _natively_batched(Primitive("eigh", lambda a, UPLO="L": _np.linalg.eigh(a, UPLO), multiple_results=True))
-_eigh_p.defvjp_argnum(_eigh_vjp)
+_eigh_p.defvjp_argnum(_eigh_vjp, reads=(("ans",),))
 _eigh_p.defjvp_joint(lambda ts, ans, a, UPLO="L": _eigh_jvp(ts[0], ans, a, UPLO))
 
 
@@ -473,7 +475,7 @@ def _eigvalsh_vectors(a, UPLO):
 
 
 _eigvalsh_p = _natively_batched(Primitive("eigvalsh", lambda a, UPLO="L": _np.linalg.eigvalsh(a, UPLO)))
-_eigvalsh_p.defvjp(lambda g, ans, a, UPLO="L": _sym(_scaled_outer(_eigvalsh_vectors(a, UPLO), g)))
+_eigvalsh_p.defvjp(lambda g, ans, a, UPLO="L": _sym(_scaled_outer(_eigvalsh_vectors(a, UPLO), g)), reads=((0,),))
 _eigvalsh_p.defjvp(lambda t, ans, a, UPLO="L": _quadratic_diag(_eigvalsh_vectors(a, UPLO), _sym(t)))
 
 
@@ -530,7 +532,7 @@ def _eig_impl(a):
 
 
 _eig_p = _natively_batched(Primitive("eig", _eig_impl, multiple_results=True))
-_eig_p.defvjp_argnum(_eig_vjp)
+_eig_p.defvjp_argnum(_eig_vjp, reads=(("ans",),))
 _eig_p.defjvp_joint(_eig_jvp)
 
 
@@ -561,7 +563,7 @@ def _eigvals_vjp(g, ans, a):
     return ga if is_complex(a) else real(ga)
 
 
-_eigvals_p.defvjp(_eigvals_vjp)
+_eigvals_p.defvjp(_eigvals_vjp, reads=((0,),))
 
 
 def eigvals(a):
@@ -652,7 +654,7 @@ def _svd_vjp(argnum, g, ans, a, full_matrices=False):
 
 
 _svd_p = _natively_batched(Primitive("svd", _svd_impl, multiple_results=True))
-_svd_p.defvjp_argnum(_svd_vjp)
+_svd_p.defvjp_argnum(_svd_vjp, reads=(("ans",),))
 _svd_p.defjvp_joint(_svd_jvp)
 
 
@@ -674,7 +676,7 @@ def _svdvals_jvp(t, ans, a):
 
 
 _svdvals_p = _natively_batched(Primitive("svdvals", lambda a: _np.linalg.svd(a, compute_uv=False)))
-_svdvals_p.defvjp(_svdvals_vjp)
+_svdvals_p.defvjp(_svdvals_vjp, reads=((0,),))
 _svdvals_p.defjvp(_svdvals_jvp)
 
 
@@ -782,7 +784,7 @@ def _qr_vjp(argnum, g, ans, a, mode="reduced"):
 
 
 _qr_p = _natively_batched(Primitive("qr", _qr_impl, multiple_results=True))
-_qr_p.defvjp_argnum(_qr_vjp)
+_qr_p.defvjp_argnum(_qr_vjp, reads=((0, "ans"),))  # a wide A's trailing columns too
 _qr_p.defjvp_joint(_qr_jvp)
 
 

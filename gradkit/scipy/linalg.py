@@ -128,7 +128,7 @@ def _lu_factor_vjp(argnum, g, ans, a):
 _lu_factor_p = _natively_batched(Primitive(
     "lu_factor", lambda a: tuple(_sl.lu_factor(a, check_finite=False)), multiple_results=True))
 _lu_factor_p.defjvp_joint(_lu_factor_jvp)
-_lu_factor_p.defvjp_argnum(_lu_factor_vjp)
+_lu_factor_p.defvjp_argnum(_lu_factor_vjp, reads=(("ans",),))
 
 
 def _square(a, name):
@@ -176,7 +176,7 @@ def _matrix_function(name, fn, doc):
     written with f itself: every order follows."""
     prim = _natively_batched(Primitive(name, fn))
     prim.defjvp(lambda t, ans, a: _frechet(prim, a, t))
-    prim.defvjp(lambda g, ans, a: _frechet(prim, _T(a), g))
+    prim.defvjp(lambda g, ans, a: _frechet(prim, _T(a), g), reads=((0,),))
     prim.__doc__ = doc
     return prim
 
@@ -217,7 +217,8 @@ solve_sylvester.defjvp(lambda t, ans, a, b, q: solve_sylvester(a, b, -matmul(t, 
                        lambda t, ans, a, b, q: solve_sylvester(a, b, t))
 solve_sylvester.defvjp(lambda g, ans, a, b, q: -matmul(solve_sylvester(_T(a), _T(b), g), _T(ans)),
                        lambda g, ans, a, b, q: -matmul(_T(ans), solve_sylvester(_T(a), _T(b), g)),
-                       lambda g, ans, a, b, q: solve_sylvester(_T(a), _T(b), g))
+                       lambda g, ans, a, b, q: solve_sylvester(_T(a), _T(b), g),
+                       reads=((0, 1, "ans"), (0, 1, "ans"), (0, 1)))
 
 
 # -- block_diag ---------------------------------------------------------------------------
