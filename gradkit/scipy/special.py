@@ -24,32 +24,32 @@ _SQRT_PI = _np.sqrt(_np.pi)
 _LOG_SQRT_2PI = 0.5 * _np.log(2 * _np.pi)
 
 # -- logistic -----------------------------------------------------------------------------
-expit = elementwise(_sp.expit, lambda ans, x: ans * (1.0 - ans))
-log_expit = elementwise(_sp.log_expit, lambda ans, x: expit(-x))          # stable for large |x|
-logit = elementwise(_sp.logit, lambda ans, x: 1.0 / (x * (1.0 - x)))
+expit = elementwise(_sp.expit, lambda ans, x: ans * (1.0 - ans), reads=(("ans",),))
+log_expit = elementwise(_sp.log_expit, lambda ans, x: expit(-x), reads=((0,),))  # stable for large |x|
+logit = elementwise(_sp.logit, lambda ans, x: 1.0 / (x * (1.0 - x)), reads=((0,),))
 
 # -- error functions and the normal distribution -------------------------------------------
-erf = elementwise(_sp.erf, lambda ans, x: (2.0 / _SQRT_PI) * exp(-x * x))
-erfc = elementwise(_sp.erfc, lambda ans, x: (-2.0 / _SQRT_PI) * exp(-x * x))
-erfcx = elementwise(_sp.erfcx, lambda ans, x: 2.0 * x * ans - 2.0 / _SQRT_PI)      # exp(x^2) erfc(x)
-erfinv = elementwise(_sp.erfinv, lambda ans, x: (_SQRT_PI / 2.0) * exp(ans * ans))
-erfcinv = elementwise(_sp.erfcinv, lambda ans, x: (-_SQRT_PI / 2.0) * exp(ans * ans))
-ndtr = elementwise(_sp.ndtr, lambda ans, x: exp(-0.5 * x * x - _LOG_SQRT_2PI))
+erf = elementwise(_sp.erf, lambda ans, x: (2.0 / _SQRT_PI) * exp(-x * x), reads=((0,),))
+erfc = elementwise(_sp.erfc, lambda ans, x: (-2.0 / _SQRT_PI) * exp(-x * x), reads=((0,),))
+erfcx = elementwise(_sp.erfcx, lambda ans, x: 2.0 * x * ans - 2.0 / _SQRT_PI, reads=((0, "ans"),))  # exp(x^2) erfc(x)
+erfinv = elementwise(_sp.erfinv, lambda ans, x: (_SQRT_PI / 2.0) * exp(ans * ans), reads=(("ans",),))
+erfcinv = elementwise(_sp.erfcinv, lambda ans, x: (-_SQRT_PI / 2.0) * exp(ans * ans), reads=(("ans",),))
+ndtr = elementwise(_sp.ndtr, lambda ans, x: exp(-0.5 * x * x - _LOG_SQRT_2PI), reads=((0,),))
 # d/dx log Phi(x) = phi(x) / Phi(x), formed in logs: no overflow or 0/0 far in the left tail
-log_ndtr = elementwise(_sp.log_ndtr, lambda ans, x: exp(-0.5 * x * x - _LOG_SQRT_2PI - ans))
-ndtri = elementwise(_sp.ndtri, lambda ans, x: exp(0.5 * ans * ans + _LOG_SQRT_2PI))
+log_ndtr = elementwise(_sp.log_ndtr, lambda ans, x: exp(-0.5 * x * x - _LOG_SQRT_2PI - ans), reads=((0, "ans"),))
+ndtri = elementwise(_sp.ndtri, lambda ans, x: exp(0.5 * ans * ans + _LOG_SQRT_2PI), reads=(("ans",),))
 
 # -- gamma and beta functions --------------------------------------------------------------
-gammaln = elementwise(_sp.gammaln, lambda ans, x: digamma(x))
-gamma = elementwise(_sp.gamma, lambda ans, x: ans * digamma(x))
-rgamma = elementwise(_sp.rgamma, lambda ans, x: -ans * digamma(x))
-digamma = elementwise(_sp.digamma, lambda ans, x: polygamma(1, x))
+gammaln = elementwise(_sp.gammaln, lambda ans, x: digamma(x), reads=((0,),))
+gamma = elementwise(_sp.gamma, lambda ans, x: ans * digamma(x), reads=((0, "ans"),))
+rgamma = elementwise(_sp.rgamma, lambda ans, x: -ans * digamma(x), reads=((0, "ans"),))
+digamma = elementwise(_sp.digamma, lambda ans, x: polygamma(1, x), reads=((0,),))
 psi = digamma
-polygamma = elementwise(_sp.polygamma, None, lambda ans, n, x: polygamma(n + 1, x))
+polygamma = elementwise(_sp.polygamma, None, lambda ans, n, x: polygamma(n + 1, x), reads=((), (0, 1)))
 beta = elementwise(_sp.beta, lambda ans, a, b: ans * (digamma(a) - digamma(a + b)),
-                   lambda ans, a, b: ans * (digamma(b) - digamma(a + b)))
+                   lambda ans, a, b: ans * (digamma(b) - digamma(a + b)), reads=((0, 1, "ans"), (0, 1, "ans")))
 betaln = elementwise(_sp.betaln, lambda ans, a, b: digamma(a) - digamma(a + b),
-                     lambda ans, a, b: digamma(b) - digamma(a + b))
+                     lambda ans, a, b: digamma(b) - digamma(a + b), reads=((0, 1), (0, 1)))
 
 
 def multigammaln(a, d):
@@ -60,8 +60,10 @@ def multigammaln(a, d):
 # -- x log y and entropies -----------------------------------------------------------------
 # xlogy(0, y) is 0 for every y, so its derivative in y is 0 there (no 0/0 at y = 0); the
 # denominators are made safe before dividing so that no NaN reaches higher derivatives
-xlogy = elementwise(_sp.xlogy, lambda ans, x, y: log(y), lambda ans, x, y: x / where(x == 0, 1.0, y))
-xlog1py = elementwise(_sp.xlog1py, lambda ans, x, y: log1p(y), lambda ans, x, y: x / where(x == 0, 1.0, 1.0 + y))
+xlogy = elementwise(_sp.xlogy, lambda ans, x, y: log(y), lambda ans, x, y: x / where(x == 0, 1.0, y),
+                    reads=((1,), (0, 1)))
+xlog1py = elementwise(_sp.xlog1py, lambda ans, x, y: log1p(y), lambda ans, x, y: x / where(x == 0, 1.0, 1.0 + y),
+                      reads=((1,), (0, 1)))
 
 
 def _entr_deriv(ans, x):
@@ -70,7 +72,7 @@ def _entr_deriv(ans, x):
     return where(inside, -(log(where(inside, x, 1.0)) + 1.0), where(x == 0, _np.inf, 0.0))
 
 
-entr = elementwise(_sp.entr, _entr_deriv)
+entr = elementwise(_sp.entr, _entr_deriv, reads=((0,),))
 
 
 def _entropy_parts(x, y):
@@ -89,24 +91,26 @@ def _rel_entr_dy(ans, x, y):
 
 
 # x log(x/y) on x > 0, y > 0; 0 at x = 0; inf elsewhere (constant there: derivative 0)
-rel_entr = elementwise(_sp.rel_entr, _rel_entr_dx, _rel_entr_dy)
+rel_entr = elementwise(_sp.rel_entr, _rel_entr_dx, _rel_entr_dy, reads=((0, 1), (0, 1)))
 kl_div = elementwise(_sp.kl_div, lambda ans, x, y: _rel_entr_dx(ans, x, y) - where(_entropy_parts(x, y)[0], 1.0, 0.0),
-                     lambda ans, x, y: _rel_entr_dy(ans, x, y) + where(logical_or(_entropy_parts(x, y)[0], x == 0), 1.0, 0.0))
+                     lambda ans, x, y: _rel_entr_dy(ans, x, y) + where(logical_or(_entropy_parts(x, y)[0], x == 0), 1.0, 0.0),
+                     reads=((0, 1), (0, 1)))
 
 # -- Bessel functions: derivatives in x by the recurrences ---------------------------------
-iv = elementwise(_sp.iv, None, lambda ans, v, x: 0.5 * (iv(v - 1, x) + iv(v + 1, x)))
-ive = elementwise(_sp.ive, None, lambda ans, v, x: 0.5 * (ive(v - 1, x) + ive(v + 1, x)) - sign(x) * ans)
-i0 = elementwise(_sp.i0, lambda ans, x: i1(x))
-i1 = elementwise(_sp.i1, lambda ans, x: 0.5 * (i0(x) + iv(2, x)))
-i0e = elementwise(_sp.i0e, lambda ans, x: i1e(x) - sign(x) * ans)
-i1e = elementwise(_sp.i1e, lambda ans, x: 0.5 * (i0e(x) + ive(2, x)) - sign(x) * ans)
-jv = elementwise(_sp.jv, None, lambda ans, v, x: 0.5 * (jv(v - 1, x) - jv(v + 1, x)))
-yv = elementwise(_sp.yv, None, lambda ans, v, x: 0.5 * (yv(v - 1, x) - yv(v + 1, x)))
-kv = elementwise(_sp.kv, None, lambda ans, v, x: -0.5 * (kv(v - 1, x) + kv(v + 1, x)))
-j0 = elementwise(_sp.j0, lambda ans, x: -j1(x))
-j1 = elementwise(_sp.j1, lambda ans, x: 0.5 * (j0(x) - jv(2, x)))
-y0 = elementwise(_sp.y0, lambda ans, x: -y1(x))
-y1 = elementwise(_sp.y1, lambda ans, x: 0.5 * (y0(x) - yv(2, x)))
+iv = elementwise(_sp.iv, None, lambda ans, v, x: 0.5 * (iv(v - 1, x) + iv(v + 1, x)), reads=((), (0, 1)))
+ive = elementwise(_sp.ive, None, lambda ans, v, x: 0.5 * (ive(v - 1, x) + ive(v + 1, x)) - sign(x) * ans,
+                  reads=((), (0, 1, "ans")))
+i0 = elementwise(_sp.i0, lambda ans, x: i1(x), reads=((0,),))
+i1 = elementwise(_sp.i1, lambda ans, x: 0.5 * (i0(x) + iv(2, x)), reads=((0,),))
+i0e = elementwise(_sp.i0e, lambda ans, x: i1e(x) - sign(x) * ans, reads=((0, "ans"),))
+i1e = elementwise(_sp.i1e, lambda ans, x: 0.5 * (i0e(x) + ive(2, x)) - sign(x) * ans, reads=((0, "ans"),))
+jv = elementwise(_sp.jv, None, lambda ans, v, x: 0.5 * (jv(v - 1, x) - jv(v + 1, x)), reads=((), (0, 1)))
+yv = elementwise(_sp.yv, None, lambda ans, v, x: 0.5 * (yv(v - 1, x) - yv(v + 1, x)), reads=((), (0, 1)))
+kv = elementwise(_sp.kv, None, lambda ans, v, x: -0.5 * (kv(v - 1, x) + kv(v + 1, x)), reads=((), (0, 1)))
+j0 = elementwise(_sp.j0, lambda ans, x: -j1(x), reads=((0,),))
+j1 = elementwise(_sp.j1, lambda ans, x: 0.5 * (j0(x) - jv(2, x)), reads=((0,),))
+y0 = elementwise(_sp.y0, lambda ans, x: -y1(x), reads=((0,),))
+y1 = elementwise(_sp.y1, lambda ans, x: 0.5 * (y0(x) - yv(2, x)), reads=((0,),))
 
 
 # -- log-sum-exp and softmax (stable for inputs of any size) ----------------------------------
