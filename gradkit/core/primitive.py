@@ -13,7 +13,9 @@ A rule given as None declares the argument not differentiable (zero derivative).
 `reads` (optional, beside the VJP rules) says, per argument, what that argument's VJP rule
 reads by value: argument positions and "ans". Everything else it may use only for shape
 and dtype, so the tape need not keep it alive (add reads nothing, multiply the other
-factor, tanh its result). Undeclared: the rules may read everything.
+factor, tanh its result). Declared as one entry per argument, or, for primitives of any
+number of arguments, as a function (argnum, nargs) -> entry. Undeclared: the rules may
+read everything.
 Rules are written with gradkit's own differentiable operations, so they can be
 differentiated again: higher orders come from nesting.
 
@@ -85,7 +87,12 @@ class Primitive:
             reads)
 
     def _declare_reads(self, reads):
-        self.reads = None if reads is None else tuple(frozenset(r) for r in reads)
+        # kept as one form, a function (argnum, nargs) -> frozenset, whichever was declared
+        if reads is None or callable(reads):
+            self.reads = reads if reads is None else lambda i, n: frozenset(reads(i, n))
+        else:
+            entries = tuple(frozenset(r) for r in reads)
+            self.reads = lambda i, n: entries[i]
         return self
 
     def defjvp(self, *rules):

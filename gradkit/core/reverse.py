@@ -28,7 +28,7 @@ def _standin(x):
 def _forget_unread(reads, vals, parents, ans):
     """Replace (in vals) the traced arguments that no VJP rule of this record reads by
     stand-ins; return what the record keeps of ans."""
-    needed = frozenset().union(*[reads[i] for i, _ in parents])
+    needed = frozenset().union(*[reads(i, len(vals)) for i, _ in parents])
     for i, _ in parents:
         if i not in needed:
             vals[i] = _standin(vals[i])

@@ -147,12 +147,9 @@ def _einsum_vjp(argnum, g, ans, subscripts, *operands):
     return einsum(",".join(subs) + "->" + wanted, *args)
 
 
-# each operand's rule reads the other operands (never the result nor the operand itself);
-# positions 1..63 cover every einsum NumPy accepts (it refuses 64 operands or more)
-_EINSUM_READS = [()] + [[k for k in range(1, 64) if k != i] for i in range(1, 64)]
 _einsum_p = Primitive("einsum", _einsum)
 _einsum_p.defvjp_argnum(lambda argnum, g, ans, subscripts, *ops: _einsum_vjp(argnum - 1, g, ans, subscripts, *ops),
-                        reads=_EINSUM_READS)
+                        reads=lambda i, n: [k for k in range(1, n) if k != i])  # the other operands
 _einsum_p.defjvp_joint(lambda ts, ans, subscripts, *ops: _sum_terms(
     _einsum_p(subscripts, *ops[:k], t, *ops[k + 1:]) for k, t in enumerate(ts[1:]) if t is not None))
 
