@@ -32,7 +32,7 @@ def scipy_jac(f):
 
 
 def scipy_hessp(f):
-    """hessp for scipy.optimize: x, p, *args -> H(x) p without forming H (forward over reverse)."""
+    """hessp for scipy.optimize: x, p, *args -> H(x) p without forming H (gradkit.hvp)."""
     return lambda x, p, *args: _np.asarray(_hvp(lambda z: f(z, *args), _np.asarray(x, float),
                                                 _np.asarray(p, float)), dtype=float)
 

@@ -76,7 +76,7 @@ def present(data):
     fig, (a1, a2, a3) = new_figure(3, 1, width=4.4, height=3.6)
     ns = [c["n"] for c in cost]
     a1.loglog(ns, [c["t_grad"] * 1e3 for c in cost], "^:", color="0.4", label="gradient")
-    a1.loglog(ns, [c["t_hvp"] * 1e3 for c in cost], "o-", label="HVP: jvp of grad")
+    a1.loglog(ns, [c["t_hvp"] * 1e3 for c in cost], "o-", label="HVP: grad of jvp")
     a1.loglog(ns, [c["t_hessian"] * 1e3 for c in cost], "s-", label="full Hessian")
     a1.set_xlabel("n")
     a1.set_ylabel("time [ms]")
