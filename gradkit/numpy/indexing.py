@@ -38,7 +38,12 @@ def _has_repeats_risk(idx):
 
 
 def _getitem(x, idx):
-    return x[idx]
+    out = x[idx]
+    # a small view would keep its whole base alive wherever it is kept (on a tape, say):
+    # a copy costs little and lets the base go
+    if type(out) is _np.ndarray and out.base is not None and 8 * out.size < x.size and x.size >= 4096:
+        out = out.copy()
+    return out
 
 
 def _scatter_add(g, idx, shape):
