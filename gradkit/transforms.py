@@ -4,6 +4,7 @@ Everything here is a short function over two engine calls: `vjp` (reverse mode, 
 tape) and `jvp` (forward mode). Arguments and results may be pytrees.
 """
 import functools
+import math
 
 import numpy as _np
 
@@ -259,36 +260,38 @@ def vmap(fun, in_axes=0, out_axes=0):
     >>> vmap(lambda x: np.dot(x, x))(np.arange(6.0).reshape(3, 2))
     array([ 1., 13., 41.])
     """
-    @functools.wraps(fun)
-    def wrapper(*args):
-        from . import numpy as gnp
-        axes = in_axes if isinstance(in_axes, (tuple, list)) else (in_axes,) * len(args)
-        if len(axes) != len(args):
-            raise ValueError(f"vmap got in_axes for {len(axes)} arguments but was called with {len(args)}.")
-        sizes = {shape_of(leaf)[ax] for a, ax in zip(args, axes) if ax is not None for leaf in tree_flatten(a)[0]}
-        if len(sizes) != 1:
-            raise ShapeError(f"vmap needs one batch size along in_axes, got sizes {sorted(sizes) or 'none'}; "
-                             f"map at least one argument and give all mapped axes the same length.")
-        size = sizes.pop()
-        trace = BatchTrace(size)
-        batched_args = [a if ax is None else tree_map(lambda x: trace.new_input(gnp.moveaxis(x, ax, 0)), a)
-                        for a, ax in zip(args, axes)]
-        out_leaves, out_def = tree_flatten(fun(*batched_args))
-        outs = []
-        for o in out_leaves:
-            if type(o) is Tracer and o._trace is trace:
-                o = o.value
-            else:  # did not depend on the mapped arguments
-                o = gnp.broadcast_to(o, (size,) + shape_of(o))
-            outs.append(gnp.moveaxis(o, 0, out_axes) if out_axes != 0 else o)
-        return tree_unflatten(out_def, outs)
-    return wrapper
+    return functools.wraps(fun)(lambda *args: _mapped(fun, args, in_axes, out_axes))
+
+
+def _mapped(fun, args, in_axes=0, out_axes=0):
+    """fun(*args) mapped over in_axes: vmap's body (jacfwd and jacrev call it directly)."""
+    from . import numpy as gnp
+    axes = in_axes if isinstance(in_axes, (tuple, list)) else (in_axes,) * len(args)
+    if len(axes) != len(args):
+        raise ValueError(f"vmap got in_axes for {len(axes)} arguments but was called with {len(args)}.")
+    sizes = {shape_of(leaf)[ax] for a, ax in zip(args, axes) if ax is not None for leaf in tree_flatten(a)[0]}
+    if len(sizes) != 1:
+        raise ShapeError(f"vmap needs one batch size along in_axes, got sizes {sorted(sizes) or 'none'}; "
+                         f"map at least one argument and give all mapped axes the same length.")
+    size = sizes.pop()
+    trace = BatchTrace(size)
+    batched_args = [a if ax is None else tree_map(lambda x: trace.new_input(x if ax == 0 else gnp.moveaxis(x, ax, 0)), a)
+                    for a, ax in zip(args, axes)]
+    out_leaves, out_def = tree_flatten(fun(*batched_args))
+    outs = []
+    for o in out_leaves:
+        if type(o) is Tracer and o._trace is trace:
+            o = o.value
+        else:  # did not depend on the mapped arguments
+            o = gnp.broadcast_to(o, (size,) + shape_of(o))
+        outs.append(gnp.moveaxis(o, 0, out_axes) if out_axes != 0 else o)
+    return tree_unflatten(out_def, outs)
 
 
 def _basis(x):
     """The standard basis of x's space, stacked: shape (x.size,) + x.shape."""
     shape = shape_of(x)
-    n = int(_np.prod(shape))
+    n = math.prod(shape)
     return _np.eye(n, dtype=_np.result_type(primal(x), _np.float64)).reshape((n,) + shape)
 
 
@@ -306,7 +309,7 @@ def jacrev(fun, argnums=0, has_aux=False):
         if len(out_leaves) != 1:
             raise NotImplementedError("jacrev of a function with several outputs: differentiate each output.")
         out_shape = shape_of(out_leaves[0])
-        rows = vmap(lambda e: back(tree_unflatten(out_def, [gnp.reshape(e, out_shape)])))(_basis(out_leaves[0]).reshape(-1, *out_shape))
+        rows = _mapped(lambda e: back(tree_unflatten(out_def, [e])), (_basis(out_leaves[0]),))
         jac = tuple(gnp.reshape(r, out_shape + shape_of(x)) for r, x in zip(rows, dyn))
         jac = jac[0] if isinstance(argnums, int) else jac
         return (jac, res[2]) if has_aux else jac
@@ -326,7 +329,7 @@ def jacfwd(fun, argnums=0, has_aux=False):
             def push(t, k=k):
                 tangents = tuple(t if j == k else zeros_like_value(y) for j, y in enumerate(dyn))
                 return jvp(f, dyn, tangents, has_aux=has_aux)[1:]
-            tangent_out, *rest = vmap(push)(_basis(x))
+            tangent_out, *rest = _mapped(push, (_basis(x),))
             if has_aux:  # aux does not depend on the tangents: every batch entry is the same
                 aux = tree_map(lambda a: a[0], rest[0])
             cols = gnp.moveaxis(tangent_out, 0, -1)
