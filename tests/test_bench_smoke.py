@@ -74,12 +74,14 @@ def test_interleaved_medians_times_thunks_in_matched_rounds():
 
     fast, slow, once, error = harness.interleaved_medians(
         [sleeper(0.001), sleeper(0.002), sleeper(0.03), broken], budget=0.05, repeats=5, clock="wall")
-    assert fast.rounds == slow.rounds == len(fast.samples) == len(slow.samples) == 5
+    # a loaded machine oversleeps, and the budget may then cut the rounds short (to 2 at least)
+    assert 2 <= fast.rounds == slow.rounds == len(fast.samples) == len(slow.samples) <= 5
     assert fast.number > slow.number > 1  # each calibrated to its own cost
     switches = sum(a != b for a, b in zip(calls, calls[1:]) if {a, b} == {0.001, 0.002})
-    assert switches >= 5  # round-robin: fast and slow take turns (one after the other: 1)
-    assert 1.4 < slow.median_s / fast.median_s < 2.6
-    assert 1.4 < harness.paired_ratio(slow.samples, fast.samples) < 2.6
+    # round-robin: at least one turn per round after calibration's (one after the other: 2 in all)
+    assert switches >= 1 + fast.rounds
+    assert 1.2 < slow.median_s / fast.median_s < 3.0
+    assert 1.2 < harness.paired_ratio(slow.samples, fast.samples) < 3.0
     assert once.rounds == once.number == 1 and once.median_s >= 0.03  # over half the budget: timed once
     assert isinstance(error, ValueError)
     assert harness.paired_ratio(once.samples, fast.samples) is None  # not timed in the same rounds
