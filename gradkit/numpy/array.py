@@ -1,6 +1,8 @@
 """Array behaviour of traced values: operators, attributes, methods, and NumPy's own
 functions called on them (dispatched to gradkit's through __array_function__ and
 __array_ufunc__). Attached to the engine's Tracer class here, the layer that knows NumPy."""
+import math
+
 import numpy as _np
 
 from ..core import NonDifferentiableError, Primitive, Tracer, UnsupportedFunctionError
@@ -134,7 +136,7 @@ _METHODS = {
     "__len__": _len, "__iter__": _iter,
     "shape": property(shape_of),
     "ndim": property(lambda self: len(shape_of(self))),
-    "size": property(lambda self: int(_np.prod(shape_of(self)))),
+    "size": property(lambda self: math.prod(shape_of(self))),
     "dtype": property(lambda self: _np.result_type(_p(self))),
     "T": property(lambda self: shape.transpose(self)),
     "mT": property(lambda self: shape.swapaxes(self, -1, -2)),

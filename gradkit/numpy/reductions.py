@@ -1,4 +1,6 @@
 """Reductions: sum, mean, prod, max/min, var/std, cumulative sums and products."""
+import math
+
 import numpy as _np
 
 from ..core import Primitive
@@ -15,7 +17,7 @@ __all__ = [
 def _axes(axis, ndim):
     if axis is None:
         return tuple(range(ndim))
-    axis = (axis,) if _np.ndim(axis) == 0 else tuple(axis)
+    axis = (axis,) if isinstance(axis, (int, _np.integer)) else tuple(axis)
     return tuple(sorted(a % ndim for a in axis)) if ndim else ()
 
 
@@ -35,7 +37,7 @@ def _expand(g, x, axis, keepdims):
 
 def _count(x, axis):
     shape = shape_of(x)
-    return int(_np.prod([shape[a] for a in _axes(axis, len(shape))]))
+    return math.prod(shape[a] for a in _axes(axis, len(shape)))
 
 
 def _sum(x, axis=None, keepdims=False):
@@ -360,7 +362,7 @@ def logsumexp(a, axis=None, keepdims=False):
 
 
 def _norm_axis(axis):
-    if axis is None or _np.ndim(axis) == 0:
+    if axis is None or isinstance(axis, (int, _np.integer)):
         return axis
     return tuple(axis)
 

@@ -42,10 +42,13 @@ transpose.defbatch(lambda batched, x, axes=None: transpose(
     x, (0,) + tuple(range(len(shape_of(x)) - 1, 0, -1) if axes is None else (a % (len(shape_of(x)) - 1) + 1 for a in axes))))
 
 
+def _axis_list(axes, ndim):
+    return [axes % ndim] if isinstance(axes, (int, _np.integer)) else [a % ndim for a in axes]
+
+
 def moveaxis(a, source, destination):
     ndim = len(shape_of(a))
-    src = [s % ndim for s in _np.atleast_1d(source)]
-    dst = [d % ndim for d in _np.atleast_1d(destination)]
+    src, dst = _axis_list(source, ndim), _axis_list(destination, ndim)
     order = [n for n in range(ndim) if n not in src]
     for d, s in sorted(zip(dst, src)):
         order.insert(d, s)
