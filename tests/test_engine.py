@@ -4,6 +4,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+import tracemalloc
 
 import numpy as onp
 import pytest
@@ -150,10 +151,20 @@ def test_constant_inputs_get_no_backward_work():
     assert calls == [0]
 
 
+def _vjp_holding(f, x):
+    """(bytes the recording of f at x holds, its vjp function), as tracemalloc sees them."""
+    tracemalloc.start()
+    try:
+        base = tracemalloc.get_traced_memory()[0]
+        _, back = gk.vjp(f, x)
+        return tracemalloc.get_traced_memory()[0] - base, back
+    finally:
+        tracemalloc.stop()
+
+
 def test_tape_keeps_only_what_the_backward_pass_reads(monkeypatch):
     # 40 additions and a tanh on 1e5 elements: add's VJP reads no value and tanh's only its
     # result, so the tape holds about one array (0.8 MB), not 41
-    import tracemalloc
     import gradkit.core.reverse as reverse
     from gradkit.graph import record
     monkeypatch.setattr(reverse, "STANDIN_MIN_SIZE", 1 << 12)
@@ -164,13 +175,7 @@ def test_tape_keeps_only_what_the_backward_pass_reads(monkeypatch):
         return np.sum(np.tanh(x))
 
     x = onp.linspace(-1.0, 1.0, 100_000)
-    tracemalloc.start()
-    try:
-        base = tracemalloc.get_traced_memory()[0]
-        out, back = gk.vjp(f, x)
-        held = tracemalloc.get_traced_memory()[0] - base
-    finally:
-        tracemalloc.stop()
+    held, back = _vjp_holding(f, x)
     assert held < 3 * x.nbytes
     onp.testing.assert_allclose(back(1.0)[0], 1.0 - onp.tanh(x + 40.0) ** 2, rtol=1e-12)
     graph = record(f, x)  # the graph shows values, so its tape keeps them all
@@ -179,19 +184,11 @@ def test_tape_keeps_only_what_the_backward_pass_reads(monkeypatch):
 
 def test_a_kept_slice_does_not_keep_its_base():
     # square reads its input, the last 3 of 1e5 cumulative sums: a view would hold all 1e5
-    import tracemalloc
-
     def f(x):
         return np.sum(np.cumsum(2.0 * x)[-3:] ** 2)
 
     x = onp.linspace(-1.0, 1.0, 100_000)
-    tracemalloc.start()
-    try:
-        base = tracemalloc.get_traced_memory()[0]
-        out, back = gk.vjp(f, x)
-        held = tracemalloc.get_traced_memory()[0] - base
-    finally:
-        tracemalloc.stop()
+    held, back = _vjp_holding(f, x)
     assert held < x.nbytes / 10
     c = onp.cumsum(2.0 * x)[-3:]
     expected = onp.zeros_like(x)
