@@ -40,8 +40,17 @@ LEAF = TreeDef("leaf", None, ())
 _COMMON_LEAVES = frozenset((_np.ndarray, Tracer, float, int, complex, _np.float64, _np.complex128, _np.float32))
 
 
+_FLAT_TUPLES = {}  # n -> the TreeDef of a tuple of n leaves, the usual arguments of a transform
+
+
 def tree_flatten(tree):
     """Return (leaves, treedef)."""
+    if type(tree) is tuple and all(type(x) in _COMMON_LEAVES for x in tree):
+        n = len(tree)
+        treedef = _FLAT_TUPLES.get(n)
+        if treedef is None:
+            treedef = _FLAT_TUPLES[n] = TreeDef("tuple", None, (LEAF,) * n)
+        return list(tree), treedef
     leaves = []
     return leaves, _flatten(tree, leaves)
 
@@ -65,6 +74,8 @@ def _flatten(x, leaves):
 
 
 def tree_unflatten(treedef, leaves):
+    if treedef is _FLAT_TUPLES.get(len(leaves)):
+        return tuple(leaves)
     return _unflatten(treedef, iter(leaves))
 
 
