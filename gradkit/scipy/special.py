@@ -3,12 +3,16 @@
 Each pointwise derivative is written with gradkit's own functions (most of them special
 functions of this module), so every order follows by nesting. SciPy's ufuncs called on
 traced values dispatch here too (scipy.special.erf(x) with x traced runs gradkit's erf).
-Orders of Bessel functions (v in iv, ive, jv, yv, kv) and n in polygamma are not
-differentiable: their derivatives have no closed form (iv, jv...) or do not exist (n).
+Orders of Bessel functions (v in iv, ive, jv, yv, kv, n in jn, yn) and n in polygamma are
+not differentiable: their derivatives have no closed form (iv, jv...) or do not exist (n).
+The incomplete gamma and beta functions differentiate in x; their shape parameters (a, b)
+have no closed-form derivative, and differentiating in them raises MissingRuleError
+naming the argument (no silent zero).
 """
 import numpy as _np
 import scipy.special as _sp
 
+from ..core import MissingRuleError
 from ..numpy.array import NUMPY_EQUIVALENTS as _NUMPY_EQUIVALENTS
 from ..numpy.declare import elementwise, nondiff
 from ..numpy.elementwise import absolute, exp, log, log1p, logical_and, logical_or, sign, where
@@ -17,8 +21,8 @@ from ..numpy.shape import squeeze
 
 __all__ = ["expit", "log_expit", "logit", "logsumexp", "softmax", "log_softmax", "erf", "erfc", "erfcx",
            "erfinv", "erfcinv", "gammaln", "gamma", "rgamma", "digamma", "psi", "polygamma", "multigammaln",
-           "beta", "betaln", "xlogy", "xlog1py", "entr", "rel_entr", "kl_div", "log_ndtr", "ndtr", "ndtri",
-           "i0", "i0e", "i1", "i1e", "iv", "ive", "jv", "yv", "kv", "j0", "j1", "y0", "y1"]
+           "beta", "betaln", "betainc", "gammainc", "gammaincc", "gammasgn", "xlogy", "xlog1py", "entr", "rel_entr", "kl_div", "log_ndtr", "ndtr", "ndtri",
+           "i0", "i0e", "i1", "i1e", "iv", "ive", "jv", "yv", "kv", "jn", "yn", "j0", "j1", "y0", "y1"]
 
 _SQRT_PI = _np.sqrt(_np.pi)
 _LOG_SQRT_2PI = 0.5 * _np.log(2 * _np.pi)
@@ -50,6 +54,35 @@ beta = elementwise(_sp.beta, lambda ans, a, b: ans * (digamma(a) - digamma(a + b
                    lambda ans, a, b: ans * (digamma(b) - digamma(a + b)), reads=((0, 1, "ans"), (0, 1, "ans")))
 betaln = elementwise(_sp.betaln, lambda ans, a, b: digamma(a) - digamma(a + b),
                      lambda ans, a, b: digamma(b) - digamma(a + b), reads=((0, 1), (0, 1)))
+
+gammasgn = nondiff(_sp.gammasgn, name="gammasgn", broadcasting=True)  # piecewise constant: derivative 0
+
+
+def _no_closed_form(function, argument):
+    """The 'rule' of an argument whose derivative gradkit does not have: a clear error
+    (a silent zero would be a wrong value)."""
+    def rule(ans, *args):
+        raise MissingRuleError(
+            f"gradkit.scipy.special.{function}: no derivative with respect to {argument} (it has no closed "
+            f"form; only the derivative in x is implemented). Pass {argument} as a constant, or wrap it in "
+            f"gradkit.stop_gradient if its derivative is not needed.")
+    return rule
+
+
+# -- incomplete gamma and beta functions: d/dx is the integrand, formed in logs ------------------
+def _gamma_density(a, x):
+    """x^(a-1) e^-x / Gamma(a): d gammainc(a, x) / dx (1 at x = 0 for a = 1)."""
+    return exp(xlogy(a - 1.0, x) - x - gammaln(a))
+
+
+gammainc = elementwise(_sp.gammainc, _no_closed_form("gammainc", "a"), lambda ans, a, x: _gamma_density(a, x),
+                       reads=((), (0, 1)))
+gammaincc = elementwise(_sp.gammaincc, _no_closed_form("gammaincc", "a"), lambda ans, a, x: -_gamma_density(a, x),
+                        reads=((), (0, 1)))
+# d/dx I_x(a, b) = x^(a-1) (1-x)^(b-1) / B(a, b)
+betainc = elementwise(_sp.betainc, _no_closed_form("betainc", "a"), _no_closed_form("betainc", "b"),
+                      lambda ans, a, b, x: exp(xlogy(a - 1.0, x) + xlog1py(b - 1.0, -x) - betaln(a, b)),
+                      reads=((), (), (0, 1, 2)))
 
 
 def multigammaln(a, d):
@@ -106,6 +139,8 @@ i0e = elementwise(_sp.i0e, lambda ans, x: i1e(x) - sign(x) * ans, reads=((0, "an
 i1e = elementwise(_sp.i1e, lambda ans, x: 0.5 * (i0e(x) + ive(2, x)) - sign(x) * ans, reads=((0, "ans"),))
 jv = elementwise(_sp.jv, None, lambda ans, v, x: 0.5 * (jv(v - 1, x) - jv(v + 1, x)), reads=((), (0, 1)))
 yv = elementwise(_sp.yv, None, lambda ans, v, x: 0.5 * (yv(v - 1, x) - yv(v + 1, x)), reads=((), (0, 1)))
+jn = jv  # SciPy's jn is jv
+yn = elementwise(_sp.yn, None, lambda ans, n, x: 0.5 * (yn(n - 1, x) - yn(n + 1, x)), reads=((), (0, 1)))
 kv = elementwise(_sp.kv, None, lambda ans, v, x: -0.5 * (kv(v - 1, x) + kv(v + 1, x)), reads=((), (0, 1)))
 j0 = elementwise(_sp.j0, lambda ans, x: -j1(x), reads=((0,),))
 j1 = elementwise(_sp.j1, lambda ans, x: 0.5 * (j0(x) - jv(2, x)), reads=((0,),))
@@ -115,7 +150,9 @@ y1 = elementwise(_sp.y1, lambda ans, x: 0.5 * (y0(x) - yv(2, x)), reads=((0,),))
 
 # -- log-sum-exp and softmax (stable for inputs of any size) ----------------------------------
 def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False):
-    """scipy.special.logsumexp: log(sum(b * exp(a), axis)), without overflow.
+    """scipy.special.logsumexp: log(sum(b * exp(a), axis)), without overflow. As in SciPy, a
+    negative sum gives nan unless return_sign=True, which returns (log|sum|, its sign); a
+    zero sum gives -inf with sign 0.
 
     >>> import gradkit, gradkit.scipy.special as sp, gradkit.numpy as np
     >>> gradkit.grad(sp.logsumexp)(np.array([1000.0, 1000.0]))
@@ -123,17 +160,21 @@ def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False):
     """
     if b is None:
         out = _logsumexp(a, axis=axis, keepdims=keepdims)
-        return (out, _np.ones(_np.shape(out))) if return_sign else out
+        return (out, _unit_sign(out)) if return_sign else out
     # log|sum b exp(a - m)| + m; the result does not depend on the shift m, so m is a constant
     m = _shift(a, axis)
     total = _sum(b * exp(a - m), axis=axis, keepdims=True)
-    out = log(absolute(total)) + m
+    with _np.errstate(divide="ignore"):  # a zero sum is -inf, as in SciPy
+        out = log(absolute(total)) + m
     if not keepdims:
         out = squeeze(out, axis=axis)
         total = squeeze(total, axis=axis)
     if return_sign:
         return out, sign(total)
-    return out
+    return where(total < 0, _np.nan, out)
+
+
+_unit_sign = nondiff(lambda out: _np.where(_np.isneginf(out), 0.0, 1.0), name="logsumexp_sign", broadcasting=True)
 
 
 def _shift_impl(a, axis):
