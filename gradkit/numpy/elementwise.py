@@ -47,7 +47,10 @@ for _prim in (add, subtract, multiply, negative):
     _prim.defbatch(broadcasting_batch(_prim))
 
 positive = elementwise(_np.positive, lambda ans, x: 1.0, reads=((),))
-divide = elementwise(_np.divide, lambda ans, x, y: 1.0 / y, lambda ans, x, y: -ans / y, reads=((1,), (1, "ans")))
+# rules divide by an argument with divide(), never Python's /: an argument may be a Python
+# float, and 1.0 / 0.0 must be inf (with NumPy's warning), as NumPy gives, not ZeroDivisionError
+divide = elementwise(_np.divide, lambda ans, x, y: divide(1.0, y), lambda ans, x, y: -divide(ans, y),
+                     reads=((1,), (1, "ans")))
 true_divide = divide
 reciprocal = elementwise(_np.reciprocal, lambda ans, x: -ans * ans, reads=(("ans",),))
 square = elementwise(_np.square, lambda ans, x: 2.0 * x, reads=((0,),))
@@ -70,16 +73,16 @@ power = elementwise(_np.power, _power_dx, _power_dy, reads=((0, 1), (0, "ans")))
 float_power = elementwise(_np.float_power, _power_dx, _power_dy, reads=((0, 1), (0, "ans")))
 mod = elementwise(_np.mod, lambda ans, x, y: 1.0, lambda ans, x, y: -floor_divide(x, y), reads=((), (0, 1)))
 remainder = mod
-fmod = elementwise(_np.fmod, lambda ans, x, y: 1.0, lambda ans, x, y: -trunc(x / y), reads=((), (0, 1)))
+fmod = elementwise(_np.fmod, lambda ans, x, y: 1.0, lambda ans, x, y: -trunc(divide(x, y)), reads=((), (0, 1)))
 
 # -- exponentials and logarithms ------------------------------------------------------
 exp = elementwise(_np.exp, lambda ans, x: ans, reads=(("ans",),))
 exp2 = elementwise(_np.exp2, lambda ans, x: ans * _np.log(2.0), reads=(("ans",),))
 expm1 = elementwise(_np.expm1, lambda ans, x: ans + 1.0, reads=(("ans",),))
-log = elementwise(_np.log, lambda ans, x: 1.0 / x, reads=((0,),))
+log = elementwise(_np.log, lambda ans, x: divide(1.0, x), reads=((0,),))
 log2 = elementwise(_np.log2, lambda ans, x: 1.0 / (x * _np.log(2.0)), reads=((0,),))
 log10 = elementwise(_np.log10, lambda ans, x: 1.0 / (x * _np.log(10.0)), reads=((0,),))
-log1p = elementwise(_np.log1p, lambda ans, x: 1.0 / (x + 1.0), reads=((0,),))
+log1p = elementwise(_np.log1p, lambda ans, x: divide(1.0, x + 1.0), reads=((0,),))
 logaddexp = elementwise(_np.logaddexp, lambda ans, x, y: exp(x - ans), lambda ans, x, y: exp(y - ans),
                         reads=((0, "ans"), (1, "ans")))
 logaddexp2 = elementwise(_np.logaddexp2, lambda ans, x, y: exp2(x - ans), lambda ans, x, y: exp2(y - ans),
@@ -91,8 +94,8 @@ cos = elementwise(_np.cos, lambda ans, x: -sin(x), reads=((0,),))
 tan = elementwise(_np.tan, lambda ans, x: 1.0 + ans * ans, reads=(("ans",),))
 arcsin = elementwise(_np.arcsin, lambda ans, x: 1.0 / sqrt(1.0 - x * x), reads=((0,),))
 arccos = elementwise(_np.arccos, lambda ans, x: -1.0 / sqrt(1.0 - x * x), reads=((0,),))
-arctan = elementwise(_np.arctan, lambda ans, x: 1.0 / (1.0 + x * x), reads=((0,),))
-arctan2 = elementwise(_np.arctan2, lambda ans, x, y: y / (x * x + y * y), lambda ans, x, y: -x / (x * x + y * y),
+arctan = elementwise(_np.arctan, lambda ans, x: divide(1.0, 1.0 + x * x), reads=((0,),))
+arctan2 = elementwise(_np.arctan2, lambda ans, x, y: divide(y, x * x + y * y), lambda ans, x, y: divide(-x, x * x + y * y),
                       reads=((0, 1), (0, 1)))
 hypot = elementwise(_np.hypot, lambda ans, x, y: x / ans, lambda ans, x, y: y / ans, reads=((0, "ans"), (1, "ans")))
 sinh = elementwise(_np.sinh, lambda ans, x: cosh(x), reads=((0,),))
@@ -100,7 +103,7 @@ cosh = elementwise(_np.cosh, lambda ans, x: sinh(x), reads=((0,),))
 tanh = elementwise(_np.tanh, lambda ans, x: 1.0 - ans * ans, reads=(("ans",),))
 arcsinh = elementwise(_np.arcsinh, lambda ans, x: 1.0 / sqrt(x * x + 1.0), reads=((0,),))
 arccosh = elementwise(_np.arccosh, lambda ans, x: 1.0 / sqrt(x * x - 1.0), reads=((0,),))
-arctanh = elementwise(_np.arctanh, lambda ans, x: 1.0 / (1.0 - x * x), reads=((0,),))
+arctanh = elementwise(_np.arctanh, lambda ans, x: divide(1.0, 1.0 - x * x), reads=((0,),))
 deg2rad = elementwise(_np.deg2rad, lambda ans, x: _np.pi / 180.0, reads=((),))
 rad2deg = elementwise(_np.rad2deg, lambda ans, x: 180.0 / _np.pi, reads=((),))
 radians, degrees = deg2rad, rad2deg
@@ -196,7 +199,8 @@ _where.defjvp(None,
 def where(condition, x=None, y=None):
     """np.where; with one argument it returns indices (not differentiable)."""
     if x is None and y is None:
-        return _np.where(_p(condition))
+        from .reductions import nonzero
+        return nonzero(condition)
     return _where(condition, x, y)
 
 
@@ -239,9 +243,8 @@ def _match_complex(g, x):
 def real_if_close(a, tol=100):
     """np.real_if_close: the real part when every imaginary part is within tol machine
     epsilons of zero (decided on the value, as NumPy does), else a itself."""
-    from ..core.jit import refuse_concrete
-    refuse_concrete(a, "np.real_if_close's choice of result type")
-    value = _p(a)
+    from ..core import concrete
+    value = concrete(a, "np.real_if_close's choice of result type", across_batch=True)
     if is_complex(value) and _np.isrealobj(_np.real_if_close(value, tol)):
         return real(a)
     return a

@@ -187,16 +187,45 @@ def _flat_if_none(x, axis):
     return (reshape(x, (-1,)), 0) if axis is None else (x, axis)
 
 
-# d cumprod_k / d x_i = cumprod_k / x_i for i <= k: exact where no entry is zero
+# d cumprod_k = sum_{i <= k} (prod_{i < j <= k} x_j) cumprod_{i-1} t_i: a linear recurrence
+# dy_k = x_k dy_{k-1} + cumprod_{k-1} t_k, solved by products and sums only (no division by
+# x), so zeros are exact at every order
+def _shift(x, ax, fill, by=1):
+    """x moved `by` places along ax, `fill` entering at the front."""
+    from .shape import concatenate
+    shape = shape_of(x)
+    k = ax % len(shape)
+    if by >= shape[k]:
+        return _np.full(shape, fill)
+    pad = _np.full(shape[:k] + (by,) + shape[k + 1:], fill)
+    return concatenate([pad, _slice_axis(x, None, shape[k] - by, ax)], axis=ax)
+
+
+def _linear_recurrence(a, b, ax):
+    """h with h_k = a_k h_{k-1} + b_k along ax (h_{-1} = 0), by recursive doubling: after
+    the step of stride s, b_k sums the window (k - 2s, k] and a_k is the window's product."""
+    n = shape_of(b)[ax]
+    stride = 1
+    while stride < n:
+        b = b + a * _shift(b, ax, 0.0, stride)
+        if 2 * stride < n:
+            a = a * _shift(a, ax, 1.0, stride)
+        stride *= 2
+    return b
+
+
 def _cumprod_jvp(t, ans, x, axis=None):
     t, ax = _flat_if_none(t, axis)
     x, _ = _flat_if_none(x, axis)
-    return ans * cumsum(t / x, axis=ax)
+    return _linear_recurrence(x, _shift(ans, ax, 1.0) * t, ax)
 
 
 def _cumprod_vjp(g, ans, x, axis=None):
+    # the transpose: gx_i = cumprod_{i-1} s_i with s_i = g_i + x_{i+1} s_{i+1}, run backwards
+    from .shape import flip
     xf, ax = _flat_if_none(x, axis)
-    return reshape(_cumsum_vjp(g * ans, ans, ans, ax) / xf, shape_of(x))
+    s = flip(_linear_recurrence(_shift(flip(xf, ax), ax, 0.0), flip(g, ax), ax), ax)
+    return reshape(_shift(ans, ax, 1.0) * s, shape_of(x))
 
 
 _cumprod_p = Primitive("cumprod", _cumprod)
@@ -206,7 +235,7 @@ _scan_batch(_cumprod_p)
 
 
 def cumprod(a, axis=None):
-    """np.cumprod; its derivative assumes nonzero entries (as autograd's does)."""
+    """np.cumprod; its derivatives are exact at zero entries too (no division by x)."""
     return _cumprod_p(a, axis=axis)
 
 
@@ -303,16 +332,12 @@ def gradient(f, *varargs, axis=None, edge_order=1):
 def histogram(a, bins=10, range=None, density=None, weights=None):
     """np.histogram. Counts are integers; weighted sums are differentiable in the weights,
     and bin edges that come from the data (no explicit edges or range) in its min and max."""
-    from ..core import Tracer, primal
+    from ..core import Tracer, concrete
     from .creation import linspace
     from .indexing import bincount
     from .shape import ravel
-    from ..core.jit import refuse_concrete
-    refuse_concrete(a, "np.histogram's bins")
-    values = primal(a)
-    if shape_of(a) != _np.shape(values) or shape_of(weights) != _np.shape(primal(weights)):
-        raise NotImplementedError("np.histogram under vmap is not supported")
-    counts, edges = _np.histogram(values, bins, range, weights=primal(weights))
+    values = concrete(a, "np.histogram's bins")
+    counts, edges = _np.histogram(values, bins, range, weights=concrete(weights, "np.histogram's counts"))
     if type(weights) is Tracer:  # each weight goes to its entry's bin, as NumPy assigns them
         flat = _np.ravel(values)
         inside = (flat >= edges[0]) & (flat <= edges[-1])

@@ -13,7 +13,8 @@ import scipy.linalg as _sl
 
 from ..core import Primitive
 from ..numpy import linalg as _nl
-from ..numpy.declare import nondiff, shape_of
+from ..numpy.declare import is_complex, nondiff, shape_of
+from ..numpy.elementwise import imag, real
 from ..numpy.linalg import _T, _mv, _natively_batched, _tri_solve_p, solve_triangular as _solve_triangular
 from ..numpy.products import matmul
 from ..numpy.shape import atleast_2d, concatenate, tril, triu
@@ -182,7 +183,12 @@ def _matrix_function(name, fn, doc):
 
 
 def _frechet(f, a, e):
-    """L_f(A, E): the upper-right block of f([[A, E], [0, A]])."""
+    """L_f(A, E): the upper-right block of f([[A, E], [0, A]]). L_f is complex-linear in E,
+    so a complex E at a real A is split into its real and imaginary parts: the block stays
+    real, and its eigenvalues (A's, each twice) stay on the real axis. A complex block would
+    put them a rounding error off it, on either side of the branch cut of sqrtm and logm."""
+    if is_complex(e) and not is_complex(a):
+        return _frechet(f, a, real(e)) + 1j * _frechet(f, a, imag(e))
     n = shape_of(a)[-1]
     zero = _np.zeros(shape_of(a))
     block = concatenate([concatenate([a, e], axis=-1), concatenate([zero, a], axis=-1)], axis=-2)
