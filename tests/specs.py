@@ -465,3 +465,85 @@ CONSTRUCTORS = """
 """.split()
 # names of specs above, for the coverage test
 SPEC_NAMES = sorted({s.name for s in SPECS})
+
+
+# == gradkit.scipy (H5): special functions, distributions ===================================
+# After SPEC_NAMES on purpose: these are not gradkit.numpy names (test_coverage.py counts
+# those). Each fn takes the differentiable arguments positionally; the arguments with no
+# derivative (a Bessel order, a cdf's shape parameter) come as keyword arguments.
+import scipy.special as _sps  # noqa: E402
+
+import gradkit.scipy.special as _gsp  # noqa: E402
+import gradkit.scipy.stats as _gst  # noqa: E402
+
+
+def _scipy_stats():
+    import scipy.stats  # on first use: slow to import
+    return scipy.stats
+
+
+def _special(name, *domains, shapes, kwargs=({},), swap=None):
+    """A scipy.special spec; `swap(fn)` reorders arguments so that the differentiable ones
+    come first (gammainc(a, x) is called as f(x, a=...))."""
+    ours, theirs = getattr(_gsp, name), getattr(_sps, name)
+    fn, ref = (ours, theirs) if swap is None else (swap(ours), swap(theirs))
+    return Spec(f"scipy.special.{name}", fn=fn, ref=ref, domain=domains if len(domains) > 1 else domains[0],
+                shapes=shapes, kwargs=list(kwargs))
+
+
+def _x_last(f):
+    return lambda x, **kw: f(*kw.values(), x)
+
+
+SHAPE_A = onp.array([0.7, 1.0, 3.5])
+add(_special("gammainc", POS, shapes=[((),), ((2, 3),)], kwargs=[dict(a=1.5), dict(a=SHAPE_A)], swap=_x_last),
+    _special("gammaincc", POS, shapes=[((3,),)], kwargs=[dict(a=1.5), dict(a=SHAPE_A)], swap=_x_last),
+    _special("betainc", uniform(0.1, 0.9), shapes=[((),), ((2, 3),)],
+             kwargs=[dict(a=2.5, b=0.8), dict(a=SHAPE_A, b=onp.array([[2.0], [0.6]]))], swap=_x_last),
+    _special("stdtr", REAL, shapes=[((3,),)], kwargs=[dict(df=1.0), dict(df=SHAPE_A)], swap=_x_last),
+    _special("yn", uniform(0.5, 3.0), shapes=[((3,),)], kwargs=[dict(n=0), dict(n=onp.array([1, 2, 3]))], swap=_x_last),
+    _special("jn", REAL, shapes=[((3,),)], kwargs=[dict(n=onp.array([0, 1, 4]))], swap=_x_last),
+    Spec("scipy.special.logsumexp", fn=lambda a, b, **kw: _gsp.logsumexp(a, b=b, **kw),
+         ref=lambda a, b, **kw: _sps.logsumexp(a, b=b, **kw), domain=(REAL, POS),
+         shapes=[((2, 3), (2, 3)), ((2, 3), (3,)), ((1, 3), (1, 1))],
+         kwargs=[{}, dict(axis=1), dict(axis=0, keepdims=True), dict(axis=(0, 1), keepdims=True), dict(axis=-1, return_sign=True)]),
+    Spec("scipy.special.logsumexp", label="(signed b)", fn=lambda a, b, **kw: _gsp.logsumexp(a, b=b, return_sign=True, **kw),
+         ref=lambda a, b, **kw: _sps.logsumexp(a, b=b, return_sign=True, **kw), domain=(REAL, NONZERO),
+         shapes=[((4,), (4,)), ((1, 1), (1, 1))], kwargs=[{}, dict(axis=0, keepdims=True)]))
+
+
+def _distribution(name, method, domains, shapes, kwargs=({},), **options):
+    """A scipy.stats spec: dist.method(*args, **kw), the differentiable arguments positional."""
+    options.setdefault("fn", getattr(getattr(_gst, name), method))
+    options.setdefault("ref", lambda *a, **kw: getattr(getattr(_scipy_stats(), name), method)(*a, **kw))
+    return Spec(f"scipy.stats.{name}.{method}", domain=domains, shapes=shapes, kwargs=list(kwargs), **options)
+
+
+_LOC_SCALE = [((3,), (), ()), ((2, 3), (3,), (2, 1))]           # x, loc, scale broadcast
+_WITH_SHAPE = [((3,), (), (), ()), ((2, 3), (3,), (), (2, 1))]  # x, shape parameter, loc, scale
+for _m in ("logpdf", "pdf", "cdf", "logcdf", "sf", "logsf"):
+    add(_distribution("norm", _m, (REAL, UNIT, POS), _LOC_SCALE),
+        _distribution("t", _m, (REAL, uniform(-0.5, 0.5), POS), _LOC_SCALE, kwargs=[dict(df=2.5), dict(df=SHAPE_A)]))
+for _m in ("cdf", "logcdf", "sf", "logsf"):
+    add(_distribution("gamma", _m, (POS, uniform(-0.4, 0.4), POS), _LOC_SCALE, kwargs=[dict(a=2.5), dict(a=SHAPE_A)]),
+        _distribution("chi2", _m, (POS, uniform(-0.4, 0.4), POS), _LOC_SCALE, kwargs=[dict(df=3.0), dict(df=SHAPE_A)]),
+        _distribution("beta", _m, (uniform(0.2, 0.8), uniform(-0.1, 0.1), uniform(1.3, 1.6)), _LOC_SCALE,
+                      kwargs=[dict(a=2.5, b=0.8), dict(a=SHAPE_A, b=1.5)]),
+        _distribution("poisson", _m, POS, [((),), ((2, 1),)],
+                      fn=lambda mu, m=_m: getattr(_gst.poisson, m)(onp.array([0.0, 2.0, 3.5]), mu),
+                      ref=lambda mu, m=_m: getattr(_scipy_stats().poisson, m)(onp.array([0.0, 2.0, 3.5]), mu)))
+for _m in ("logpdf", "pdf"):
+    add(_distribution("gamma", _m, (POS, POS, uniform(-0.4, 0.4), POS), _WITH_SHAPE),
+        _distribution("chi2", _m, (POS, ABOVE1, uniform(-0.4, 0.4), POS), _WITH_SHAPE),
+        _distribution("t", _m, (REAL, ABOVE1, UNIT, POS), _WITH_SHAPE),
+        _distribution("beta", _m, (uniform(0.2, 0.8), ABOVE1, ABOVE1), [((3,), (), ()), ((2, 3), (3,), (2, 1))]))
+add(_distribution("norm", "entropy", (REAL, POS), [((), ()), ((3,), (2, 1))]),
+    _distribution("t", "entropy", (ABOVE1, REAL, POS), [((), (), ()), ((3,), (), (2, 1))]),
+    _distribution("gamma", "entropy", (POS, REAL, POS), [((), (), ()), ((3,), (), (2, 1))]),
+    _distribution("chi2", "entropy", (ABOVE1, REAL, POS), [((), (), ()), ((3,), (), (2, 1))]),
+    _distribution("beta", "entropy", (POS, POS), [((), ()), ((3,), (2, 1))]),
+    _distribution("dirichlet", "entropy", POS, [((3,),)]),
+    _distribution("dirichlet", "logpdf", (uniform(0.2, 0.3), POS), [((3,), (3,)), ((3, 2), (3,))]),
+    _distribution("poisson", "logpmf", POS, [((3,),)],
+                  fn=lambda mu: _gst.poisson.logpmf(onp.array([0.0, 2.0, 5.0]), mu),
+                  ref=lambda mu: _scipy_stats().poisson.logpmf(onp.array([0.0, 2.0, 5.0]), mu)))

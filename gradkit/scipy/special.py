@@ -21,7 +21,7 @@ from ..numpy.shape import squeeze
 
 __all__ = ["expit", "log_expit", "logit", "logsumexp", "softmax", "log_softmax", "erf", "erfc", "erfcx",
            "erfinv", "erfcinv", "gammaln", "gamma", "rgamma", "digamma", "psi", "polygamma", "multigammaln",
-           "beta", "betaln", "betainc", "gammainc", "gammaincc", "gammasgn", "xlogy", "xlog1py", "entr", "rel_entr", "kl_div", "log_ndtr", "ndtr", "ndtri",
+           "beta", "betaln", "betainc", "gammainc", "gammaincc", "gammasgn", "stdtr", "xlogy", "xlog1py", "entr", "rel_entr", "kl_div", "log_ndtr", "ndtr", "ndtri",
            "i0", "i0e", "i1", "i1e", "iv", "ive", "jv", "yv", "kv", "jn", "yn", "j0", "j1", "y0", "y1"]
 
 _SQRT_PI = _np.sqrt(_np.pi)
@@ -63,7 +63,7 @@ def _no_closed_form(function, argument):
     (a silent zero would be a wrong value)."""
     def rule(ans, *args):
         raise MissingRuleError(
-            f"gradkit.scipy.special.{function}: no derivative with respect to {argument} (it has no closed "
+            f"gradkit.scipy.special.{function} (and the distributions built on it): no derivative with respect to {argument} (it has no closed "
             f"form; only the derivative in x is implemented). Pass {argument} as a constant, or wrap it in "
             f"gradkit.stop_gradient if its derivative is not needed.")
     return rule
@@ -83,6 +83,17 @@ gammaincc = elementwise(_sp.gammaincc, _no_closed_form("gammaincc", "a"), lambda
 betainc = elementwise(_sp.betainc, _no_closed_form("betainc", "a"), _no_closed_form("betainc", "b"),
                       lambda ans, a, b, x: exp(xlogy(a - 1.0, x) + xlog1py(b - 1.0, -x) - betaln(a, b)),
                       reads=((), (), (0, 1, 2)))
+
+
+
+def _t_density(df, t):
+    """The density of Student's t with df degrees of freedom: d stdtr(df, t) / dt."""
+    return exp(gammaln(0.5 * (df + 1.0)) - gammaln(0.5 * df) - 0.5 * log(df * _np.pi)
+               - 0.5 * (df + 1.0) * log1p(t * t / df))
+
+
+stdtr = elementwise(_sp.stdtr, _no_closed_form("stdtr", "df"), lambda ans, df, t: _t_density(df, t),
+                    reads=((), (0, 1)))
 
 
 def multigammaln(a, d):

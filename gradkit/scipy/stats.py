@@ -7,17 +7,34 @@ used as namespaces).
 
 Each is a short formula over gradkit.numpy and gradkit.scipy.special, so all derivatives
 come from those. Outside a distribution's support the log-density is -inf (derivative 0),
-as in SciPy.
+as in SciPy. The cdfs of gamma, chi2, beta and t differentiate in x, loc and scale; their
+shape parameters (a, b, df) have no closed-form derivative there, and differentiating in
+them raises MissingRuleError naming the argument (their densities and entropies
+differentiate in everything).
 """
 import numpy as _np
 
 from .. import numpy as np
+from ..core import primal
+from ..numpy.declare import nondiff, shape_of
 from ..numpy import linalg as _linalg
 from . import special as _sp
 
-__all__ = ["norm", "multivariate_normal", "t", "poisson", "beta", "gamma", "dirichlet"]
+__all__ = ["norm", "multivariate_normal", "t", "chi2", "poisson", "beta", "gamma", "dirichlet"]
 
 _LOG_2PI = _np.log(2 * _np.pi)
+_LOG_2PI_E = _LOG_2PI + 1.0
+
+
+def _log(p):
+    """log of a probability; log 0 is -inf without a warning, as in SciPy."""
+    with _np.errstate(divide="ignore"):
+        return np.log(p)
+
+
+def _spread(value, loc):
+    """An entropy (independent of loc) with the shape it broadcasts to with loc, as SciPy's."""
+    return value + _np.zeros(shape_of(loc))
 
 
 def _inside(condition, value):
@@ -61,33 +78,82 @@ class norm:
     def ppf(q, loc=0.0, scale=1.0):
         return loc + scale * _sp.ndtri(q)
 
+    @staticmethod
+    def entropy(loc=0.0, scale=1.0):
+        return _spread(0.5 * _LOG_2PI_E + np.log(scale), loc)
+
 
 class multivariate_normal:
-    """The multivariate normal N(mean, cov), through the Cholesky factor of cov."""
+    """The multivariate normal N(mean, cov), through the Cholesky factor of cov; with
+    allow_singular=True, through its eigenvalues and pseudo-inverse (as SciPy: eigenvalues
+    at most 1e6 eps times the largest count as zero, x off the support has log-density
+    -inf), differentiable where the rank does not change."""
 
     @staticmethod
     def logpdf(x, mean=None, cov=1, allow_singular=False):
         """log N(x; mean, cov) for x of shape (..., d); returns shape (...), squeezed as SciPy does.
         cov may be a (d, d) matrix, a vector (its diagonal) or a scalar (times the identity)."""
-        if allow_singular:
-            raise NotImplementedError("gradkit's multivariate_normal.logpdf needs a positive definite cov "
-                                      "(allow_singular=True is not supported)")
         d = _dimension(mean, cov, x)
         mean = np.zeros(d) if mean is None else np.reshape(mean, (d,))
         cov = _as_matrix(cov, d)
         x = np.reshape(x, np.shape(x) + (1,)) if d == 1 and np.shape(x)[-1:] != (1,) else x
         batch = np.shape(x)[:-1]
         dev = np.reshape(x - mean, (-1, d))
-        chol = _linalg.cholesky(cov)
-        z = _linalg.solve_triangular(chol, dev.T, lower=True)              # L^{-1} (x - mean)
-        maha = np.sum(z * z, axis=0)
-        log_det = 2.0 * np.sum(np.log(np.diagonal(chol)))
-        out = np.reshape(-0.5 * (maha + log_det + d * _LOG_2PI), batch)
+        if allow_singular:
+            log_pdet, rank, pinv = _pseudo_parts(cov)
+            maha = np.sum(np.matmul(dev, pinv) * dev, axis=1)
+            out = _inside(_on_support(dev, cov), -0.5 * (maha + log_pdet + rank * _LOG_2PI))
+        else:
+            chol = _linalg.cholesky(cov)
+            z = _linalg.solve_triangular(chol, dev.T, lower=True)              # L^{-1} (x - mean)
+            maha = np.sum(z * z, axis=0)
+            out = -0.5 * (maha + 2.0 * np.sum(np.log(np.diagonal(chol))) + d * _LOG_2PI)
+        out = np.reshape(out, batch)
         return np.squeeze(out) if np.ndim(out) else out
 
     @staticmethod
     def pdf(x, mean=None, cov=1, allow_singular=False):
         return np.exp(multivariate_normal.logpdf(x, mean, cov, allow_singular))
+
+    @staticmethod
+    def entropy(mean=None, cov=1, allow_singular=False):
+        """0.5 (rank (1 + log 2 pi) + log pdet cov), rank d unless cov is singular."""
+        d = _dimension(mean, cov, np.zeros(1))
+        cov = _as_matrix(cov, d)
+        if allow_singular:
+            log_pdet, rank, _ = _pseudo_parts(cov)
+            return 0.5 * (rank * _LOG_2PI_E + log_pdet)
+        chol = _linalg.cholesky(cov)
+        return 0.5 * (d * _LOG_2PI_E) + np.sum(np.log(np.diagonal(chol)))
+
+
+def _singular_cutoff_impl(w):
+    """SciPy's cutoff below which an eigenvalue of a covariance counts as zero."""
+    return 1e6 * _np.finfo(float).eps * _np.max(_np.abs(w), axis=-1, keepdims=True)
+
+
+_singular_cutoff = nondiff(_singular_cutoff_impl, name="mvn_singular_cutoff")
+
+
+def _pseudo_parts(cov):
+    """(log pseudo-determinant, rank, pseudo-inverse) of a positive semi-definite cov."""
+    w = _linalg.eigvalsh(cov)
+    cutoff = _singular_cutoff(w)
+    if _np.any(primal(w) < -primal(cutoff)):
+        raise ValueError("multivariate_normal: cov must be positive semi-definite (it has a negative eigenvalue)")
+    keep = w > cutoff
+    log_pdet = np.sum(np.where(keep, np.log(np.where(keep, w, 1.0)), 0.0), axis=-1)
+    return log_pdet, np.sum(keep, axis=-1), _linalg.pinv(cov, rcond=1e6 * _np.finfo(float).eps, hermitian=True)
+
+
+def _on_support_impl(dev, cov):
+    # x - mean must have no component along cov's null space (SciPy's test and tolerance)
+    w, v = _np.linalg.eigh(cov)
+    null = v[:, w <= _singular_cutoff_impl(w)]
+    return _np.linalg.norm(dev @ null, axis=-1) < _singular_cutoff_impl(w)
+
+
+_on_support = nondiff(_on_support_impl, name="mvn_on_support")
 
 
 def _dimension(mean, cov, x):
@@ -119,6 +185,28 @@ class t:
     def pdf(x, df, loc=0.0, scale=1.0):
         return np.exp(t.logpdf(x, df, loc, scale))
 
+    @staticmethod
+    def cdf(x, df, loc=0.0, scale=1.0):
+        return _sp.stdtr(df, (x - loc) / scale)
+
+    @staticmethod
+    def logcdf(x, df, loc=0.0, scale=1.0):
+        return _log(t.cdf(x, df, loc, scale))
+
+    @staticmethod
+    def sf(x, df, loc=0.0, scale=1.0):
+        return _sp.stdtr(df, (loc - x) / scale)
+
+    @staticmethod
+    def logsf(x, df, loc=0.0, scale=1.0):
+        return _log(t.sf(x, df, loc, scale))
+
+    @staticmethod
+    def entropy(df, loc=0.0, scale=1.0):
+        half = 0.5 * (df + 1.0)
+        return _spread(half * (_sp.digamma(half) - _sp.digamma(0.5 * df)) + 0.5 * np.log(df)
+                       + _sp.betaln(0.5 * df, 0.5) + np.log(scale), loc)
+
 
 class poisson:
     """The Poisson distribution with mean mu (differentiable in mu; k is data)."""
@@ -133,6 +221,28 @@ class poisson:
     @staticmethod
     def pmf(k, mu, loc=0):
         return np.exp(poisson.logpmf(k, mu, loc))
+
+    @staticmethod
+    def cdf(k, mu, loc=0):
+        """P(K <= k) = Q(floor(k) + 1, mu), 0 below the support."""
+        k = np.floor(k - loc)
+        valid = k >= 0
+        return np.where(valid, _sp.gammaincc(np.where(valid, k, 0.0) + 1.0, mu), 0.0)
+
+    @staticmethod
+    def logcdf(k, mu, loc=0):
+        return _log(poisson.cdf(k, mu, loc))
+
+    @staticmethod
+    def sf(k, mu, loc=0):
+        """P(K > k) = P(floor(k) + 1, mu), 1 below the support."""
+        k = np.floor(k - loc)
+        valid = k >= 0
+        return np.where(valid, _sp.gammainc(np.where(valid, k, 0.0) + 1.0, mu), 1.0)
+
+    @staticmethod
+    def logsf(k, mu, loc=0):
+        return _log(poisson.sf(k, mu, loc))
 
 
 class beta:
@@ -150,6 +260,31 @@ class beta:
     def pdf(x, a, b, loc=0.0, scale=1.0):
         return np.exp(beta.logpdf(x, a, b, loc, scale))
 
+    @staticmethod
+    def cdf(x, a, b, loc=0.0, scale=1.0):
+        z = (x - loc) / scale
+        inside = np.logical_and(z > 0, z < 1)
+        return np.where(inside, _sp.betainc(a, b, np.where(inside, z, 0.5)), np.where(z <= 0, 0.0, 1.0))
+
+    @staticmethod
+    def logcdf(x, a, b, loc=0.0, scale=1.0):
+        return _log(beta.cdf(x, a, b, loc, scale))
+
+    @staticmethod
+    def sf(x, a, b, loc=0.0, scale=1.0):
+        z = (x - loc) / scale
+        inside = np.logical_and(z > 0, z < 1)
+        return np.where(inside, _sp.betainc(b, a, 1.0 - np.where(inside, z, 0.5)), np.where(z <= 0, 1.0, 0.0))
+
+    @staticmethod
+    def logsf(x, a, b, loc=0.0, scale=1.0):
+        return _log(beta.sf(x, a, b, loc, scale))
+
+    @staticmethod
+    def entropy(a, b, loc=0.0, scale=1.0):
+        return _spread(_sp.betaln(a, b) - (a - 1.0) * _sp.digamma(a) - (b - 1.0) * _sp.digamma(b)
+                       + (a + b - 2.0) * _sp.digamma(a + b) + np.log(scale), loc)
+
 
 class gamma:
     """The gamma distribution with shape a (and scale `scale`)."""
@@ -164,6 +299,62 @@ class gamma:
     @staticmethod
     def pdf(x, a, loc=0.0, scale=1.0):
         return np.exp(gamma.logpdf(x, a, loc, scale))
+
+    @staticmethod
+    def cdf(x, a, loc=0.0, scale=1.0):
+        z = (x - loc) / scale
+        inside = z > 0
+        return np.where(inside, _sp.gammainc(a, np.where(inside, z, 1.0)), 0.0)
+
+    @staticmethod
+    def logcdf(x, a, loc=0.0, scale=1.0):
+        return _log(gamma.cdf(x, a, loc, scale))
+
+    @staticmethod
+    def sf(x, a, loc=0.0, scale=1.0):
+        z = (x - loc) / scale
+        inside = z > 0
+        return np.where(inside, _sp.gammaincc(a, np.where(inside, z, 1.0)), 1.0)
+
+    @staticmethod
+    def logsf(x, a, loc=0.0, scale=1.0):
+        return _log(gamma.sf(x, a, loc, scale))
+
+    @staticmethod
+    def entropy(a, loc=0.0, scale=1.0):
+        return _spread(a + _sp.gammaln(a) + (1.0 - a) * _sp.digamma(a) + np.log(scale), loc)
+
+
+class chi2:
+    """The chi-squared distribution with df degrees of freedom: gamma(df / 2, scale=2)."""
+
+    @staticmethod
+    def logpdf(x, df, loc=0.0, scale=1.0):
+        return gamma.logpdf(x, 0.5 * df, loc, 2.0 * scale)
+
+    @staticmethod
+    def pdf(x, df, loc=0.0, scale=1.0):
+        return np.exp(chi2.logpdf(x, df, loc, scale))
+
+    @staticmethod
+    def cdf(x, df, loc=0.0, scale=1.0):
+        return gamma.cdf(x, 0.5 * df, loc, 2.0 * scale)
+
+    @staticmethod
+    def logcdf(x, df, loc=0.0, scale=1.0):
+        return gamma.logcdf(x, 0.5 * df, loc, 2.0 * scale)
+
+    @staticmethod
+    def sf(x, df, loc=0.0, scale=1.0):
+        return gamma.sf(x, 0.5 * df, loc, 2.0 * scale)
+
+    @staticmethod
+    def logsf(x, df, loc=0.0, scale=1.0):
+        return gamma.logsf(x, 0.5 * df, loc, 2.0 * scale)
+
+    @staticmethod
+    def entropy(df, loc=0.0, scale=1.0):
+        return gamma.entropy(0.5 * df, loc, 2.0 * scale)
 
 
 class dirichlet:
@@ -186,3 +377,10 @@ class dirichlet:
     @staticmethod
     def pdf(x, alpha):
         return np.exp(dirichlet.logpdf(x, alpha))
+
+    @staticmethod
+    def entropy(alpha):
+        total = np.sum(alpha)
+        k = np.shape(alpha)[0]
+        return (np.sum(_sp.gammaln(alpha)) - _sp.gammaln(total) + (total - k) * _sp.digamma(total)
+                - np.sum((alpha - 1.0) * _sp.digamma(alpha)))
