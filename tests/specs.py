@@ -547,3 +547,25 @@ add(_distribution("norm", "entropy", (REAL, POS), [((), ()), ((3,), (2, 1))]),
     _distribution("poisson", "logpmf", POS, [((3,),)],
                   fn=lambda mu: _gst.poisson.logpmf(onp.array([0.0, 2.0, 5.0]), mu),
                   ref=lambda mu: _scipy_stats().poisson.logpmf(onp.array([0.0, 2.0, 5.0]), mu)))
+
+
+# scipy.integrate.odeint: derivatives in the initial state, the times and the arguments
+def _increasing(rng, shape):
+    return onp.cumsum(rng.uniform(0.2, 0.5, shape), axis=-1)
+
+
+def _ode_rhs(lib):
+    return lambda y, t, w, b: lib.tanh(lib.matmul(w, y) + b) - 0.3 * y * lib.cos(t)
+
+
+def _odeint_spec():
+    import scipy.integrate
+    import gradkit.scipy.integrate as gsi
+    tight = dict(rtol=1e-13, atol=1e-13)
+    return Spec("scipy.integrate.odeint", domain=(REAL, _increasing, REAL, REAL), shapes=[((2,), (3,), (2, 2), (2,))],
+                fn=lambda y0, t, w, b: gsi.odeint(_ode_rhs(np), y0, t, (w, b), **tight),
+                ref=lambda y0, t, w, b: scipy.integrate.odeint(_ode_rhs(onp), y0, t, (w, b), **tight),
+                rtol=1e-4, atol=1e-6)
+
+
+add(_odeint_spec())
