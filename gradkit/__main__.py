@@ -1,7 +1,8 @@
-"""The command line: `gradkit lab ...` (also `python -m gradkit lab ...`)."""
+"""The command line: `gradkit lab ...` (also `python -m gradkit lab ...`), `gradkit --version`."""
 import sys
 
 USAGE = """usage: gradkit <command> [options]
+       gradkit --version
 
 commands:
   lab     reproduce the lecture's claims as measured figures (gradkit lab --help)
@@ -9,10 +10,15 @@ commands:
 
 
 def main(argv=None):
+    """Run the command line with `argv` (default: sys.argv[1:]); returns the exit status."""
     argv = sys.argv[1:] if argv is None else list(argv)
     if not argv or argv[0] in ("-h", "--help"):
         print(USAGE)
         return 0 if argv else 2
+    if argv[0] in ("-V", "--version"):
+        from . import __version__
+        print(f"gradkit {__version__}")
+        return 0
     command, rest = argv[0], argv[1:]
     if command == "lab":
         from .lab.runner import main as lab_main

@@ -235,6 +235,37 @@ class Graph:
         plt.close(ax.figure)
         return path
 
+    def to_svg(self, engine="auto"):
+        """The picture as SVG text (Graphviz's `dot` when installed and `engine` allows it,
+        else matplotlib), as Jupyter shows it inline.
+
+        >>> record(lambda x: 2.0 * x, 1.0).to_svg(engine="matplotlib").lstrip().startswith("<?xml")
+        True
+        """
+        if engine in ("auto", "graphviz") and shutil.which("dot"):
+            return subprocess.run(["dot", "-Tsvg"], input=self.to_dot().encode(), check=True,
+                                  capture_output=True).stdout.decode()
+        if engine == "graphviz":
+            raise RuntimeError("Graphviz's `dot` program is not installed; install graphviz or use "
+                               "engine='matplotlib'.")
+        import io
+
+        import matplotlib
+        from matplotlib.figure import Figure
+        fig = Figure(figsize=(2.2 * (max(self.layers()) + 1) + 1, 3.5))
+        self.draw(ax=fig.subplots())
+        buf = io.StringIO()
+        with matplotlib.rc_context({"svg.fonttype": "none"}):  # labels stay text: small, searchable
+            fig.savefig(buf, format="svg", bbox_inches="tight")
+        return buf.getvalue()
+
+    def _repr_svg_(self):
+        """Jupyter's inline picture of the graph; None (the text repr) without a drawing tool."""
+        try:
+            return self.to_svg()
+        except ImportError:
+            return None
+
     def _positions(self):
         depth = self.layers()
         by_layer = {}

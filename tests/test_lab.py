@@ -15,6 +15,7 @@ pytest.importorskip("rich")
 from gradkit.lab import EXPERIMENTS, run_lab, select  # noqa: E402
 from gradkit.lab.core import Check, loglog_slope  # noqa: E402
 from gradkit.lab.runner import main  # noqa: E402
+import gradkit.lab.experiments  # noqa: E402,F401  (registers the experiments)
 
 STATUSES = {"reproduced", "not reproduced", "error"}
 
@@ -233,3 +234,62 @@ def test_python_dash_m(tmp_path):
     assert (tmp_path / "report.html").exists() and (tmp_path / "results.json").exists()
     bad = subprocess.run([sys.executable, "-m", "gradkit", "nonsense"], capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2 and "unknown command" in bad.stderr
+
+
+# -- output and progress -----------------------------------------------------------------
+@pytest.mark.parametrize("where", ["file", "inside_file", "unwritable"])
+def test_a_bad_out_fails_before_any_experiment(monkeypatch, tmp_path, capsys, where):
+    blocker = tmp_path / "results.txt"
+    blocker.write_text("not a folder")
+    out = {"file": blocker, "inside_file": blocker / "lab", "unwritable": tmp_path / "ro" / "lab"}[where]
+    if where == "unwritable":
+        (tmp_path / "ro").mkdir(mode=0o500)
+        if os.access(tmp_path / "ro", os.W_OK):  # root ignores permissions
+            (tmp_path / "ro").rmdir()
+            (tmp_path / "ro").write_text("")  # a file: no folder can be made under it either
+    ran = []
+    for x in EXPERIMENTS:
+        monkeypatch.setattr(x, "measure", lambda ctx, key=x.key: ran.append(key) or {})
+    assert main(["--quick", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert str(out) in err and "--out" in err and "folder" in err and "Traceback" not in err
+    assert ran == []
+    with pytest.raises(ValueError, match="--out"):
+        run_lab(quick=True, only="L11", out=str(out), console=False)
+    assert ran == []
+
+
+def test_a_late_failure_keeps_what_was_measured(monkeypatch, tmp_path):
+    late = next(x for x in EXPERIMENTS if x.key == "L13")
+
+    def interrupted(ctx):
+        raise KeyboardInterrupt  # not an experiment's error: it stops the whole run
+    monkeypatch.setattr(late, "measure", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        run_lab(quick=True, only="L11,L13", out=str(tmp_path), console=False, svg=False)
+    raw = json.loads((tmp_path / "results.json").read_text())
+    assert [e["key"] for e in raw["experiments"]] == ["L11-L12"]
+    assert raw["experiments"][0]["status"] == "reproduced" and raw["experiments"][0]["data"]
+    assert raw["meta"]["complete"] is False and raw["meta"]["missing"] == ["L13"]
+    html = (tmp_path / "report.html").read_text()
+    assert '<section id="L11-L12">' in html and "still to run L13" in html
+    assert list((tmp_path / "figures").glob("L11-L12_*.png"))
+    run_lab(quick=True, only="L11", out=str(tmp_path), console=False, svg=False)  # a complete run says so
+    assert json.loads((tmp_path / "results.json").read_text())["meta"]["complete"] is True
+
+
+def test_a_pipe_gets_one_line_per_experiment_as_it_finishes(tmp_path):
+    out = subprocess.run([sys.executable, "-m", "gradkit", "lab", "--quick", "--only", "L11,L1", "--out",
+                          str(tmp_path), "--no-svg"], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    lines = [ln for ln in out.stdout.splitlines() if ln.startswith("[")]
+    assert len(lines) == 2
+    assert lines[0].startswith("[1/2] L1-L3 Matrix calculus warm-up: reproduced in ")
+    assert lines[1].startswith("[2/2] L11-L12 ") and " s - " in lines[1]
+    assert "\x1b[" not in out.stderr  # no progress bar's escape codes in a log
+
+
+def test_version():
+    import gradkit
+    out = subprocess.run([sys.executable, "-m", "gradkit", "--version"], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0 and out.stdout.strip() == f"gradkit {gradkit.__version__}"

@@ -7,6 +7,7 @@ import io
 import json
 import os
 import platform
+import tempfile
 
 import numpy as _np
 
@@ -44,38 +45,113 @@ def _png_bytes(fig, dpi=110):
     return buf.getvalue()
 
 
-def write_outputs(results, out_dir, meta, svg=True):
-    """Write figures/, results.json and report.html into out_dir; return the report's path."""
-    fig_dir = os.path.join(out_dir, "figures")
-    os.makedirs(fig_dir, exist_ok=True)
-    embedded = {}
-    for r in results:
-        for old in os.listdir(fig_dir):  # an earlier run's figures of this experiment may have other names
-            if old.startswith(f"{r.experiment.key}_"):
-                os.remove(os.path.join(fig_dir, old))
-        for name, fig in r.figures.items():
-            stem = f"{r.experiment.key}_{name}"
-            png = _png_bytes(fig)
-            with open(os.path.join(fig_dir, stem + ".png"), "wb") as f:
-                f.write(png)
-            if svg:
-                fig.savefig(os.path.join(fig_dir, stem + ".svg"), format="svg")
-            embedded[(r.experiment.key, name)] = base64.b64encode(png).decode("ascii")
+class OutputError(ValueError):
+    """The output folder cannot be written: raised before any experiment runs."""
 
-    raw = {"meta": meta, "experiments": [{
+
+def check_output_dir(out_dir):
+    """Create out_dir (and its figures/ folder) if missing and check that files can be written
+    there; raise OutputError naming the problem otherwise. Called before the first experiment,
+    so that a bad --out costs nothing.
+
+    >>> check_output_dir(__file__)
+    Traceback (most recent call last):
+    ...
+    gradkit.lab.report.OutputError: --out ... is a file, not a folder: ...
+    """
+    out_dir = os.path.abspath(out_dir)
+    fix = "pass --out a folder that can be created and written (it is created if missing)"
+    if os.path.exists(out_dir) and not os.path.isdir(out_dir):
+        raise OutputError(f"--out {out_dir} is a file, not a folder: {fix}.")
+    parent = os.path.dirname(out_dir)
+    while parent and not os.path.exists(parent):
+        parent = os.path.dirname(parent)
+    if parent and not os.path.isdir(parent):
+        raise OutputError(f"--out {out_dir} lies inside {parent}, which is a file: {fix}.")
+    figures = os.path.join(out_dir, "figures")
+    try:
+        os.makedirs(figures, exist_ok=True)
+        with tempfile.TemporaryFile(dir=figures):
+            pass
+    except FileExistsError:
+        raise OutputError(f"--out {out_dir} holds a file named 'figures' where the lab writes its figures "
+                          f"folder: remove it or {fix}.") from None
+    except OSError as e:
+        raise OutputError(f"--out {out_dir} cannot be written ({e.strerror or e}): {fix}.") from None
+    return out_dir
+
+
+def _write_atomic(path, text):
+    """Replace path's content in one step: a run stopped while writing leaves the previous file."""
+    tmp = f"{path}.tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(text)
+    os.replace(tmp, path)
+
+
+class ReportWriter:
+    """Writes the lab's outputs into out_dir as the run goes: each experiment's figures when it
+    finishes, and results.json and report.html rewritten after each experiment, so that a run
+    that stops late (an interrupt, a crash) keeps everything measured until then. `planned` are
+    the keys of the experiments to run; the report says which are still missing."""
+
+    def __init__(self, out_dir, meta, svg=True, planned=()):
+        self.out_dir = check_output_dir(out_dir)
+        self.fig_dir = os.path.join(self.out_dir, "figures")
+        self.meta, self.svg, self.planned = dict(meta), svg, list(planned)
+        self.results, self.embedded = [], {}
+        self._write_summary(complete=False)
+
+    def add(self, result):
+        """Write one finished experiment's figures, then the summary files."""
+        key = result.experiment.key
+        for old in os.listdir(self.fig_dir):  # an earlier run's figures of this experiment may have other names
+            if old.startswith(f"{key}_"):
+                os.remove(os.path.join(self.fig_dir, old))
+        for name, fig in result.figures.items():
+            stem = os.path.join(self.fig_dir, f"{key}_{name}")
+            png = _png_bytes(fig)
+            with open(stem + ".png", "wb") as f:
+                f.write(png)
+            if self.svg:
+                fig.savefig(stem + ".svg", format="svg")
+            self.embedded[(key, name)] = base64.b64encode(png).decode("ascii")
+        self.results.append(result)
+        self._write_summary(complete=False)
+
+    def finish(self, seconds=None):
+        """Mark the run complete; returns the report's path."""
+        self.meta["seconds"] = seconds
+        return self._write_summary(complete=True)
+
+    def _write_summary(self, complete):
+        done = {r.experiment.key for r in self.results}
+        self.meta["complete"] = complete
+        self.meta["missing"] = [] if complete else [k for k in self.planned if k not in done]
+        _write_atomic(os.path.join(self.out_dir, "results.json"),
+                      json.dumps(to_jsonable(results_json(self.results, self.meta)), indent=1))
+        path = os.path.join(self.out_dir, "report.html")
+        _write_atomic(path, render_html(self.results, self.meta, self.embedded))
+        return path
+
+
+def results_json(results, meta):
+    """The raw numbers of a run, as written to results.json."""
+    return {"meta": meta, "experiments": [{
         "key": r.experiment.key, "title": r.experiment.title, "claim": r.experiment.claim,
         "status": r.status, "measured": r.measured, "seconds": r.seconds, "note": r.note,
         "checks": [{"name": c.name, "passed": c.passed, "detail": c.detail} for c in r.checks],
         "tables": [{"title": t.title, "header": t.header, "rows": t.rows} for t in r.tables],
         "figures": [f"figures/{r.experiment.key}_{n}.png" for n in r.figures],
         "data": r.data} for r in results]}
-    with open(os.path.join(out_dir, "results.json"), "w") as f:
-        json.dump(to_jsonable(raw), f, indent=1)
 
-    path = os.path.join(out_dir, "report.html")
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(render_html(results, meta, embedded))
-    return path
+
+def write_outputs(results, out_dir, meta, svg=True):
+    """Write figures/, results.json and report.html into out_dir at once; return the report's path."""
+    writer = ReportWriter(out_dir, meta, svg, [r.experiment.key for r in results])
+    for r in results:
+        writer.add(r)
+    return writer.finish(meta.get("seconds"))
 
 
 def run_meta(quick, seed, only, seconds=None):
@@ -122,6 +198,8 @@ def render_html(results, meta, embedded):
            f'SciPy {e(meta["scipy"])}, Python {e(meta["python"])} &middot; {e(meta["machine"])}'
            + (f' &middot; {meta["seconds"]:.1f} s' if meta.get("seconds") else "") + "</p>",
            f"<h2>Summary: {n_ok} of {len(results)} reproduced</h2>",
+           *([f'<p class="note">Run in progress or stopped early: still to run {e(", ".join(meta["missing"]))}.</p>']
+             if meta.get("missing") else []),
            "<table><tr><th>claim</th><th>measured</th><th>verdict</th></tr>"]
     for r in results:
         out.append(f'<tr><td><a href="#{r.experiment.key}">{e(r.experiment.key)}</a> '

@@ -1,5 +1,6 @@
 """Running the lab: select experiments, run each with progress, judge, report, exit code."""
 import argparse
+import contextlib
 import os
 import sys
 import time
@@ -47,36 +48,105 @@ def run_experiment(exp, ctx):
     return Result(exp, status, measured, checks, figures, tables, data, note, seconds)
 
 
+class _Bar:
+    """Progress on a terminal: one rich bar, the current experiment and its step."""
+
+    def __init__(self, total):
+        from rich.console import Console
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+        self.bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(),
+                            TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
+                            TextColumn("{task.fields[step]}"), console=Console(stderr=True))
+        self.task = self.bar.add_task("gradkit lab", total=total, step="")
+
+    def __enter__(self):
+        self.bar.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        return self.bar.__exit__(*exc)
+
+    def start(self, exp):
+        self.bar.update(self.task, description=f"{exp.key} {exp.title}", step="")
+
+    def step(self, text):
+        self.bar.update(self.task, step=text)
+
+    def done(self, result):
+        self.bar.advance(self.task)
+
+
+class _Lines(contextlib.nullcontext):
+    """Progress for a log or a pipe: one line per experiment as it finishes."""
+
+    def __init__(self, total, stream=None):
+        super().__init__(self)
+        self.total, self.count, self.stream = total, 0, stream
+
+    def start(self, exp):
+        pass
+
+    def step(self, text):
+        pass
+
+    def done(self, r):
+        self.count += 1
+        print(f"[{self.count}/{self.total}] {r.experiment.key} {r.experiment.title}: {r.status} "
+              f"in {r.seconds:.1f} s - {r.measured}", file=self.stream or sys.stdout, flush=True)
+
+
+class _Silent(_Lines):
+    def done(self, r):
+        pass
+
+
+def _progress(console, total):
+    if console == "lines" or (console is True and not sys.stderr.isatty()):
+        return _Lines(total)
+    if console:
+        return _Bar(total)
+    return _Silent(total)
+
+
 def run_lab(quick=False, only=None, seed=0, out="gradkit-lab", console=True, svg=True):
-    """Run the selected experiments; write the report to `out` (None: write nothing);
-    return the list of Results."""
+    """Run the selected experiments and return their Results.
+
+    Args:
+        quick: smaller sizes (about 20 s on 2 cores) instead of the full run.
+        only: claims to run ("L9,L13" or a list); all if None.
+        seed: random seed of every experiment.
+        out: folder for report.html, results.json and figures/, checked before the first
+            experiment and written after each one (None: write nothing).
+        console: True shows progress (a bar on a terminal, one line per finished experiment
+            otherwise), "lines" forces the lines, False is silent.
+        svg: also write each figure as SVG.
+
+    Returns:
+        list of `Result`, one per experiment, in lecture order.
+
+    Raises:
+        ValueError: `only` names an unknown claim; `OutputError` (a ValueError) if `out`
+            cannot be written.
+    """
+    exps = select(only)
+    writer = None
+    if out is not None:
+        from .report import ReportWriter, run_meta
+        writer = ReportWriter(out, run_meta(quick, seed, only), svg, [x.key for x in exps])
     import matplotlib
     matplotlib.use("Agg")  # figures are files: never open a window
-    exps = select(only)
     results = []
     t0 = time.perf_counter()
-    with single_threaded_blas():  # CPU-time measurements of one thread (see lab.core.timeit)
-        if console:
-            from rich.console import Console
-            from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-            con = Console(stderr=True)
-            with Progress(TextColumn("[bold]{task.description}"), BarColumn(),
-                          TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
-                          TextColumn("{task.fields[step]}"), console=con) as bar:
-                task = bar.add_task("gradkit lab", total=len(exps), step="")
-                for exp in exps:
-                    bar.update(task, description=f"{exp.key} {exp.title}", step="")
-                    ctx = Context(quick, seed, lambda text: bar.update(task, step=text))
-                    results.append(run_experiment(exp, ctx))
-                    bar.advance(task)
-        else:
-            for exp in exps:
-                results.append(run_experiment(exp, Context(quick, seed)))
-    total = time.perf_counter() - t0
-    if out is not None:
-        from .report import run_meta, write_outputs
-        os.makedirs(out, exist_ok=True)
-        write_outputs(results, out, run_meta(quick, seed, only, total), svg=svg)
+    with single_threaded_blas(), _progress(console, len(exps)) as show:  # one-thread CPU times (lab.core.timeit)
+        for exp in exps:
+            show.start(exp)
+            result = run_experiment(exp, Context(quick, seed, show.step))
+            results.append(result)
+            if writer is not None:
+                writer.add(result)
+            show.done(result)
+    if writer is not None:
+        writer.finish(time.perf_counter() - t0)
     import matplotlib.pyplot as plt
     plt.close("all")
     return results
@@ -108,12 +178,15 @@ def parser():
     p = argparse.ArgumentParser(prog="gradkit lab", description=(
         "Reproduce the lecture's claims on automatic differentiation (L1-L20) as measured figures. "
         "Writes report.html, figures/ and results.json into --out; exits 1 if any claim was not reproduced."))
-    p.add_argument("--quick", action="store_true", help="smaller sizes: about a minute on 2 cores")
+    p.add_argument("--quick", action="store_true", help="smaller sizes: about 20 s on 2 cores")
     p.add_argument("--out", default="gradkit-lab", metavar="DIR", help="output folder (default: ./gradkit-lab)")
     p.add_argument("--only", default=None, metavar="L9,L13", help="run only the experiments covering these claims")
     p.add_argument("--seed", type=int, default=0, metavar="N", help="random seed (default 0)")
     p.add_argument("--no-svg", action="store_true", help="write PNG figures only")
     p.add_argument("--list", action="store_true", help="list the experiments and exit")
+    p.add_argument("--notebook", action="store_true",
+                   help="write DIR/lab.ipynb, a Jupyter notebook that runs each selected experiment with its "
+                        "code in editable cells, instead of running them here")
     return p
 
 
@@ -131,11 +204,18 @@ def main(argv=None):
         for x in _load_experiments():
             print(f"{x.key:8s} {x.title}")
         return 0
+    from .report import check_output_dir
     try:
         select(args.only)
+        check_output_dir(args.out)  # a bad --out fails now, not after the experiments
     except ValueError as e:
         print(f"gradkit lab: {e}", file=sys.stderr)
         return 2
+    if args.notebook:
+        from .notebook import write_notebook
+        path = write_notebook(os.path.join(args.out, "lab.ipynb"), args.quick, args.only, args.seed)
+        print(f"Wrote {path}: open it in Jupyter, or run it with `jupyter nbconvert --to notebook --execute {path}`.")
+        return 0
     t0 = time.perf_counter()
     results = run_lab(args.quick, args.only, args.seed, args.out, console=True, svg=not args.no_svg)
     print_summary(results, args.out, time.perf_counter() - t0)
