@@ -57,8 +57,14 @@ class Estimate:
     n_calls : calls made to f (1 for a vectorised evaluation)
     method  : the difference scheme or estimator that produced it
     step    : the step(s) h, or the smoothing radius eps of a zero-order estimator
-    error   : an estimate of the error of `value`, where the method makes one (adaptive
-              Richardson extrapolation), else None
+    error   : an estimate of the error of `value`, where the method makes one, else None:
+              for adaptive Richardson extrapolation a bound on each entry's absolute error
+              where `converged`, else the spread of its estimates; for the zero-order
+              estimators the standard error of each component (from the directions' spread)
+    converged : for adaptive Richardson extrapolation, where (entrywise) the table showed
+              the convergence its error bound rests on; None for the other methods
+    notes   : what the estimator did beyond the plain scheme (a step shrunk or a one-sided
+              stencil to stay within f's domain, say)
 
     `grad` is another name for `value`, for gradient estimates.
     """
@@ -68,6 +74,8 @@ class Estimate:
     method: str
     step: object = None
     error: object = None
+    converged: object = None
+    notes: tuple = ()
 
     @property
     def grad(self):
@@ -85,4 +93,4 @@ def evaluate(f, point, n, vectorized=False):
     fc = Counted(f, batched=vectorized)
     if vectorized:
         return np.asarray(fc(np.stack([point(j) for j in range(n)]))), fc
-    return np.stack([np.asarray(fc(point(j))) for j in range(n)]), fc
+    return np.asarray(np.stack([fc(point(j)) for j in range(n)])), fc  # lazy (dask) values: one compute
