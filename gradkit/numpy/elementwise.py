@@ -55,6 +55,17 @@ true_divide = divide
 reciprocal = elementwise(_np.reciprocal, lambda ans, x: -ans * ans, reads=(("ans",),))
 square = elementwise(_np.square, lambda ans, x: 2.0 * x, reads=((0,),))
 sqrt = elementwise(_np.sqrt, lambda ans, x: 0.5 / ans, reads=(("ans",),))
+
+
+def _root_deriv(ans, s, p=2):
+    zero = equal(s, 0)
+    return where(zero, 0.0, ans / (p * where(zero, 1.0, s)))
+
+
+# s ** (1/p) for s a sum of p-th powers of magnitudes (norms, standard deviations). Where
+# s == 0 the norm has no derivative; its derivative (and every higher one) is taken as 0
+# there, the minimum-norm subgradient, as abs does at 0, instead of inf * 0 = nan
+norm_root = elementwise(lambda s, p=2: _np.power(s, 1.0 / p), _root_deriv, name="norm_root", reads=((0, "ans"),))
 cbrt = elementwise(_np.cbrt, lambda ans, x: 1.0 / (3.0 * ans * ans), reads=(("ans",),))
 
 
@@ -97,7 +108,16 @@ arccos = elementwise(_np.arccos, lambda ans, x: -1.0 / sqrt(1.0 - x * x), reads=
 arctan = elementwise(_np.arctan, lambda ans, x: divide(1.0, 1.0 + x * x), reads=((0,),))
 arctan2 = elementwise(_np.arctan2, lambda ans, x, y: divide(y, x * x + y * y), lambda ans, x, y: divide(-x, x * x + y * y),
                       reads=((0, 1), (0, 1)))
-hypot = elementwise(_np.hypot, lambda ans, x, y: x / ans, lambda ans, x, y: y / ans, reads=((0, "ans"), (1, "ans")))
+# hypot is a norm: at x = y = 0 its derivative is taken as 0, as norm_root's
+hypot = elementwise(_np.hypot, lambda ans, x, y: _over_norm(x, ans), lambda ans, x, y: _over_norm(y, ans),
+                    reads=((0, "ans"), (1, "ans")))
+
+
+def _over_norm(x, norm):
+    zero = equal(norm, 0)
+    return where(zero, 0.0, x / where(zero, 1.0, norm))
+
+
 sinh = elementwise(_np.sinh, lambda ans, x: cosh(x), reads=((0,),))
 cosh = elementwise(_np.cosh, lambda ans, x: sinh(x), reads=((0,),))
 tanh = elementwise(_np.tanh, lambda ans, x: 1.0 - ans * ans, reads=(("ans",),))

@@ -6,8 +6,10 @@ the solve with A^T (lecture L15), cholesky, qr, eigh and svd differentiate throu
 factors they returned (L16). Stacked matrices (..., M, N) work wherever NumPy takes them.
 
 Where the derivative is not unique or does not exist, this is what you get:
-- cholesky, eigh and eigvalsh read one triangle of A; their derivatives treat A as
-  symmetric (the tangent is symmetrised, the gradient returned is symmetric).
+- cholesky, eigh and eigvalsh read one triangle of A (the UPLO one, or the one `upper`
+  names) and so do their derivatives: the other triangle gets a zero gradient, as finite
+  differences over the full matrix say. A symmetric input built from traced values gets
+  the usual symmetric gradient through its own construction.
 - Repeated eigenvalues (eigh, eig) or singular values (svd): the vectors are not
   differentiable there. The terms coupling two (numerically) equal values are set to zero
   and a DegenerateWarning is issued. This is exact for losses that do not depend on the
@@ -34,13 +36,13 @@ import warnings
 import numpy as _np
 
 from ..core import MissingRuleError, Primitive, Tape, Tracer, batching as _batching
-from ..core import primal as _p
+from ..core import concrete, primal as _p
 from .declare import is_complex, nondiff, shape_of, unbroadcast
-from .elementwise import absolute, conj, imag, power, real, sqrt, where
+from .elementwise import absolute, conj, imag, norm_root, power, real, where
 from .indexing import take_along_axis
 from .products import cross, matmul, outer, tensordot
 from .reductions import argmax, max, min, sum
-from .shape import concatenate, diagonal as _diagonal, moveaxis, reshape, swapaxes, transpose, tril
+from .shape import concatenate, diagonal as _diagonal, moveaxis, reshape, swapaxes, transpose, tril, triu
 
 __all__ = ["norm", "matrix_rank", "cond", "solve", "inv", "pinv", "det", "slogdet", "cholesky", "eigh",
            "eigvalsh", "eig", "eigvals", "svd", "svdvals", "qr", "lstsq", "matrix_power", "multi_dot",
@@ -83,6 +85,22 @@ def _sym(x):
     return 0.5 * (x + _T(x))
 
 
+def _H(x):
+    """The conjugate transpose of stacked matrices."""
+    return conj(_T(x)) if is_complex(x) else _T(x)
+
+
+def _triangle(a, lower):
+    """The Hermitian matrix that LAPACK sees when it reads one triangle of a (the other is
+    ignored, and so is the imaginary part of the diagonal), as a differentiable function of
+    all of a: the derivatives of eigh, eigvalsh and cholesky follow NumPy's semantics even
+    for a matrix that is not symmetric. Applied to traced matrices only."""
+    if type(a) is not Tracer:
+        return a
+    part = tril(a, -1) if lower else triu(a, 1)
+    return part + _H(part) + _diag_embed(real(_diag(a)))
+
+
 def _real_only(name, x):
     if is_complex(x):
         raise MissingRuleError(
@@ -117,8 +135,8 @@ def _natively_batched(prim):
 
 def _complement_tangent(q1, dq1, q2):
     """The tangent of the complement columns q2 of an orthogonal [q1, q2] when q1 moves by
-    dq1 and q2 does not rotate within its own span: -q1 dq1^T q2."""
-    return -matmul(q1, matmul(_T(dq1), q2))
+    dq1 and q2 does not rotate within its own span: -q1 dq1^H q2."""
+    return -matmul(q1, matmul(_H(dq1), q2))
 
 
 # -- solve (lecture L15): x = A^{-1} b, with A's LU factors kept for the backward solve ---
@@ -427,19 +445,22 @@ def cholesky(a, /, *, upper=False):
     array([[ 0.0625, -0.125 ],
            [-0.125 ,  0.25  ]])
     """
-    return cholesky_p(a, upper=upper)
+    return cholesky_p(_triangle(a, not upper), upper=upper)
 
 
 # -- symmetric eigendecomposition: A = V diag(w) V^T -----------------------------------------
+# The primitive gets the Hermitian matrix _triangle built, so tangents are Hermitian. For
+# complex matrices V^T becomes V^H, and each eigenvector's free phase is fixed by keeping
+# V^H dV's diagonal zero; the VJP is the transpose under autograd's convention,
+# conj(V) M V^T (V M V^T for real V).
 def _eigh_jvp(t, ans, a, UPLO="L"):
-    _real_only("eigh", a)
     w, v = ans
-    p = matmul(_T(v), matmul(_sym(t), v))
-    return _diag(p), matmul(v, _inverse_gaps(w, "eigh") * p)
+    p = matmul(_H(v), matmul(t, v))
+    dw = real(_diag(p)) if is_complex(p) else _diag(p)
+    return dw, matmul(v, _inverse_gaps(w, "eigh") * p)
 
 
 def _eigh_vjp(argnum, g, ans, a, UPLO="L"):
-    _real_only("eigh", a)
     gw, gv = g
     w, v = ans
     inner = 0.0
@@ -447,7 +468,7 @@ def _eigh_vjp(argnum, g, ans, a, UPLO="L"):
         inner = _inverse_gaps(w, "eigh") * matmul(_T(v), gv)
     if gw is not None:
         inner = inner + _diag_embed(gw)
-    return _sym(matmul(v, matmul(inner, _T(v))))
+    return matmul(conj(v) if is_complex(v) else v, matmul(inner, _T(v)))
 
 
 _eigh_p = _natively_batched(Primitive("eigh", lambda a, UPLO="L": _np.linalg.eigh(a, UPLO), multiple_results=True))
@@ -464,28 +485,29 @@ def eigh(a, UPLO="L"):
     array([[1., 0.],
            [0., 0.]])
     """
-    return _eigh_p(a, UPLO=UPLO)
+    return _eigh_p(_triangle(a, UPLO.upper() == "L"), UPLO=UPLO)
 
 
 # eigenvalues alone: the forward pass stays LAPACK's cheaper eigenvalue-only routine, and
 # the rules get the eigenvectors from eigh (differentiable, so higher orders work)
 def _eigvalsh_vectors(a, UPLO):
-    _real_only("eigvalsh", a)
     return eigh(a, UPLO)[1]
 
 
 _eigvalsh_p = _natively_batched(Primitive("eigvalsh", lambda a, UPLO="L": _np.linalg.eigvalsh(a, UPLO)))
-_eigvalsh_p.defvjp(lambda g, ans, a, UPLO="L": _sym(_scaled_outer(_eigvalsh_vectors(a, UPLO), g)), reads=((0,),))
-_eigvalsh_p.defjvp(lambda t, ans, a, UPLO="L": _quadratic_diag(_eigvalsh_vectors(a, UPLO), _sym(t)))
+_eigvalsh_p.defvjp(lambda g, ans, a, UPLO="L": _scaled_outer(_eigvalsh_vectors(a, UPLO), g), reads=((0,),))
+_eigvalsh_p.defjvp(lambda t, ans, a, UPLO="L": _quadratic_diag(_eigvalsh_vectors(a, UPLO), t))
 
 
 def _scaled_outer(v, g):
-    """V diag(g) V^T."""
-    return matmul(v * g[..., None, :], _T(v))
+    """V diag(g) V^T (conj(V) diag(g) V^T for complex V: autograd's transpose)."""
+    return matmul((conj(v) if is_complex(v) else v) * g[..., None, :], _T(v))
 
 
 def _quadratic_diag(v, m):
-    """diag(V^T M V) without forming the product matrix."""
+    """diag(V^H M V) (real for Hermitian M) without forming the product matrix."""
+    if is_complex(v) or is_complex(m):
+        return real(sum(conj(v) * matmul(m, v), axis=-2))
     return sum(v * matmul(m, v), axis=-2)
 
 
@@ -493,7 +515,7 @@ def eigvalsh(a, UPLO="L"):
     """np.linalg.eigvalsh; dw = diag(V^T dA V)."""
     if _recorded_for_reverse(a):
         return eigh(a, UPLO)[0]
-    return _eigvalsh_p(a, UPLO=UPLO)
+    return _eigvalsh_p(_triangle(a, UPLO.upper() == "L"), UPLO=UPLO)
 
 
 def _recorded_for_reverse(a):
@@ -505,7 +527,6 @@ def _recorded_for_reverse(a):
 
 # -- general eigendecomposition (distinct eigenvalues) --------------------------------------
 def _eig_jvp(ts, ans, a):
-    _real_only("eig", a)
     w, v = ans
     t = ts[0]
     p = solve(v, matmul(t, v))                                    # V^{-1} dA V
@@ -518,13 +539,18 @@ def _eig_jvp(ts, ans, a):
     return _diag(p), dv
 
 
-def _eig_vjp(argnum, g, ans, a):
-    # the transpose of the (real-linear) tangent map, by reverse mode through it
+def _transposed_jvp(jvp, g, ans, a, **params):
+    """The VJP of a decomposition as the transpose of its (real-linear) tangent map, by
+    reverse mode through it: autograd's complex convention holds by construction."""
     from ..transforms import vjp
     g = tuple(_np.zeros(shape_of(o), _np.result_type(_p(o))) if c is None else c for c, o in zip(g, ans))
     zero = _np.zeros(shape_of(a), _np.result_type(_p(a)))
-    ct = vjp(lambda t: _eig_jvp((t,), ans, a), zero)[1](g)[0]
+    ct = vjp(lambda t: jvp((t,), ans, a, **params), zero)[1](g)[0]
     return real(ct) if not is_complex(a) else ct
+
+
+def _eig_vjp(argnum, g, ans, a):
+    return _transposed_jvp(_eig_jvp, g, ans, a)
 
 
 def _eig_impl(a):
@@ -537,10 +563,9 @@ _eig_p.defjvp_joint(_eig_jvp)
 
 
 def eig(a):
-    """np.linalg.eig of a real matrix with distinct eigenvalues: dw = diag(V^{-1} dA V),
-    dV = V (F o V^{-1} dA V) corrected to keep LAPACK's normalisation of V (unit columns
-    whose largest entry is real)."""
-    _real_only("eig", a)
+    """np.linalg.eig of a real or complex matrix with distinct eigenvalues:
+    dw = diag(V^{-1} dA V), dV = V (F o V^{-1} dA V) corrected to keep LAPACK's
+    normalisation of V (unit columns whose largest entry is real)."""
     return _eig_p(a)
 
 
@@ -582,7 +607,7 @@ def _split_full(u, vh, a):
     k = builtins.min(m, n)
     u1, u2 = (u[..., :, :k], u[..., :, k:]) if shape_of(u)[-1] > k else (u, None)
     vh1, vh2 = (vh[..., :k, :], vh[..., k:, :]) if shape_of(vh)[-2] > k else (vh, None)
-    return u1, u2, _T(vh1), None if vh2 is None else _T(vh2)
+    return u1, u2, _H(vh1), None if vh2 is None else _H(vh2)
 
 
 def _safe_inverse(s, what):
@@ -594,27 +619,32 @@ def _safe_inverse(s, what):
 
 
 def _svd_jvp(ts, ans, a, full_matrices=False):
-    # (Townsend, 2016) with dP = U^T dA V, F_ij = 1/(s_j^2 - s_i^2)
-    _real_only("svd", a)
+    # (Townsend, 2016) with dP = U^H dA V, F_ij = 1/(s_j^2 - s_i^2). For complex matrices
+    # each pair (u_i, v_i) has a free common phase: it is fixed by keeping V^H dV's
+    # diagonal zero, which puts i Im(dP_ii) / s_i on U^H dU's
     u, s, vh = ans
     u1, u2, v1, v2 = _split_full(u, vh, a)
     t = ts[0]
     m, n = shape_of(a)[-2:]
-    dp = matmul(_T(u1), matmul(t, v1))
+    cplx = is_complex(u) or is_complex(t)
+    dp = matmul(_H(u1), matmul(t, v1))
     f = _inverse_gaps(s, "svd", squared=True)
-    ds = _diag(dp)
+    ds = real(_diag(dp)) if cplx else _diag(dp)
     dps = dp * s[..., None, :]                                            # dP S
-    du = matmul(u1, f * (dps + _T(dps)))                                  # U (F o (dP S + S dP^T))
-    dv = matmul(v1, f * (s[..., :, None] * dp + _T(dp) * s[..., None, :]))  # V (F o (S dP + dP^T S))
+    du = matmul(u1, f * (dps + _H(dps)))                                  # U (F o (dP S + S dP^H))
+    dv = matmul(v1, f * (s[..., :, None] * dp + _H(dp) * s[..., None, :]))  # V (F o (S dP + dP^H S))
+    if cplx:
+        zero = s == 0
+        du = du + u1 * (1j * imag(_diag(dp)) * where(zero, 0.0, 1.0 / where(zero, 1.0, s)))[..., None, :]
     if m > n:
         du = du + (matmul(t, v1) - matmul(u1, dp)) * _safe_inverse(s, "svd")[..., None, :]
     if n > m:
-        dv = dv + (matmul(_T(t), u1) - matmul(v1, _T(dp))) * _safe_inverse(s, "svd")[..., None, :]
+        dv = dv + (matmul(_H(t), u1) - matmul(v1, _H(dp))) * _safe_inverse(s, "svd")[..., None, :]
     if u2 is not None:
         du = _concat_last(du, _complement_tangent(u1, du, u2))
     if v2 is not None:
         dv = _concat_last(dv, _complement_tangent(v1, dv, v2))
-    return du, ds, _T(dv)
+    return du, ds, _H(dv)
 
 
 def _concat_last(x, y):
@@ -622,7 +652,8 @@ def _concat_last(x, y):
 
 
 def _svd_vjp(argnum, g, ans, a, full_matrices=False):
-    _real_only("svd", a)
+    if is_complex(a):
+        return _transposed_jvp(_svd_jvp, g, ans, a, full_matrices=full_matrices)
     gu, gs, gvh = g
     u, s, vh = ans
     u1, u2, v1, v2 = _split_full(u, vh, a)
@@ -660,18 +691,20 @@ _svd_p.defjvp_joint(_svd_jvp)
 
 # singular values alone: LAPACK's cheaper routine forward; the rules take U and V from svd
 def _svdvals_factors(a):
-    _real_only("svd", a)
     u, _, vh = _svd_p(a, full_matrices=False)
     return u, vh
 
 
 def _svdvals_vjp(g, ans, a):
     u, vh = _svdvals_factors(a)
-    return matmul(u * g[..., None, :], vh)                 # L16: dL/dW = U diag(dL/ds) V^T
+    ga = matmul(u * g[..., None, :], vh)                   # L16: dL/dW = U diag(dL/ds) V^T
+    return conj(ga) if is_complex(ga) else ga              # complex: conj(U) diag(g) V^T
 
 
 def _svdvals_jvp(t, ans, a):
     u, vh = _svdvals_factors(a)
+    if is_complex(u) or is_complex(t):
+        return real(sum(conj(u) * matmul(t, _H(vh)), axis=-2))   # Re diag(U^H dA V)
     return sum(u * matmul(t, _T(vh)), axis=-2)             # diag(U^T dA V)
 
 
@@ -812,7 +845,8 @@ def lstsq(a, b, rcond=None):
     cut = _np.finfo(float).eps * builtins.max(m, n) if rcond is None or rcond < 0 else rcond
     x = matmul(pinv(a, rcond=cut), b)
     s = svdvals(a)
-    rank = int(_np.sum(_p(s) > cut * _np.max(_p(s), initial=0.0)))
+    s_value = concrete(s, "np.linalg.lstsq's rank")
+    rank = int(_np.sum(s_value > cut * _np.max(s_value, initial=0.0)))
     if rank == n and m > n:
         r = b - matmul(a, x)
         res = sum(r * r, axis=0)
@@ -929,8 +963,9 @@ def matrix_norm(x, /, *, keepdims=False, ord="fro"):
 
 # -- norm -------------------------------------------------------------------------------
 def norm(x, ord=None, axis=None, keepdims=False):
-    """np.linalg.norm for vector and matrix ords. Its derivative is undefined where the
-    norm is not differentiable (at 0 for most ords; at ties for max-type ords a subgradient)."""
+    """np.linalg.norm for vector and matrix ords. Where the norm is not differentiable a
+    subgradient is returned: 0 at x = 0 (all higher derivatives 0 there too), ties of
+    max-type ords share the derivative evenly."""
     ndim = len(shape_of(x))
     if axis is None and (ord is None or ndim == 1 or ndim > 2):
         if ord is not None and ndim > 2:
@@ -949,23 +984,24 @@ def _sq_abs(x):
 
 def _vector_norm(x, ord, axis, keepdims):
     if ord is None or ord == 2:
-        return sqrt(sum(_sq_abs(x), axis=axis, keepdims=keepdims))
+        return norm_root(sum(_sq_abs(x), axis=axis, keepdims=keepdims))
     if ord == _np.inf:
         return max(absolute(x), axis=axis, keepdims=keepdims)
     if ord == -_np.inf:
         return min(absolute(x), axis=axis, keepdims=keepdims)
     if ord == 0:
-        return _np.sum(_p(x) != 0, axis=axis, keepdims=keepdims).astype(float)
+        from .reductions import count_nonzero
+        return count_nonzero(x, axis=axis, keepdims=keepdims) * 1.0
     if ord == 1:
         return sum(absolute(x), axis=axis, keepdims=keepdims)
-    return power(sum(power(absolute(x), ord), axis=axis, keepdims=keepdims), 1.0 / ord)
+    return norm_root(sum(power(absolute(x), ord), axis=axis, keepdims=keepdims), p=ord)
 
 
 def _matrix_norm(x, ord, axes, keepdims):
     from .shape import expand_dims
     r, c = axes
     if ord in (None, "fro"):
-        out = sqrt(sum(_sq_abs(x), axis=axes))
+        out = norm_root(sum(_sq_abs(x), axis=axes))
     elif ord in (1, -1):
         out = (max if ord == 1 else min)(sum(absolute(x), axis=r), axis=c - (c > r))
     elif ord in (_np.inf, -_np.inf):

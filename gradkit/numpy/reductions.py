@@ -5,7 +5,7 @@ import numpy as _np
 
 from ..core import Primitive
 from .declare import batched_axis, broadcast_to, nondiff, shape_of
-from .elementwise import conj, equal, exp, sqrt
+from .elementwise import conj, equal, exp, norm_root
 from .shape import reshape
 
 
@@ -156,7 +156,9 @@ def var(a, axis=None, ddof=0, keepdims=False):
 
 
 def std(a, axis=None, ddof=0, keepdims=False):
-    return sqrt(var(a, axis, ddof, keepdims))
+    """np.std; at a constant input (and for 0-d ones), where it has no derivative, its
+    derivative is taken as 0 (see norm_root)."""
+    return norm_root(var(a, axis, ddof, keepdims))
 
 
 def _cumsum(x, axis=None):
