@@ -569,3 +569,52 @@ def _odeint_spec():
 
 
 add(_odeint_spec())
+
+
+# gradkit.scipy.linalg: banded solves, polar, pinvh, lstsq, schur
+def _banded(rng, shape):
+    """A band (l = 1, u = 2) with a dominant diagonal: well conditioned."""
+    ab = rng.uniform(-1.0, 1.0, shape)
+    ab[2] += 4.0
+    return ab
+
+
+def _real_spectrum(rng, shape):
+    """A matrix with distinct real eigenvalues (real Schur form triangular)."""
+    n = shape[-1]
+    s = rng.uniform(-1.0, 1.0, (n, n)) + 2.0 * onp.eye(n)
+    return s @ onp.diag(onp.arange(n) - 0.9 + rng.uniform(0, 0.3, n)) @ onp.linalg.inv(s)
+
+
+def _schur_invariants(lib, schur):
+    """What the complex Schur form determines whatever LAPACK's column phases: Z diag(T) Z^H,
+    the eigenvalues and |Z|."""
+    def f(a):
+        t, z = schur(a, output="complex")
+        return lib.real(z @ lib.diag(lib.diagonal(t)) @ lib.conj(z.T)), lib.real(lib.diagonal(t)), lib.abs(z)
+    return f
+
+
+def _scipy_linalg_specs():
+    import scipy.linalg as sl
+    import gradkit.scipy.linalg as gsl
+    both = [(gsl, np), (sl, onp)]
+    fns = lambda make: dict(zip(("fn", "ref"), (make(*pair) for pair in both)))  # noqa: E731
+    return [
+        Spec("scipy.linalg.solve_banded", domain=(_banded, REAL), shapes=[((4, 5), (5,)), ((4, 5), (5, 2))],
+             **fns(lambda m, lib: lambda ab, b: m.solve_banded((1, 2), ab, b))),
+        Spec("scipy.linalg.polar", shapes=[((3, 3),), ((2, 3),), ((3, 2),)], kwargs=grid(side=["right", "left"]),
+             **fns(lambda m, lib: m.polar)),
+        Spec("scipy.linalg.pinvh", shapes=[((3, 3),)], kwargs=[{}, dict(lower=False)], **fns(lambda m, lib: m.pinvh)),
+        Spec("scipy.linalg.pinvh", label="(rank 2)", shapes=[((4, 2),)],
+             **fns(lambda m, lib: lambda x: m.pinvh(x @ x.T))),
+        Spec("scipy.linalg.lstsq", shapes=[((5, 3), (5,)), ((5, 3), (5, 2)), ((2, 3), (2,))],
+             vmap=False,  # the rank (and whether residues exist) is one Python int: vmap refuses it
+             **fns(lambda m, lib: lambda a, b: (lambda x, res, rank, s: (x, res, s))(*m.lstsq(a, b)))),
+        Spec("scipy.linalg.schur", domain=_real_spectrum, shapes=[((3, 3),)], **fns(lambda m, lib: m.schur)),
+        Spec("scipy.linalg.schur", label="(complex)", shapes=[((3, 3),)],
+             **fns(lambda m, lib: _schur_invariants(lib, m.schur))),
+    ]
+
+
+add(*_scipy_linalg_specs())

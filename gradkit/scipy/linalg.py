@@ -280,3 +280,177 @@ def qr(a, overwrite_a=False, lwork=None, mode="full", pivoting=False, check_fini
     if mode not in ("full", "economic"):
         raise ValueError(f"gradkit.scipy.linalg.qr supports modes 'full', 'economic' and 'r', not {mode!r}.")
     return tuple(_nl.qr(a, mode="complete" if mode == "full" else "reduced"))
+
+
+# == appended by H5: banded solves, polar, pinvh, lstsq, schur ==================================
+__all__ += ["solve_banded", "polar", "pinvh", "lstsq", "schur"]
+
+
+def _shift(x, s):
+    """x moved s places along its first axis (to higher indices for s > 0), zero filled."""
+    n = shape_of(x)[0]
+    if abs(s) >= n:
+        return _np.zeros(shape_of(x))
+    if s == 0:
+        return x
+    pad = _np.zeros((abs(s),) + tuple(shape_of(x)[1:]))
+    return concatenate([pad, x[:n - s]]) if s > 0 else concatenate([x[-s:], pad])
+
+
+def _band_matvec(ab, x, lower, upper):
+    """A x for the matrix A stored as SciPy's band ab: A[i, j] = ab[upper + i - j, j]."""
+    rows = [ab[k] if len(shape_of(x)) == 1 else ab[k][:, None] for k in range(lower + upper + 1)]
+    return sum(_shift(r * x, k - upper) for k, r in enumerate(rows))
+
+
+def _band_transpose(ab, lower, upper):
+    """The band of A^T (lower and upper swapped): ab_T[k, j] = ab[upper + lower - k, j + k - lower]."""
+    return concatenate([_shift(ab[upper + lower - k], lower - k)[None] for k in range(lower + upper + 1)])
+
+
+def _solve_banded_vjp_ab(g, ans, ab, b, lower, upper):
+    gb = _solve_banded_p(_band_transpose(ab, lower, upper), g, lower=upper, upper=lower)
+    x = ans if len(shape_of(ans)) == 2 else ans[:, None]
+    gb = gb if len(shape_of(gb)) == 2 else gb[:, None]
+    # dA = -gb x^T on the band: entry (k, j) pairs gb[j + k - upper] with x[j]; padding gets 0
+    return -concatenate([_sum_rows(_shift(gb, upper - k) * x)[None] for k in range(lower + upper + 1)])
+
+
+def _sum_rows(x):
+    from ..numpy.reductions import sum as _sum
+    return _sum(x, axis=-1)
+
+
+_solve_banded_p = Primitive("solve_banded", lambda ab, b, lower, upper: _sl.solve_banded((lower, upper), ab, b))
+_solve_banded_p.defvjp(_solve_banded_vjp_ab,
+                       lambda g, ans, ab, b, lower, upper: _solve_banded_p(_band_transpose(ab, lower, upper), g,
+                                                                           lower=upper, upper=lower),
+                       reads=((0, "ans"), (0,)))
+# dx solves A dx = db - dA x
+_solve_banded_p.defjvp(lambda t, ans, ab, b, lower, upper: _solve_banded_p(ab, -_band_matvec(t, ans, lower, upper),
+                                                                           lower=lower, upper=upper),
+                       lambda t, ans, ab, b, lower, upper: _solve_banded_p(ab, t, lower=lower, upper=upper))
+
+
+def solve_banded(l_and_u, ab, b, overwrite_ab=False, overwrite_b=False, check_finite=True):
+    """scipy.linalg.solve_banded: x with A x = b, A stored as a band, ab[u + i - j, j] = A[i, j]
+    (b of shape (n,) or (n, k)). Differentiable in ab (its padding entries, which the solve
+    never reads, get derivative 0) and in b; the rules are banded solves and products.
+
+    >>> import gradkit, gradkit.numpy as np, gradkit.scipy.linalg as sl
+    >>> ab = np.array([[0.0, 1.0], [2.0, 2.0]])   # [[2, 1], [0, 2]], one superdiagonal
+    >>> gradkit.grad(lambda b: sl.solve_banded((0, 1), ab, b).sum())(np.array([1.0, 1.0]))
+    array([0.5 , 0.25])
+    """
+    lower, upper = (int(v) for v in l_and_u)
+    if shape_of(ab)[0] != lower + upper + 1:
+        raise ValueError(f"solve_banded: ab has {shape_of(ab)[0]} rows; (l, u) = ({lower}, {upper}) needs "
+                         f"l + u + 1 = {lower + upper + 1}.")
+    return _solve_banded_p(ab, b, lower=lower, upper=upper)
+
+
+def polar(a, side="right"):
+    """scipy.linalg.polar: (u, p) with a = u p (side="right") or p u ("left"), u with orthonormal
+    columns (rows for a wide a) and p positive semi-definite; from the thin SVD, so
+    differentiable where the singular values are distinct and nonzero."""
+    if side not in ("right", "left"):
+        raise ValueError(f"polar: side must be 'right' or 'left', not {side!r}")
+    w, s, vh = _nl.svd(a, full_matrices=False)
+    u = matmul(w, vh)
+    basis = _T(vh) if side == "right" else w
+    return u, matmul(basis * s[..., None, :], _T(basis))
+
+
+def _symmetric_from(a, lower):
+    return tril(a) + _T(tril(a, -1)) if lower else triu(a) + _T(triu(a, 1))
+
+
+def pinvh(a, atol=None, rtol=None, lower=True, return_rank=False, check_finite=True):
+    """scipy.linalg.pinvh: the pseudo-inverse of the symmetric matrix read from the lower
+    (or upper) triangle of a; eigenvalues with |w| <= atol + rtol max|w| count as zero
+    (rtol defaults to n eps). Differentiable where the rank does not change."""
+    sym = _symmetric_from(a, lower)
+    n = shape_of(a)[-1]
+    w = _np.linalg.eigvalsh(_np.asarray(_plain(sym)))
+    top = _np.max(_np.abs(w), axis=-1)
+    cut = (0.0 if atol is None else atol) + (n * _np.finfo(float).eps if rtol is None else rtol) * top
+    rcond = _np.where(top > 0, cut / _np.where(top > 0, top, 1.0), 1.0)
+    p = _nl.pinv(sym, rcond=rcond, hermitian=True)
+    if return_rank:
+        return p, _np.sum(_np.abs(w) > cut[..., None], axis=-1)
+    return p
+
+
+def _plain(x):
+    from ..core import primal
+    return primal(x)
+
+
+def lstsq(a, b, cond=None, overwrite_a=False, overwrite_b=False, check_finite=True, lapack_driver=None):
+    """scipy.linalg.lstsq: (x, residues, rank, s); singular values below cond times the largest
+    count as zero (cond defaults to machine epsilon). residues is a float for a 1-d b, as in SciPy.
+    x, residues and s are differentiable where the rank does not change."""
+    x, residues, rank, s = _nl.lstsq(a, b, rcond=_np.finfo(float).eps if cond is None else cond)
+    if len(shape_of(b)) == 1 and shape_of(residues) == (1,):
+        residues = residues[0]
+    return x, residues, rank, s
+
+
+# -- Schur: A = Z T Z^T, Z orthogonal, T upper triangular ------------------------------------------
+def _schur_jvp(ts, ans, a, output):
+    # with E = Z^H dA Z and Omega = Z^H dZ (skew-Hermitian), dT = E + T Omega - Omega T must be
+    # upper triangular: the strictly lower part X of Omega solves tril(T X - X T, -1) = -tril(E, -1),
+    # a triangular system over the strictly lower positions (distinct eigenvalues: solvable)
+    from ..numpy.elementwise import conj
+    from ..numpy.linalg import solve
+    from ..numpy.shape import reshape
+    t, z = ans
+    if output == "real" and _np.any(_np.abs(_np.diagonal(_plain(t), offset=-1)) > 0):
+        raise NotImplementedError(
+            "gradkit.scipy.linalg.schur: this matrix has complex eigenvalues, so its real Schur form has 2 x 2 "
+            "blocks, which gradkit does not differentiate; call schur(a, output='complex').")
+    n = shape_of(t)[-1]
+    zh = conj(_T(z))
+    e = matmul(zh, matmul(ts[0], z))
+    rows, cols = _np.tril_indices(n, -1)
+    eye = _np.eye(n)
+    # vec(T X - X T) = (I kron T - T^T kron I) vec(X), vec column-major: position (i, j) -> j n + i
+    kron = _kron(eye, t) - _kron(_T(t), eye)
+    pos = cols * n + rows
+    m = kron[pos][:, pos]
+    x_low = solve(m, -e[rows, cols])
+    omega_low = _scatter_lower(x_low, rows, cols, n)
+    omega = omega_low - conj(_T(omega_low))
+    dt = triu(e + matmul(t, omega) - matmul(omega, t))
+    return dt, matmul(z, omega)
+
+
+def _kron(a, b):
+    from ..numpy.products import kron
+    return kron(a, b)
+
+
+def _scatter_lower(values, rows, cols, n):
+    """The n x n matrix with `values` at (rows, cols) and zeros elsewhere (a linear map)."""
+    basis = _np.zeros((len(rows), n, n))
+    basis[_np.arange(len(rows)), rows, cols] = 1.0
+    from ..numpy.products import tensordot
+    return tensordot(values, basis, axes=1)
+
+
+_schur_p = Primitive("schur", lambda a, output: tuple(_sl.schur(a, output=output)), multiple_results=True)
+_schur_p.defjvp_joint(_schur_jvp)
+
+
+def schur(a, output="real", lwork=None, overwrite_a=False, sort=None, check_finite=True):
+    """scipy.linalg.schur: (T, Z) with a = Z T Z^H. Differentiable for distinct eigenvalues:
+    output="real" for a matrix with real eigenvalues (T triangular), output="complex" for any
+    (Z's column phases are LAPACK's; functions of Z that do not depend on them, such as
+    Z T Z^H or |Z|, are what the derivative describes). The reverse rule is the transpose of
+    the forward one."""
+    if sort is not None:
+        raise NotImplementedError("gradkit.scipy.linalg.schur: sort= has no derivative rule (the order is discrete).")
+    if output not in ("real", "complex", "r", "c"):
+        raise ValueError(f"schur: output must be 'real' or 'complex', not {output!r}")
+    _square(a, "schur")
+    return tuple(_schur_p(a, output="real" if output in ("real", "r") else "complex"))
