@@ -8,10 +8,10 @@
 from .core.jit import ConcretizationError
 from .core import (GradkitError, MissingRuleError, NonDifferentiableError, Primitive, ShapeError,
                    UnsupportedFunctionError, primal, tree_flatten, tree_map, tree_unflatten)
-from .transforms import (checkpoint, custom_jvp, custom_vjp, defjvp, defvjp, elementwise_grad, grad,
-                         hessian, hessian_tensor_product, hessian_vector_product, holomorphic_grad, hvp,
-                         jacfwd, jacobian, jacrev, jvp, linearize, make_jvp, make_vjp, primitive,
-                         stop_gradient, value_and_grad, vjp, vmap, jit)
+from .transforms import (DifferentiationTypeError, checkpoint, custom_jvp, custom_vjp, defgrad, defjvp, defvjp,
+                         elementwise_grad, grad, hessian, hessian_tensor_product, hessian_vector_product,
+                         holomorphic_grad, hvp, jacfwd, jacobian, jacrev, jvp, linearize, make_jvp, make_vjp,
+                         primitive, register_pytree_node, stop_gradient, value_and_grad, vjp, vmap, jit)
 from . import numpy  # noqa: F401  (attaches array behaviour to traced values)
 from . import memory  # noqa: F401
 

@@ -1,51 +1,121 @@
 """Transformations: functions in, functions out, with JAX's names and semantics.
 
 Everything here is a short function over two engine calls: `vjp` (reverse mode, one
-tape) and `jvp` (forward mode). Arguments and results may be pytrees.
+tape) and `jvp` (forward mode). Arguments and results may be pytrees: nested tuples,
+lists, dicts, namedtuples, None and types made nodes with `register_pytree_node`.
+Jacobians and Hessians of pytrees are pytrees: the output's structure, each leaf
+replaced by the input's structure (JAX's convention).
+
+What users hand in (argnums, in_axes, tangents, their own rules) is checked once per
+transformation call, with an error that names the problem and the fix; the engine's
+per-operation path checks nothing.
 """
 import functools
+import inspect
 import math
+import warnings
 
 import numpy as _np
 
 from .core import (BatchTrace, JVPTrace, NonDifferentiableError, Primitive, ShapeError, Tape, Tracer,
                    primal, tree_flatten, tree_leaves_like, tree_map, tree_unflatten, value_at)
+from .core import backend
 from .core.jit import JitTrace, compile_program
+from .core.tree import broadcast_prefix, register_pytree_node, tree_paths  # noqa: F401  (re-exported)
 from .numpy.declare import is_complex, shape_of
 
 __all__ = ["vjp", "jvp", "vmap", "grad", "value_and_grad", "jacrev", "jacfwd", "hessian", "hvp", "linearize",
            "checkpoint", "custom_vjp", "custom_jvp", "stop_gradient", "elementwise_grad",
            "make_vjp", "make_jvp", "jacobian", "hessian_tensor_product", "hessian_vector_product",
-           "primitive", "defvjp", "defjvp", "holomorphic_grad", "jit"]
+           "primitive", "defvjp", "defjvp", "defgrad", "holomorphic_grad", "jit", "register_pytree_node",
+           "DifferentiationTypeError"]
+
+
+class DifferentiationTypeError(NonDifferentiableError, TypeError):
+    """A value of a type or dtype that cannot be differentiated was handed to a
+    transformation: an integer input, a string, bool, None or complex output of grad."""
 
 
 # -- helpers ---------------------------------------------------------------------------
+def _dtype(x):
+    """x's dtype, or None for a Python float, int or complex (weakly typed, as in JAX)."""
+    x = primal(x)
+    t = type(x)
+    if t is float or t is int or t is complex:
+        return None
+    dtype = getattr(x, "dtype", None)
+    return dtype if isinstance(dtype, _np.dtype) else _np.result_type(x)
+
+
+def _kind(x):
+    x = primal(x)
+    t = type(x)
+    if t is float:
+        return "f"
+    if t is int or t is bool:
+        return "b" if t is bool else "i"
+    if t is complex:
+        return "c"
+    dtype = getattr(x, "dtype", None)
+    if not isinstance(dtype, _np.dtype):
+        try:
+            dtype = _np.result_type(x)
+        except TypeError:
+            return "O"
+    return dtype.kind
+
+
 def _check_differentiable(leaves, what):
     """Refuse integer and boolean inputs (leaf k is named `what` k in the error)."""
     for k, x in enumerate(leaves):
-        x = primal(x)
         if type(x) is float:
             continue
-        dtype = getattr(x, "dtype", None) or _np.result_type(x)
-        if dtype.kind not in "fc":
-            raise NonDifferentiableError(
+        kind = _kind(x)
+        if kind not in "fc":
+            dtype = _dtype(x) or type(primal(x)).__name__
+            raise DifferentiationTypeError(
                 f"{what} {k} has dtype {dtype}, which cannot be differentiated. Pass floating-point "
                 f"values (for example x.astype(float) or 1.0 instead of 1), or leave this argument "
                 f"out of argnums.")
 
 
 def zeros_like_value(x):
-    """Plain zeros with the shape (as the caller sees it) and dtype of x."""
-    return _np.zeros(shape_of(x), _np.result_type(primal(x)))
+    """Plain zeros with the shape (as the caller sees it) and dtype of x, in x's array library."""
+    return backend.zeros(shape_of(x), primal(x))
 
 
-def _argnums_tuple(argnums, nargs):
-    nums = (argnums,) if isinstance(argnums, int) else tuple(argnums)
+def _argnums_spec(argnums):
+    """argnums checked when the transformation is made: an int, or a non-empty tuple (or
+    list) of distinct ints. Returns the tuple."""
+    single = isinstance(argnums, (int, _np.integer)) and not isinstance(argnums, bool)
+    nums = (argnums,) if single else tuple(argnums) if isinstance(argnums, (tuple, list)) else None
+    if nums is None or not all(isinstance(n, (int, _np.integer)) and not isinstance(n, bool) for n in nums):
+        raise TypeError(f"argnums must be an int or a tuple of ints (positions of the arguments to "
+                        f"differentiate), got {argnums!r}. Write argnums=0 or argnums=(0, 2).")
+    if not nums:
+        raise ValueError("argnums=() differentiates with respect to nothing; name at least one argument.")
+    nums = tuple(int(n) for n in nums)
+    if len(set(nums)) != len(nums):
+        raise ValueError(f"argnums={argnums!r} names an argument twice; each argument can be "
+                         f"differentiated once. Remove the repeats.")
+    return nums
+
+
+def _argnums_at(nums, argnums, nargs):
+    """nums for a call with nargs positional arguments: negative ones counted from the end
+    (as in JAX), each in range, none twice once normalised."""
+    if min(nums) >= 0 and max(nums) < nargs:
+        return nums
     for n in nums:
         if not -nargs <= n < nargs:
-            raise ValueError(f"argnums={argnums} refers to argument {n}, but the function was called "
-                             f"with {nargs} positional arguments.")
-    return nums
+            raise ValueError(f"argnums={argnums!r} refers to argument {n}, but the function was called "
+                             f"with {nargs} positional argument{'s' if nargs != 1 else ''}. Pass keyword "
+                             f"arguments positionally to differentiate them.")
+    fixed = tuple(n % nargs for n in nums)
+    if len(set(fixed)) != len(fixed):
+        raise ValueError(f"argnums={argnums!r} names the same argument twice for a call with {nargs} "
+                         f"arguments ({fixed}); remove the repeats.")
+    return fixed
 
 
 def _with_args(fun, args, argnums):
@@ -59,6 +129,10 @@ def _with_args(fun, args, argnums):
             full[n] = v
         return fun(*full)
     return f, tuple(args[n] for n in argnums)
+
+
+def _bind(fun, kwargs):
+    return functools.partial(fun, **kwargs) if kwargs else fun
 
 
 # -- the two engine calls --------------------------------------------------------------
@@ -124,12 +198,27 @@ def _cast_like(g, x):
 def _split_aux(result, trace):
     """(output, aux); aux carries no derivative at this level, so its values are returned."""
     if not (isinstance(result, (tuple, list)) and len(result) == 2):
-        raise ValueError("with has_aux=True the function must return a pair (output, aux).")
+        raise ValueError(f"with has_aux=True the function must return a pair (output, aux), but it "
+                         f"returned {_describe(result)}.")
     return result[0], tree_map(lambda x: value_at(x, trace), result[1])
+
+
+def _describe(value):
+    """A short description of a value for messages: its type, shape and dtype."""
+    if isinstance(value, (tuple, list, dict)) or value is None:
+        return f"a {type(value).__name__} with structure {tree_flatten(value)[1]!r}"
+    v = primal(value)
+    name = type(v).__name__
+    article = "an" if name[0] in "aeiou" else "a"
+    if hasattr(v, "shape") and hasattr(v, "dtype"):
+        return f"an array of shape {shape_of(value)} and dtype {v.dtype}"
+    return f"{article} {name} ({v!r:.40})"
 
 
 def jvp(fun, primals, tangents, has_aux=False):
     """Evaluate fun and its directional derivative: (fun(*primals), J tangents) (lecture L11).
+    Tangents have the structure, shapes and dtypes of the primals (a Python float is fine
+    for any real primal, as in JAX).
 
     >>> import gradkit.numpy as np
     >>> jvp(np.sin, (0.0,), (2.0,))
@@ -142,10 +231,8 @@ def jvp(fun, primals, tangents, has_aux=False):
     _check_differentiable(leaves, "primal leaf")
     trace = JVPTrace()
     inputs = []
-    for x, t in zip(leaves, t_leaves):
-        if shape_of(t) != shape_of(x):
-            raise ShapeError(f"tangent of shape {shape_of(t)} given for a primal of shape "
-                             f"{shape_of(x)}; tangents must match their primals.")
+    for k, (x, t) in enumerate(zip(leaves, t_leaves)):
+        _check_tangent(k, x, t)
         inputs.append(trace.new_input(x, t))
     result = fun(*tree_unflatten(treedef, inputs))
     if has_aux:
@@ -157,6 +244,25 @@ def jvp(fun, primals, tangents, has_aux=False):
     return pair + (aux,) if has_aux else pair
 
 
+def _check_tangent(k, x, t):
+    """A tangent matches its primal in shape and dtype; a weakly typed side (a Python
+    number) in kind only. Otherwise the tangent would be cast or dropped silently."""
+    if shape_of(t) != shape_of(x):
+        raise ShapeError(f"tangent {k} has shape {shape_of(t)} but its primal has shape {shape_of(x)}; "
+                         f"tangents must match their primals.")
+    xt, tt = _dtype(x), _dtype(t)
+    if xt is not None and tt is not None:
+        if xt == tt:
+            return
+    elif _kind(x) == _kind(t) or (xt is None and _kind(t) == "f" and _kind(x) in "if"):
+        return
+    want = xt or {"f": "float", "c": "complex", "i": "float"}[_kind(x)]
+    got = tt or type(primal(t)).__name__
+    raise TypeError(f"tangent {k} has dtype {got} but its primal has dtype {want}; tangents must have their "
+                    f"primal's dtype (as in JAX: a complex tangent for a real primal, or an integer one, would "
+                    f"otherwise be dropped or cast). Pass t.astype(x.dtype).")
+
+
 # -- gradients -------------------------------------------------------------------------
 _ONE = _np.float64(1.0)  # the usual seed: a NumPy scalar, so that rules may index it
 
@@ -164,25 +270,39 @@ _ONE = _np.float64(1.0)  # the usual seed: a NumPy scalar, so that rules may ind
 def _pullback_of_ones(fun, argnums, has_aux, check):
     """fun -> (value, cotangents at argnums of an all-ones output cotangent[, aux]): the
     common core of value_and_grad, holomorphic_grad and elementwise_grad."""
+    spec = _argnums_spec(argnums)
+    single = not isinstance(argnums, (tuple, list))
+
     @functools.wraps(fun)
     def wrapper(*args, **kwargs):
-        nums = _argnums_tuple(argnums, len(args))
-        f, dyn = _with_args(functools.partial(fun, **kwargs) if kwargs else fun, args, nums)
+        nums = _argnums_at(spec, argnums, len(args))
+        f, dyn = _with_args(_bind(fun, kwargs), args, nums)
         rec = _Recording(f, dyn, has_aux)
-        if len(rec.outs) != 1:
-            raise ShapeError(f"grad needs a function with one array output, got the structure {rec.out_def!r}.")
+        if len(rec.outs) != 1 or rec.out_def.kind != "leaf":
+            _refuse_structure(rec.out_def, has_aux)
         value = rec.outs[0]
         check(value)
         seed = _ONE if type(value) is _np.float64 or type(value) is float else \
-            _np.ones(shape_of(value), _np.result_type(primal(value)))
+            backend.ones(shape_of(value), primal(value))
         grads = rec.pull([seed], once=True)
-        g = grads[0] if isinstance(argnums, int) else tuple(grads)
+        g = grads[0] if single else tuple(grads)
         return ((value, rec.aux), g) if has_aux else (value, g)
     return wrapper
 
 
+def _refuse_structure(out_def, has_aux):
+    if out_def.kind == "none":
+        raise DifferentiationTypeError("grad needs a function returning a real scalar, but it returned None "
+                                       "(a missing `return`?).")
+    hint = "" if has_aux else (" If it returns (value, extra), pass has_aux=True; for several outputs use "
+                               "jacrev, or vjp.")
+    raise ShapeError(f"grad needs a function with one scalar output, got the structure {out_def!r}.{hint}")
+
+
 def value_and_grad(fun, argnums=0, has_aux=False):
     """fun and its gradient with respect to the arguments at argnums, in one sweep.
+    An output of size 1 (shape (1,) or (1, 1), a keepdims sum) counts as the scalar, as
+    in autograd.
 
     >>> import gradkit.numpy as np
     >>> value_and_grad(lambda x: np.sum(x ** 2))(np.array([1.0, 2.0]))
@@ -194,17 +314,29 @@ def value_and_grad(fun, argnums=0, has_aux=False):
 def _check_real_scalar(value):
     _check_scalar(value)
     if is_complex(value):
-        raise NonDifferentiableError(
+        raise DifferentiationTypeError(
             "grad needs a real scalar output, but the function returned a complex value. "
             "Differentiate its real part (np.real(f(x))), its modulus, or use holomorphic_grad.")
 
 
 def _check_scalar(value):
-    if shape_of(value) != ():
+    t = type(value)
+    if t is not Tracer and t is not _np.float64 and t is not float and _kind(value) not in "fc":
+        raise DifferentiationTypeError(
+            f"grad needs a function returning a real floating-point scalar, but it returned "
+            f"{_describe(value)}. Return a float (for a count or a test, there is no derivative to take).")
+    shape = shape_of(value)
+    if shape != () and math.prod(shape) != 1:
         raise ShapeError(
-            f"grad needs a function with a scalar output, but it returned shape {shape_of(value)}. "
+            f"grad needs a function with a scalar output, but it returned shape {shape}. "
             f"Use jacrev/jacobian for the full Jacobian, vjp for a vector-Jacobian product, or "
             f"elementwise_grad for the sum of the output's gradients.")
+
+
+def _check_numeric(value):
+    if type(value) is not Tracer and _kind(value) not in "fc":
+        raise DifferentiationTypeError(f"elementwise_grad needs a function returning floating-point values, but "
+                                       f"it returned {_describe(value)}.")
 
 
 def _second(fun):
@@ -246,95 +378,214 @@ def elementwise_grad(fun, argnums=0):
     >>> elementwise_grad(np.sin)(np.zeros(2))
     array([1., 1.])
     """
-    return _second(_pullback_of_ones(fun, argnums, False, lambda value: None))
+    return _second(_pullback_of_ones(fun, argnums, False, _check_numeric))
 
 
-# -- batching, Jacobians and Hessians ------------------------------------------------------
+# -- batching --------------------------------------------------------------------------
 def vmap(fun, in_axes=0, out_axes=0):
     """fun mapped over an axis of its arguments, in one batched evaluation (JAX's vmap).
 
-    in_axes: an int or None for all positional arguments, or a tuple of those, one per
-    argument (None: not mapped). out_axes: where the batch axis goes in every output.
+    in_axes: an int or None for all positional arguments, or a tuple with one entry per
+    argument, each an int, None (not mapped) or a pytree prefix of that argument (a dict
+    {"w": None, "x": 0} for a dict argument). Negative axes count from the end.
+    out_axes: the same for the outputs: where the batch axis goes in each.
 
     >>> import gradkit.numpy as np
     >>> vmap(lambda x: np.dot(x, x))(np.arange(6.0).reshape(3, 2))
     array([ 1., 13., 41.])
     """
-    return functools.wraps(fun)(lambda *args: _mapped(fun, args, in_axes, out_axes))
+    in_axes = _axes_spec(in_axes, "in_axes")
+    out_axes = _axes_spec(out_axes, "out_axes")
+
+    @functools.wraps(fun)
+    def mapped(*args, **kwargs):
+        if kwargs:
+            raise TypeError(
+                f"a vmapped function takes positional arguments only, got keyword arguments "
+                f"{sorted(kwargs)}. Pass them positionally (with an in_axes entry each, None if not "
+                f"mapped), or bind unmapped ones first: vmap(functools.partial(f, {next(iter(kwargs))}=...)).")
+        return _mapped(fun, args, in_axes, out_axes)
+    return mapped
+
+
+def _axes_spec(axes, what):
+    """in_axes/out_axes checked when vmap is made: ints and None in a pytree (a list at
+    the top counts as a tuple, as in JAX)."""
+    if type(axes) is list:
+        axes = tuple(axes)
+    if what == "in_axes" and not (axes is None or isinstance(axes, (int, _np.integer, tuple))):
+        raise TypeError(f"vmap's in_axes must be an int, None, or a tuple with one entry per positional "
+                        f"argument, got {axes!r}." + (f" For a dict argument write in_axes=({axes!r},)."
+                                                     if isinstance(axes, dict) else ""))
+    for leaf in tree_flatten(axes)[0]:
+        if not isinstance(leaf, (int, _np.integer)) or isinstance(leaf, bool):
+            raise TypeError(f"vmap's {what} entries must be ints (an axis) or None (not mapped), "
+                            f"got {leaf!r} in {what}={axes!r}.")
+    return axes
 
 
 def _mapped(fun, args, in_axes=0, out_axes=0):
     """fun(*args) mapped over in_axes: vmap's body (jacfwd and jacrev call it directly)."""
     from . import numpy as gnp
-    axes = in_axes if isinstance(in_axes, (tuple, list)) else (in_axes,) * len(args)
-    if len(axes) != len(args):
-        raise ValueError(f"vmap got in_axes for {len(axes)} arguments but was called with {len(args)}.")
-    sizes = {shape_of(leaf)[ax] for a, ax in zip(args, axes) if ax is not None for leaf in tree_flatten(a)[0]}
-    if len(sizes) != 1:
-        raise ShapeError(f"vmap needs one batch size along in_axes, got sizes {sorted(sizes) or 'none'}; "
-                         f"map at least one argument and give all mapped axes the same length.")
-    size = sizes.pop()
-    trace = BatchTrace(size)
-    batched_args = [a if ax is None else tree_map(lambda x: trace.new_input(x if ax == 0 else gnp.moveaxis(x, ax, 0)), a)
-                    for a, ax in zip(args, axes)]
-    out_leaves, out_def = tree_flatten(fun(*batched_args))
+    leaves, treedef = tree_flatten(args)
+    if in_axes is None or type(in_axes) is int:
+        axes = [in_axes] * len(leaves)
+    else:
+        if len(in_axes) != len(args):
+            raise ValueError(f"vmap got in_axes={in_axes!r}, {len(in_axes)} entries, for a call with {len(args)} "
+                             f"positional argument{'s' if len(args) != 1 else ''}; give one entry per argument "
+                             f"(a tuple (0,) for one argument) or a single int or None for all.")
+        axes = broadcast_prefix(in_axes, tuple(args), "in_axes")
+    size = None
+    inputs = list(leaves)
+    trace = None
+    for k, (x, ax) in enumerate(zip(leaves, axes)):
+        if ax is None:
+            continue
+        shape = shape_of(x)
+        if not -len(shape) <= ax < len(shape):
+            raise _axis_error(args, k, shape, ax)
+        ax %= len(shape)
+        if size is None:
+            size = shape[ax]
+            trace = BatchTrace(size)
+        elif shape[ax] != size:
+            raise _size_error(args, leaves, axes)
+        inputs[k] = trace.new_input(x if ax == 0 else gnp.moveaxis(x, ax, 0))
+    if trace is None:
+        raise ValueError(f"vmap needs at least one mapped argument, but in_axes={in_axes!r} maps none of the "
+                         f"{len(leaves)} array leaves; give the batched argument an axis.")
+    out = fun(*tree_unflatten(treedef, inputs))
+    out_leaves, out_def = tree_flatten(out)
+    oaxes = [out_axes] * len(out_leaves) if out_axes is None or type(out_axes) is int else \
+        broadcast_prefix(out_axes, out, "out_axes")
     outs = []
-    for o in out_leaves:
-        if type(o) is Tracer and o._trace is trace:
-            o = o.value
-        else:  # did not depend on the mapped arguments
-            o = gnp.broadcast_to(o, (size,) + shape_of(o))
-        outs.append(gnp.moveaxis(o, 0, out_axes) if out_axes != 0 else o)
+    for k, (o, ax) in enumerate(zip(out_leaves, oaxes)):
+        batched = type(o) is Tracer and o._trace is trace
+        if ax is None:
+            if batched:
+                raise ValueError(f"vmap's out_axes is None for output {tree_paths(out, 'out')[k]}, which depends on "
+                                 f"the mapped inputs (it differs across the batch); give it an axis.")
+            outs.append(o)
+            continue
+        o = o.value if batched else gnp.broadcast_to(o, (size,) + shape_of(o))  # constant over the batch
+        rank = len(shape_of(o))
+        if not -rank <= ax < rank:
+            raise ValueError(f"vmap's out_axes asks for the batch axis at position {ax} of output "
+                             f"{tree_paths(out, 'out')[k]}, which has shape {shape_of(o)[1:]} per example, so "
+                             f"{rank} positions with the batch axis: out_axes must be in [{-rank}, {rank}).")
+        ax %= rank
+        outs.append(gnp.moveaxis(o, 0, ax) if ax != 0 else o)
     return tree_unflatten(out_def, outs)
 
 
-def _basis(x):
-    """The standard basis of x's space, stacked: shape (x.size,) + x.shape."""
-    shape = shape_of(x)
-    n = math.prod(shape)
-    return _np.eye(n, dtype=_np.result_type(primal(x), _np.float64)).reshape((n,) + shape)
+def _axis_error(args, k, shape, ax):
+    where = tree_paths(tuple(args), 'args')[k]
+    if not shape:
+        return ValueError(f"vmap was asked to map argument {where} along axis {ax}, but it is a scalar (0-d, "
+                          f"no axis to map); give it None in in_axes to pass it unmapped to every example.")
+    return ValueError(f"vmap was asked to map argument {where} along axis {ax}, but it has shape {shape} "
+                      f"(rank {len(shape)}); in_axes entries for it must be in [{-len(shape)}, {len(shape)}).")
+
+
+def _size_error(args, leaves, axes):
+    paths = tree_paths(tuple(args), 'args')
+    parts = [f"argument {p} of shape {shape_of(x)} along axis {ax} (size {shape_of(x)[ax]})"
+             for p, x, ax in zip(paths, leaves, axes) if ax is not None]
+    return ShapeError("vmap needs one batch size along the mapped axes, but got " + "; ".join(parts) +
+                      ". Give all mapped axes one length, and None in in_axes to arguments that are "
+                      "not batched.")
+
+
+# -- Jacobians and Hessians --------------------------------------------------------------
+def _basis_dtype(x):
+    dtype = _np.result_type(primal(x))
+    return dtype if dtype.kind in "fc" else _np.dtype(_np.float64)
+
+
+def _stacked_bases(leaves):
+    """For leaves of sizes n_1..n_k, one block basis of R^(n_1+...+n_k): leaf i's part,
+    shape (n,) + leaf i's shape, is the identity on its own block and zero elsewhere.
+    Returns (parts, offsets)."""
+    sizes = [math.prod(shape_of(x)) for x in leaves]
+    offsets = [0]
+    for s in sizes:
+        offsets.append(offsets[-1] + s)
+    n = offsets[-1]
+    eye = backend.eye(n, _basis_dtype(leaves[0]), primal(leaves[0]))
+    parts = []
+    for x, lo, hi in zip(leaves, offsets, offsets[1:]):
+        block = eye if len(leaves) == 1 else eye[:, lo:hi]
+        dtype = _basis_dtype(x)
+        parts.append(block.astype(dtype, copy=False).reshape((n,) + shape_of(x)))
+    return parts, offsets
 
 
 def jacrev(fun, argnums=0, has_aux=False):
     """The Jacobian by reverse mode: one forward pass, then all output directions pulled back
-    in one batched backward sweep. Shape: output shape + input shape."""
+    in one batched backward sweep. Each output leaf's entry has shape output shape + input
+    shape; for pytrees, the output's structure holding the input's (JAX's convention)."""
+    spec = _argnums_spec(argnums)
+    single = not isinstance(argnums, (tuple, list))
+
     @functools.wraps(fun)
-    def wrapper(*args):
+    def wrapper(*args, **kwargs):
         from . import numpy as gnp
-        nums = _argnums_tuple(argnums, len(args))
-        f, dyn = _with_args(fun, args, nums)
-        res = vjp(f, *dyn, has_aux=has_aux)
-        out, back = res[0], res[1]
-        out_leaves, out_def = tree_flatten(out)
-        if len(out_leaves) != 1:
-            raise NotImplementedError("jacrev of a function with several outputs: differentiate each output.")
-        out_shape = shape_of(out_leaves[0])
-        rows = _mapped(lambda e: back(tree_unflatten(out_def, [e])), (_basis(out_leaves[0]),))
-        jac = tuple(gnp.reshape(r, out_shape + shape_of(x)) for r, x in zip(rows, dyn))
-        jac = jac[0] if isinstance(argnums, int) else jac
-        return (jac, res[2]) if has_aux else jac
+        nums = _argnums_at(spec, argnums, len(args))
+        f, dyn = _with_args(_bind(fun, kwargs), args, nums)
+        rec = _Recording(f, dyn, has_aux)
+        outs = rec.outs
+        if not outs:
+            raise ShapeError(f"jacrev of a function without array outputs (it returned {rec.out_def!r}).")
+        bases, offsets = _stacked_bases(outs)
+        rows = _mapped(lambda cts: rec.pull(cts, once=True), (bases,))  # a tree like dyn, leaves (m,) + shape
+        row_leaves, dyn_def = tree_flatten(rows)
+        in_leaves = tree_flatten(dyn)[0]
+        jac = []
+        for o, lo, hi in zip(outs, offsets, offsets[1:]):
+            blocks = [gnp.reshape(r if len(outs) == 1 else r[lo:hi], shape_of(o) + shape_of(x))
+                      for r, x in zip(row_leaves, in_leaves)]
+            by_arg = tree_unflatten(dyn_def, blocks)
+            jac.append(by_arg[0] if single else by_arg)
+        jac = tree_unflatten(rec.out_def, jac)
+        return (jac, rec.aux) if has_aux else jac
     return wrapper
 
 
 def jacfwd(fun, argnums=0, has_aux=False):
     """The Jacobian by forward mode: all input directions pushed through one batched
-    forward sweep. Shape: output shape + input shape."""
+    forward sweep. Each output leaf's entry has shape output shape + input shape; for
+    pytrees, the output's structure holding the input's (JAX's convention)."""
+    spec = _argnums_spec(argnums)
+    single = not isinstance(argnums, (tuple, list))
+
     @functools.wraps(fun)
-    def wrapper(*args):
+    def wrapper(*args, **kwargs):
         from . import numpy as gnp
-        nums = _argnums_tuple(argnums, len(args))
-        f, dyn = _with_args(fun, args, nums)
-        jacs, aux = [], None
-        for k, x in enumerate(dyn):
-            def push(t, k=k):
-                tangents = tuple(t if j == k else zeros_like_value(y) for j, y in enumerate(dyn))
-                return jvp(f, dyn, tangents, has_aux=has_aux)[1:]
-            tangent_out, *rest = _mapped(push, (_basis(x),))
-            if has_aux:  # aux does not depend on the tangents: every batch entry is the same
-                aux = tree_map(lambda a: a[0], rest[0])
-            cols = gnp.moveaxis(tangent_out, 0, -1)
-            jacs.append(gnp.reshape(cols, shape_of(cols)[:-1] + shape_of(x)))
-        jac = jacs[0] if isinstance(argnums, int) else tuple(jacs)
+        nums = _argnums_at(spec, argnums, len(args))
+        f, dyn = _with_args(_bind(fun, kwargs), args, nums)
+        in_leaves, dyn_def = tree_flatten(dyn)
+        _check_differentiable(in_leaves, "input leaf")
+        if all(c.kind == "leaf" for c in dyn_def.children):
+            flat = f  # the arguments are arrays already
+        else:
+            def flat(*xs):
+                return f(*tree_unflatten(dyn_def, xs))
+        bases, offsets = _stacked_bases(in_leaves)
+        pushed = _mapped(lambda *ts: jvp(flat, in_leaves, ts, has_aux=has_aux)[1:], tuple(bases))
+        t_out = pushed[0]
+        aux = tree_map(lambda a: a[0], pushed[1]) if has_aux else None  # the same in every batch entry
+        t_leaves, out_def = tree_flatten(t_out)
+        jac = []
+        for t in t_leaves:
+            out_shape = shape_of(t)[1:]
+            blocks = []
+            for x, lo, hi in zip(in_leaves, offsets, offsets[1:]):
+                cols = gnp.moveaxis(t if len(in_leaves) == 1 else t[lo:hi], 0, -1)
+                blocks.append(gnp.reshape(cols, out_shape + shape_of(x)))
+            by_arg = tree_unflatten(dyn_def, blocks)
+            jac.append(by_arg[0] if single else by_arg)
+        jac = tree_unflatten(out_def, jac)
         return (jac, aux) if has_aux else jac
     return wrapper
 
@@ -342,9 +593,10 @@ def jacfwd(fun, argnums=0, has_aux=False):
 jacobian = jacrev
 
 
-def hessian(fun, argnums=0):
-    """The Hessian, forward-over-reverse."""
-    return jacfwd(jacrev(fun, argnums), argnums)
+def hessian(fun, argnums=0, has_aux=False):
+    """The Hessian, forward-over-reverse. With argnums=(0, 1) it is the nested tuple
+    ((H00, H01), (H10, H11)) of blocks (JAX's convention)."""
+    return jacfwd(jacrev(fun, argnums, has_aux), argnums, has_aux)
 
 
 def hvp(fun, x, v):
@@ -363,9 +615,10 @@ def hvp(fun, x, v):
 
 def hessian_tensor_product(fun, argnum=0):
     """autograd's name: a function (x..., v) -> H v."""
+    @functools.wraps(fun)
     def product(*args):
         *xs, v = args
-        f, dyn = _with_args(fun, xs, (argnum,))
+        f, dyn = _with_args(fun, xs, _argnums_at(_argnums_spec(argnum), argnum, len(xs)))
         return hvp(f, dyn[0], v)
     return product
 
@@ -411,9 +664,12 @@ class _FunctionPrimitive:
         self.out_def = None  # the output structure, learned when the function runs
         self.prim = None
 
+    @property
+    def _name(self):
+        return getattr(self.fun, "__name__", type(self).__name__)
+
     def _declare(self, impl):
-        self.prim = Primitive(getattr(self.fun, "__name__", type(self).__name__), impl,
-                              multiple_results=True, inline=True)
+        self.prim = Primitive(self._name, impl, multiple_results=True, inline=True)
         return self.prim
 
     def _run(self, fun, leaves, treedef):
@@ -441,6 +697,15 @@ def _substitute(leaves, argnums, values):
     for k, v in zip(argnums, values):
         full[k] = v
     return full
+
+
+def _check_shape(rule, what, got, want_like, k):
+    """A user rule's result `got` for `what` k must have the shape of `want_like`."""
+    if shape_of(got) != shape_of(want_like):
+        zero = " (None for a zero derivative)" if what == "cotangent" else ""
+        raise ShapeError(f"{rule} returned a {what} of shape {shape_of(got)} for {k}, whose shape is "
+                         f"{shape_of(want_like)}; return one of that shape{zero}.")
+    return got
 
 
 class checkpoint(_FunctionPrimitive):
@@ -472,14 +737,22 @@ class custom_vjp(_FunctionPrimitive):
         def f(x): ...
         f.defvjp(f_fwd, f_bwd)   # f_fwd(*args) -> (out, residuals); f_bwd(residuals, g) -> cotangents
 
-    Forward mode differentiates f itself."""
+    f_bwd returns a tuple with one cotangent per positional argument of f (None: zero),
+    each shaped like its argument; a ShapeError says which one is not. Forward mode
+    differentiates f itself."""
 
     def defvjp(self, fwd, bwd):
+        fwd_name = f"the forward rule {getattr(fwd, '__name__', 'fwd')!r} of custom_vjp {self._name!r}"
+        bwd_name = f"the backward rule {getattr(bwd, '__name__', 'bwd')!r} of custom_vjp {self._name!r}"
+
         def impl(*leaves, treedef, residuals):
             def keep_residuals(*args):
-                out, res = fwd(*args)
-                residuals[:] = [res]
-                return out
+                pair = fwd(*args)
+                if not (isinstance(pair, (tuple, list)) and len(pair) == 2):
+                    raise ShapeError(f"{fwd_name} must return a pair (output, residuals), but it returned "
+                                     f"{_describe(pair)}. Write `return out, (what bwd needs)`.")
+                residuals[:] = [pair[1]]
+                return pair[0]
             return self._run(keep_residuals, leaves, treedef)
 
         prim = self._declare(impl)
@@ -487,7 +760,8 @@ class custom_vjp(_FunctionPrimitive):
         @prim.defvjp_joint
         def bwd_rule(argnums, g, ans, *leaves, treedef, residuals):
             cts = bwd(residuals[0], tree_unflatten(self.out_def, _fill_zeros(g, ans)))
-            ct_leaves = tree_leaves_like(treedef, tuple(cts), "the cotangents returned by the bwd rule")
+            args = tree_unflatten(treedef, leaves)
+            ct_leaves = _checked_cotangents(bwd_name, cts, args)
             return tuple(ct_leaves[k] for k in argnums)
 
         @prim.defjvp_joint
@@ -500,6 +774,29 @@ class custom_vjp(_FunctionPrimitive):
         return {"residuals": []}  # filled by fwd, read by bwd: one list per call
 
 
+def _checked_cotangents(rule, cts, args):
+    """The leaves of a custom_vjp backward rule's cotangents, checked against the
+    arguments: a tuple, one entry per argument, each of its argument's structure and
+    shapes (None: zeros)."""
+    if not isinstance(cts, (tuple, list)):
+        raise ShapeError(f"{rule} must return a tuple with one cotangent per positional argument "
+                         f"({len(args)} here), but it returned {_describe(cts)}. Write `return (ct,)` "
+                         f"for a function of one argument.")
+    if len(cts) != len(args):
+        raise ShapeError(f"{rule} returned {len(cts)} cotangents for a function of {len(args)} positional "
+                         f"arguments; return one per argument (None for a zero one).")
+    leaves = []
+    for k, (c, a) in enumerate(zip(cts, args)):
+        a_leaves, a_def = tree_flatten(a)
+        if c is None:
+            leaves.extend(zeros_like_value(x) for x in a_leaves)
+            continue
+        c_leaves = tree_leaves_like(a_def, c, f"the cotangent that {rule} returned for argument {k}")
+        for p, x, ct in zip(tree_paths(a, f"argument {k}"), a_leaves, c_leaves):
+            leaves.append(_check_shape(rule, "cotangent", ct, x, p))
+    return leaves
+
+
 class custom_jvp(_FunctionPrimitive):
     """A function with a user-given forward-mode rule (JAX's interface):
 
@@ -508,15 +805,24 @@ class custom_jvp(_FunctionPrimitive):
         @f.defjvp
         def f_jvp(primals, tangents): return f(*primals), tangent_out
 
-    Reverse mode differentiates the (linear) tangent map of the rule, so the rule serves
-    both modes."""
+    The rule returns the pair (output, output tangent), the tangent shaped like the
+    output; a ShapeError says where it is not. Reverse mode differentiates the (linear)
+    tangent map of the rule, so the rule serves both modes."""
 
     def defjvp(self, rule):
         prim = self._declare(lambda *leaves, treedef: self._run(self.fun, leaves, treedef))
+        name = f"the JVP rule {getattr(rule, '__name__', 'rule')!r} of custom_jvp {self._name!r}"
 
         def jvp_rule(tangents, ans, *leaves, treedef):
-            _, t_out = rule(tree_unflatten(treedef, leaves), tree_unflatten(treedef, _fill_zeros(tangents, leaves)))
-            return tuple(tree_leaves_like(self.out_def, t_out, "the tangent returned by the jvp rule"))
+            pair = rule(tree_unflatten(treedef, leaves), tree_unflatten(treedef, _fill_zeros(tangents, leaves)))
+            if not (isinstance(pair, (tuple, list)) and len(pair) == 2):
+                raise ShapeError(f"{name} must return a pair (output, output tangent), but it returned "
+                                 f"{_describe(pair)}.")
+            t_leaves = tree_leaves_like(self.out_def, pair[1], f"the tangent returned by {name}")
+            out = tree_unflatten(self.out_def, ans)
+            for p, t, o in zip(tree_paths(out, "the output"), t_leaves, ans):
+                _check_shape(name, "tangent", t, o, p)
+            return tuple(t_leaves)
 
         def vjp_rule(argnums, g, ans, *leaves, treedef):
             # the tangent map of the differentiated inputs is linear: one reverse sweep
@@ -531,44 +837,115 @@ class custom_jvp(_FunctionPrimitive):
 
 
 # -- compiled replay -------------------------------------------------------------------
-def jit(fun, static_argnums=()):
+def jit(fun, static_argnums=(), static_argnames=()):
     """fun recorded once per input signature (shapes, dtypes, static arguments) and then
     replayed as straight-line NumPy calls, which removes gradkit's per-operation overhead.
     Compose it with the other transformations: jit(grad(f)), jit(value_and_grad(f)).
 
     Like JAX's jit, Python control flow must not depend on array values (mark such
-    arguments static); gradkit raises ConcretizationError where it would.
+    arguments static); gradkit raises ConcretizationError where it would. Static
+    arguments (static_argnums positions, static_argnames keywords) are part of the cache
+    key, so they must be hashable: numbers, strings, tuples. Other keyword arguments are
+    traced like positional ones.
 
     >>> import gradkit.numpy as np
     >>> f = jit(grad(lambda x: np.sum(np.sin(x) ** 2)))
     >>> f(np.zeros(2))
     array([0., 0.])
     """
-    static = (static_argnums,) if isinstance(static_argnums, int) else tuple(static_argnums)
+    static, npos = _static_argnums(fun, static_argnums)
+    names = (static_argnames,) if isinstance(static_argnames, str) else tuple(static_argnames)
+    if not all(isinstance(n, str) for n in names):
+        raise TypeError(f"static_argnames must be a string or a tuple of strings, got {static_argnames!r}.")
     cache = {}
 
     @functools.wraps(fun)
-    def wrapper(*args):
-        dynamic = [a for k, a in enumerate(args) if k not in static]
-        leaves, treedef = tree_flatten(dynamic)
+    def wrapper(*args, **kwargs):
+        st = static if npos is not None or not static or min(static) >= 0 else \
+            tuple(sorted({k % len(args) for k in static if -len(args) <= k < len(args)}))
+        if st:
+            dynamic = [a for k, a in enumerate(args) if k not in st]
+            fixed = tuple((k, args[k]) for k in st if k < len(args))
+        else:
+            dynamic, fixed = list(args), ()
+        if kwargs:
+            fixed += tuple((n, kwargs[n]) for n in sorted(kwargs) if n in names)
+            tree = (dynamic, {n: v for n, v in kwargs.items() if n not in names})
+        else:
+            tree = dynamic
+        leaves, treedef = tree_flatten(tree)
         if any(type(x) is Tracer for x in leaves):  # under another transformation: no replay
-            return fun(*args)
-        key = (treedef, tuple(_signature(x) for x in leaves),
-               tuple((k, args[k]) for k in static if k < len(args)))
-        entry = cache.get(key)
+            return fun(*args, **kwargs)
+        if fixed:
+            _check_static(fixed)
+        key = (treedef, tuple(_signature(x) for x in leaves), fixed)
+        try:
+            entry = cache.get(key)
+        except TypeError as e:  # an unhashable static argument: the key cannot be looked up
+            raise _unhashable_static(fixed, e) from None
         if entry is not None:
             program, out_def = entry
             return tree_unflatten(out_def, program(*leaves))
         trace = JitTrace()
         inputs = [trace.new_input(x) for x in leaves]
         slots = [t.node for t in inputs]
-        it = iter(tree_unflatten(treedef, inputs))
-        out = fun(*[a if k in static else next(it) for k, a in enumerate(args)])
+        rebuilt = tree_unflatten(treedef, inputs)
+        dyn_args, dyn_kwargs = rebuilt if kwargs else (rebuilt, {})
+        it = iter(dyn_args)
+        call_args = [a if k in st else next(it) for k, a in enumerate(args)]
+        out = fun(*call_args, **dict(kwargs, **dyn_kwargs))
         out_leaves, out_def = tree_flatten(out)
         cache[key] = (compile_program(trace, slots, out_leaves), out_def)
         return tree_unflatten(out_def, [value_at(o, trace) for o in out_leaves])
     wrapper.cache = cache
     return wrapper
+
+
+def _static_argnums(fun, static_argnums):
+    """(sorted static positions, number of positional parameters or None): checked and
+    normalised against fun's signature where it has a fixed one."""
+    nums = (static_argnums,) if isinstance(static_argnums, (int, _np.integer)) else static_argnums
+    if not isinstance(nums, (tuple, list)) or not all(
+            isinstance(n, (int, _np.integer)) and not isinstance(n, bool) for n in nums):
+        raise TypeError(f"static_argnums must be an int or a tuple of ints (positions of arguments that steer "
+                        f"Python control flow), got {static_argnums!r}.")
+    try:
+        params = inspect.signature(fun).parameters.values()
+    except (TypeError, ValueError):
+        params = None
+    npos = None
+    if params is not None and not any(p.kind is p.VAR_POSITIONAL for p in params):
+        npos = sum(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in params)
+        for n in nums:
+            if not -npos <= n < npos:
+                raise ValueError(f"static_argnums={static_argnums!r} refers to argument {n}, but "
+                                 f"{getattr(fun, '__name__', 'the function')} takes {npos} positional "
+                                 f"argument{'s' if npos != 1 else ''}.")
+        nums = [n % npos for n in nums]
+    return tuple(sorted(set(int(n) for n in nums))), npos
+
+
+def _check_static(fixed):
+    for k, v in fixed:
+        if any(type(x) is Tracer for x in tree_flatten(v)[0]):
+            where = f"argument {k}" if isinstance(k, int) else f"keyword argument {k!r}"
+            raise TypeError(f"jit got a traced value as static {where}: an enclosing transformation (grad, vmap, "
+                            f"...) is differentiating or mapping over it, but static arguments are fixed Python "
+                            f"values baked into the recording. Remove it from static_argnums/static_argnames.")
+
+
+def _unhashable_static(fixed, error):
+    for k, v in fixed:
+        try:
+            hash(v)
+        except TypeError:
+            where = f"argument {k}" if isinstance(k, int) else f"keyword argument {k!r}"
+            return TypeError(
+                f"jit's static {where} is {_describe(v)}, which is not hashable ({error}). Static arguments "
+                f"key jit's cache of recordings (one per value), so they must be hashable values such as "
+                f"numbers, strings or tuples. An array should not be static: remove it from static_argnums "
+                f"so that it is traced, or pass a tuple (tuple(x.tolist())) if its values steer control flow.")
+    return error
 
 
 def _signature(x):
@@ -579,20 +956,132 @@ def _signature(x):
 
 
 # -- autograd's way of declaring primitives --------------------------------------------
+class _VSpace:
+    """What autograd's deprecated rules (g, ans, vs, gvs, *args) were told of a value."""
+
+    def __init__(self, x):
+        self.shape, self.dtype = shape_of(x), _np.result_type(primal(x))
+        self.size, self.ndim = math.prod(self.shape), len(self.shape)
+
+    def zeros(self):
+        return _np.zeros(self.shape, self.dtype)
+
+    def ones(self):
+        return _np.ones(self.shape, self.dtype)
+
+
+class _UserPrimitive(Primitive):
+    """A primitive declared by the user (gradkit.primitive): each rule is wrapped once, when
+    it is declared, to check the shape of what it returns (gradkit's own primitives are
+    not wrapped: their rules are tested)."""
+
+    def __init__(self, fun):
+        super().__init__(getattr(fun, "__name__", "primitive"), fun)
+        functools.update_wrapper(self, fun, updated=())
+        self.raw_vjps = ()
+
+    def defvjp(self, *rules, reads=None, argnum=None):
+        if argnum is not None:  # autograd's deprecated method: rule(g, ans, vs, gvs, *args)
+            _deprecated("f.defvjp(rule, argnum=k) with rule(g, ans, vs, gvs, *args)",
+                        "gradkit.defvjp(f, lambda ans, *args: lambda g: ..., argnums=(k,))")
+            rule = rules[0]
+            return _add_vjps(self, {argnum: lambda g, ans, *args, **kw: rule(
+                g, ans, _VSpace(args[argnum]), _VSpace(g), *args, **kw)})
+        self.raw_vjps = rules
+        checked = tuple(None if r is None else self._checked_vjp(r, i) for i, r in enumerate(rules))
+        return super().defvjp(*checked, reads=reads)
+
+    def _checked_vjp(self, rule, i):
+        what = f"the VJP rule of primitive {self.name!r}"
+
+        def checked(g, ans, *args, **params):
+            ct = rule(g, ans, *args, **params)
+            return ct if ct is None else _check_shape(what, "cotangent", ct, args[i], f"argument {i}")
+        return checked
+
+    def defvjp_joint(self, rule, reads=None):
+        what = f"the joint VJP rule of primitive {self.name!r}"
+
+        def checked(argnums, g, ans, *args, **params):
+            cts = rule(argnums, g, ans, *args, **params)
+            if not isinstance(cts, (tuple, list)) or len(cts) != len(argnums):
+                raise ShapeError(f"{what} must return a tuple of {len(argnums)} cotangents (for arguments "
+                                 f"{tuple(argnums)}), but it returned {_describe(cts)}.")
+            return tuple(c if c is None else _check_shape(what, "cotangent", c, args[k], f"argument {k}")
+                         for k, c in zip(argnums, cts))
+        return super().defvjp_joint(checked, reads)
+
+    def defjvp(self, *rules):
+        checked = tuple(None if r is None else
+                        self._checked_jvp(r, f"the JVP rule of primitive {self.name!r} for argument {i}")
+                        for i, r in enumerate(rules))
+        return super().defjvp(*checked)
+
+    def defjvp_joint(self, rule):
+        return super().defjvp_joint(self._checked_jvp(rule, f"the joint JVP rule of primitive {self.name!r}"))
+
+    def _checked_jvp(self, rule, what):
+        def checked(t, ans, *args, **params):
+            out = rule(t, ans, *args, **params)
+            return out if out is None else _check_shape(what, "tangent", out, ans, "its output")
+        return checked
+
+    def defgrad(self, rule, argnum=0):
+        """autograd's deprecated form: rule(ans, *args) -> (g -> cotangent of args[argnum])."""
+        _deprecated("f.defgrad(rule, argnum=k)", "gradkit.defvjp(f, rule, argnums=(k,))")
+        return _add_vjps(self, {argnum: _uncurry(rule)})
+
+    def defvjp_is_zero(self, argnums=(0,)):
+        """autograd's deprecated form: zero derivatives with respect to argnums."""
+        _deprecated("f.defvjp_is_zero(argnums)", "gradkit.defvjp(f, None, ..., argnums=argnums)")
+        return _add_vjps(self, {n: None for n in argnums})
+
+
+def _deprecated(old, new):
+    warnings.warn(f"autograd's {old} is deprecated; write {new}.", DeprecationWarning, stacklevel=3)
+
+
 def primitive(fun):
-    """Make fun a gradkit primitive (autograd's decorator); give it rules with defvjp/defjvp."""
-    return Primitive(getattr(fun, "__name__", "primitive"), fun)
+    """Make fun a gradkit primitive (autograd's decorator); give it rules with defvjp/defjvp.
+    Rules declared on it are checked: a cotangent or tangent of the wrong shape raises a
+    ShapeError naming the rule, the argument and both shapes."""
+    return _UserPrimitive(fun)
 
 
-def defvjp(prim, *rules, argnums=None):
+def defvjp(prim, *rules, argnums=None, argnum=None):
     """autograd's form: rules[i](ans, *args, **kwargs) returns a function g -> cotangent.
-    (Primitive.defvjp takes the uncurried form (g, ans, *args, **kwargs) directly.)"""
-    argnums = range(len(rules)) if argnums is None else argnums
+    (Primitive.defvjp takes the uncurried form (g, ans, *args, **kwargs) directly.)
+    argnum=k (autograd's old keyword) means argnums=(k,) and keeps the other rules."""
+    if argnum is not None:
+        if argnums is not None:
+            raise TypeError("defvjp takes argnums=(...) or the old argnum=k, not both.")
+        if len(rules) != 1:
+            raise ValueError("defvjp(f, rule, argnum=k) takes one rule; for several write argnums=(...).")
+        return _add_vjps(prim, {argnum: None if rules[0] is None else _uncurry(rules[0])})
+    argnums = tuple(range(len(rules))) if argnums is None else tuple(argnums)
+    if len(argnums) != len(rules):
+        raise ValueError(f"defvjp got {len(rules)} rules for argnums={argnums}; give one rule per argument.")
     table = [None] * (max(argnums, default=-1) + 1)
     for n, rule in zip(argnums, rules):
         table[n] = None if rule is None else _uncurry(rule)
     prim.defvjp(*table)
     return prim
+
+
+def _add_vjps(prim, new):
+    """prim's VJP rules with those in `new` (argnum -> uncurried rule) added or replaced."""
+    table = list(getattr(prim, "raw_vjps", prim.vjps))
+    table += [None] * (max(new) + 1 - len(table))
+    for n, rule in new.items():
+        table[n] = rule
+    prim.defvjp(*table)
+    return prim
+
+
+def defgrad(prim, rule, argnum=0):
+    """autograd's deprecated defgrad(f, rule, argnum): the same as defvjp(f, rule, argnums=(argnum,))."""
+    _deprecated("defgrad(f, rule, argnum=k)", "gradkit.defvjp(f, rule, argnums=(k,))")
+    return _add_vjps(prim, {argnum: _uncurry(rule)})
 
 
 def _uncurry(rule):

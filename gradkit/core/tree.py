@@ -1,4 +1,5 @@
-"""Pytrees: nested tuples, lists, dicts and namedtuples of leaves; None is an empty node."""
+"""Pytrees: nested tuples, lists, dicts and namedtuples of leaves; None is an empty node.
+Other container types join with register_pytree_node."""
 import numpy as _np
 
 from .errors import ShapeError
@@ -33,11 +34,36 @@ class TreeDef:
             return f"({inner},)" if len(self.children) == 1 else f"({inner})"
         if self.kind == "list":
             return f"[{inner}]"
+        if self.kind == "custom":
+            return f"{self.meta[0].__name__}({inner})"
         return f"{self.meta.__name__}({inner})"
 
 
 LEAF = TreeDef("leaf", None, ())
 _COMMON_LEAVES = frozenset((_np.ndarray, Tracer, float, int, complex, _np.float64, _np.complex128, _np.float32))
+_NODE_TYPES = {}  # type -> (flatten, unflatten), registered by users
+
+
+def register_pytree_node(cls, flatten, unflatten):
+    """Make instances of `cls` pytree nodes, so that transformations look inside them:
+    flatten(x) -> (children, aux_data), with children a sequence of pytrees and aux_data
+    hashable (what is not differentiated: names, sizes, flags); unflatten(aux_data,
+    children) -> a new instance. JAX's convention (jax.tree_util.register_pytree_node).
+
+    >>> class Kernel:
+    ...     def __init__(self, scale, name): self.scale, self.name = scale, name
+    >>> register_pytree_node(Kernel, lambda k: ((k.scale,), k.name), lambda name, c: Kernel(c[0], name))
+    >>> tree_flatten(Kernel(2.0, "rbf"))
+    ([2.0], Kernel(*))
+    """
+    if not isinstance(cls, type):
+        raise TypeError(f"register_pytree_node needs a class, got {cls!r}.")
+    if cls in _COMMON_LEAVES or cls in (tuple, list, dict, type(None)):
+        raise ValueError(f"{cls.__name__} is already handled by gradkit's pytrees; it cannot be registered.")
+    if not (callable(flatten) and callable(unflatten)):
+        raise TypeError("register_pytree_node(cls, flatten, unflatten) needs two functions: "
+                        "flatten(x) -> (children, aux_data) and unflatten(aux_data, children) -> x.")
+    _NODE_TYPES[cls] = (flatten, unflatten)
 
 
 _FLAT_TUPLES = {}  # n -> the TreeDef of a tuple of n leaves, the usual arguments of a transform
@@ -55,22 +81,35 @@ def tree_flatten(tree):
     return leaves, _flatten(tree, leaves)
 
 
-def _flatten(x, leaves):
+def _node(x):
+    """(kind, meta, children) of a container, or None for a leaf."""
     t = type(x)
-    if t in _COMMON_LEAVES:  # the usual case first: gradients are taken of arrays
-        leaves.append(x)
-        return LEAF
     if t is tuple or t is list:
-        return TreeDef(t.__name__, None, tuple([_flatten(c, leaves) for c in x]))
+        return t.__name__, None, x
     if t is dict:
         keys = tuple(sorted(x))
-        return TreeDef("dict", keys, tuple(_flatten(x[k], leaves) for k in keys))
+        return "dict", keys, [x[k] for k in keys]
     if x is None:
-        return TreeDef("none", None, ())
+        return "none", None, ()
     if isinstance(x, tuple) and hasattr(x, "_fields"):
-        return TreeDef("namedtuple", t, tuple(_flatten(c, leaves) for c in x))
-    leaves.append(x)
-    return LEAF
+        return "namedtuple", t, x
+    custom = _NODE_TYPES.get(t)
+    if custom is not None:
+        children, aux = custom[0](x)
+        return "custom", (t, aux), tuple(children)
+    return None
+
+
+def _flatten(x, leaves):
+    if type(x) in _COMMON_LEAVES:  # the usual case first: gradients are taken of arrays
+        leaves.append(x)
+        return LEAF
+    node = _node(x)
+    if node is None:
+        leaves.append(x)
+        return LEAF
+    kind, meta, children = node
+    return TreeDef(kind, meta, tuple([_flatten(c, leaves) for c in children]))
 
 
 def tree_unflatten(treedef, leaves):
@@ -92,6 +131,9 @@ def _unflatten(d, it):
         return children
     if kind == "dict":
         return dict(zip(d.meta, children))
+    if kind == "custom":
+        cls, aux = d.meta
+        return _NODE_TYPES[cls][1](aux, tuple(children))
     return d.meta(*children)
 
 
@@ -108,3 +150,48 @@ def tree_leaves_like(treedef, tree, what="tree"):
         raise ShapeError(f"{what} has structure {other!r} but {treedef!r} was expected; "
                          f"pass a value with the same nesting of tuples, lists and dicts.")
     return leaves
+
+
+def tree_paths(tree, root=""):
+    """A readable path for every leaf of `tree`, in flattening order: "['w'][0]" (for messages)."""
+    paths = []
+
+    def walk(x, path):
+        node = None if type(x) in _COMMON_LEAVES else _node(x)
+        if node is None:
+            paths.append(path or "(the whole value)")
+            return
+        kind, meta, children = node
+        keys = meta if kind == "dict" else range(len(children))
+        for k, c in zip(keys, children):
+            walk(c, f"{path}[{k!r}]")
+    walk(tree, root)
+    return paths
+
+
+def broadcast_prefix(prefix, tree, what):
+    """One entry of `prefix` per leaf of `tree`: prefix is a pytree whose leaves (None
+    included) each stand for a whole subtree of `tree` (JAX's "tree prefix", as vmap's
+    in_axes and out_axes are). `what` names the prefix in the error."""
+    out = []
+
+    def walk(p, x, path):
+        pnode = None if p is None or type(p) in _COMMON_LEAVES else _node(p)
+        if pnode is None:  # a leaf of the prefix covers the whole subtree
+            out.extend([p] * len(tree_flatten(x)[0]))
+            return
+        xnode = None if type(x) in _COMMON_LEAVES else _node(x)
+        pkind, pmeta, pchildren = pnode
+        if (xnode is None or xnode[0] != pkind or len(xnode[2]) != len(pchildren)
+                or (pkind == "dict" and xnode[1] != pmeta)
+                or (pkind in ("namedtuple", "custom") and xnode[1] != pmeta)):
+            got = "a leaf" if xnode is None else repr(tree_flatten(x)[1])
+            raise ValueError(
+                f"{what}{path} is {p!r}, a container whose structure {tree_flatten(p)[1]!r} must match the "
+                f"value it describes, but that value is {got}. Give one entry per element of the value, "
+                f"or a single int/None for all of it.")
+        keys = pmeta if pkind == "dict" else range(len(pchildren))
+        for k, pc, xc in zip(keys, pchildren, xnode[2]):
+            walk(pc, xc, f"{path}[{k!r}]")
+    walk(prefix, tree, "")
+    return out
