@@ -12,10 +12,12 @@ gradient whenever the difference D_j is exact (quadratic f, central scheme), and
 variance, ||grad f||^2 times `variance_factor`, grows linearly in d: the curse of L8.
 Costs: 2m evaluations of f (central) or m + 1 (forward).
 """
+import warnings
+
 import numpy as np
 
 from .budget import Estimate, evaluate
-from .finite_diff import SCHEMES
+from .finite_diff import SCHEMES, FiniteDifferenceWarning, _as_array, _bounds, _line_room, _steps
 
 __all__ = ["zo_gradient", "variance_factor", "zo_bias_variance", "METHODS"]
 
@@ -37,7 +39,8 @@ def _directions(method, d, m, rng):
     raise ValueError(f"unknown zero-order estimator {method!r}; use one of {METHODS}.")
 
 
-def zo_gradient(f, x, method="sphere", n_dirs=None, eps=None, scheme="central", rng=None, vectorized=False):
+def zo_gradient(f, x, method="sphere", n_dirs=None, eps=None, scheme="central", rng=None, vectorized=False,
+                bounds=None):
     """A zero-order estimate of the gradient of a scalar f at x, from 2 n_dirs evaluations of f
     (scheme "central") or n_dirs + 1 ("forward"), as an `Estimate`.
 
@@ -46,6 +49,12 @@ def zo_gradient(f, x, method="sphere", n_dirs=None, eps=None, scheme="central", 
     eps: the difference step, default the scheme's finite-difference step times max(1, max|x|).
     rng: a seed or a numpy Generator (draws are reproducible either way). vectorized: f takes
     a stack of points on a leading axis; all points then go in one call.
+    bounds: (lo, hi) for f's domain, as in `fd_jacobian`: a direction's step shrinks so that
+    its points reach at most halfway to a bound.
+    `error`: the standard error of each component, measured from the spread of the m
+    directions' terms (the estimator's own variance, `variance_factor` in theory); None
+    where it cannot be measured: one direction, or all d coordinate axes (then the estimate
+    is central differences and has no sampling error).
 
     >>> f = lambda x: 0.5 * np.sum(x ** 2)          # gradient x
     >>> x = np.array([1.0, -2.0, 3.0])
@@ -55,8 +64,12 @@ def zo_gradient(f, x, method="sphere", n_dirs=None, eps=None, scheme="central", 
     >>> np.round(zo_gradient(f, x, "coordinate").grad, 8)
     array([ 1., -2.,  3.])
     """
-    x = np.asarray(x, dtype=float)
+    x = _as_array(x)
+    if np.iscomplexobj(x):
+        raise ValueError("zero-order estimators need real x; use fd_gradient for complex x.")
     d = x.size
+    if n_dirs is not None and (isinstance(n_dirs, bool) or not float(n_dirs).is_integer()):
+        raise ValueError(f"n_dirs must be a whole number of directions (at least 1), got {n_dirs!r}.")
     m = int(n_dirs) if n_dirs is not None else (d if method == "coordinate" else 1)
     if m < 1:
         raise ValueError(f"n_dirs must be at least 1, got {m}.")
@@ -66,7 +79,16 @@ def zo_gradient(f, x, method="sphere", n_dirs=None, eps=None, scheme="central", 
     V, c = _directions(method, d, m, np.random.default_rng(rng))
     if eps is None:
         eps = stencil.default_step() * max(1.0, float(np.max(np.abs(x), initial=0.0)))
-    eps = float(eps)
+    eps = np.full(m, float(_steps(eps, np.zeros(()), "eps")[0]))
+    lo_hi = _bounds(bounds, x)
+    if lo_hi is not None:   # each direction's step: at most halfway to a bound, both ways for central
+        for j in range(m):
+            down, up = _line_room(x, V[j], lo_hi)
+            room = min(down, up) if scheme == "central" else up
+            if not room > 0:
+                raise ValueError(f"x is on the boundary of bounds and direction {j} leaves it; zero-order "
+                                 "estimates need x inside the domain (or use fd_gradient, which goes one-sided).")
+            eps[j] = min(eps[j], room / 2)
     moved = [(o, w) for o, w in zip(stencil.offsets, stencil.weights) if o != 0]
     w0 = sum(w for o, w in zip(stencil.offsets, stencil.weights) if o == 0)
     n = len(moved) * m
@@ -76,15 +98,28 @@ def zo_gradient(f, x, method="sphere", n_dirs=None, eps=None, scheme="central", 
         if k == n:   # f(x), shared by all directions in the forward scheme
             return x
         i, j = divmod(k, m)
-        return (xf + moved[i][0] * eps * V[j]).reshape(x.shape)
+        return (xf + moved[i][0] * eps[j] * V[j]).reshape(x.shape)
 
-    F, fc = evaluate(f, point, n + (w0 != 0), vectorized)
+    with np.errstate(all="ignore"):
+        F, fc = evaluate(f, point, n + (w0 != 0), vectorized)
+    if F.size != n + (w0 != 0):
+        raise ValueError(f"zo_gradient needs a scalar f, but f returned shape {F.shape[1:]}.")
     F = F.reshape(-1)
+    if not np.all(np.isfinite(F)):
+        warnings.warn("f is not finite at some points of the zero-order estimate, so neither is the estimate; "
+                      "pass bounds=(lo, hi) for f's domain or a smaller eps.", FiniteDifferenceWarning, stacklevel=2)
     D = np.array([w for _, w in moved]) @ F[:n].reshape(len(moved), m)
     if w0 != 0:
         D = D + w0 * F[n]
-    G = (c / m) * (D / eps) @ V
-    return Estimate(G.reshape(x.shape), fc.n_evals, fc.n_calls, method, eps)
+    terms = c * (D / eps)[:, None] * V          # one unbiased estimate per direction
+    G = terms.mean(axis=0)
+    error = None
+    if method == "coordinate" and 1 <= m < d:   # m of d axes without replacement: E|G_i - g_i|^2 = (d/m - 1) g_i^2
+        error = np.full(d, np.sqrt((d / m - 1) * np.mean((D / eps) ** 2)))
+    elif method != "coordinate" and m >= 2:
+        error = terms.std(axis=0, ddof=1) / np.sqrt(m)
+    return Estimate(G.reshape(x.shape), fc.n_evals, fc.n_calls, method, float(eps.min()) if m else None,
+                    None if error is None else error.reshape(x.shape))
 
 
 def variance_factor(method, d, n_dirs=None):
