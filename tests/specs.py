@@ -618,3 +618,30 @@ def _scipy_linalg_specs():
 
 
 add(*_scipy_linalg_specs())
+
+
+# gradkit.scipy.signal in autograd's generalised form (axes=, dot_axes=): values are autograd's
+def _correlate_over_channels(x, k, mode):
+    """scipy.signal.correlate of each channel pair, summed over channels (axis 0)."""
+    import scipy.signal
+    return sum(scipy.signal.correlate(x[c], k[c], mode=mode) for c in range(x.shape[0]))
+
+
+def _scipy_signal_specs():
+    import autograd.scipy.signal as asg
+    import gradkit.scipy.signal as gss
+    convnet = dict(axes=([2, 3], [2, 3]), dot_axes=([1], [1]))
+    return [
+        Spec("scipy.signal.convolve", label="(axes,dot_axes)", shapes=[((2, 2, 4, 3), (3, 2, 2, 2))],
+             kwargs=[dict(mode="valid", **convnet), dict(mode="full", **convnet)], fn=gss.convolve, ref=asg.convolve),
+        Spec("scipy.signal.convolve", label="(axes)", shapes=[((4, 2), (3, 2, 2))],
+             kwargs=[dict(axes=([0], [1]), mode="full"), dict(axes=([0], [2]), dot_axes=([1], [1]), mode="valid")],
+             fn=gss.convolve, ref=asg.convolve),
+        Spec("scipy.signal.correlate", label="(axes,dot_axes)", shapes=[((2, 5), (2, 3))],
+             kwargs=grid(mode=["full", "valid", "same"]),
+             fn=lambda x, k, mode: gss.correlate(x, k, axes=([1], [1]), dot_axes=([0], [0]), mode=mode),
+             ref=_correlate_over_channels),
+    ]
+
+
+add(*_scipy_signal_specs())
