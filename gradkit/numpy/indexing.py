@@ -2,7 +2,7 @@
 (x[idx] = v, x.at[idx].set/add/multiply(v))."""
 import numpy as _np
 
-from ..core import Primitive, Tracer, batching
+from ..core import Primitive, Tracer, backend, batching
 from ..core.jit import refuse_concrete
 from ..core import primal as _p
 from .declare import batch_size, broadcast_to, shape_of, unbroadcast
@@ -48,6 +48,8 @@ def _getitem(x, idx):
 
 def _scatter_add(g, idx, shape):
     """zeros(shape) with g added at idx: the transpose of getitem (repeats accumulate)."""
+    if not backend.is_numpy(g):  # dask, CuPy, Array API: built in g's library
+        return backend.scatter_add(g, idx, shape, _has_repeats_risk(idx))
     out = _np.zeros(shape, _np.result_type(g, _np.float64) if _np.isrealobj(g) else _np.result_type(g))
     if _has_repeats_risk(idx):
         _np.add.at(out, idx, g)

@@ -18,7 +18,7 @@ __all__ = ["reshape", "ravel", "transpose", "moveaxis", "swapaxes", "expand_dims
 
 
 def _reshape(x, shape, order="C"):
-    return _np.reshape(x, shape, order=order)
+    return _np.reshape(x, shape) if order == "C" else _np.reshape(x, shape, order=order)  # dask has no order=
 
 
 reshape = linear(_reshape, lambda g, ans, x, shape, order="C": reshape(g, shape_of(x), order=order), name="reshape")

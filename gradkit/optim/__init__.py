@@ -16,10 +16,10 @@ from .methods import METHODS, gd, heavy_ball, minimize, nesterov, zo_gd
 from .oracles import GRADIENTS, Oracle
 from .result import History, OptimizeResult
 from .steps import Armijo, Constant, Diminishing, InverseL
-from .scipy_interop import scipy_derivatives, scipy_hess, scipy_hessp, scipy_jac
+from .scipy_interop import scipy_derivatives, scipy_hess, scipy_hessp, scipy_jac, scipy_value_and_jac
 from .studies import contraction_rate, fit_slope, iterations_to_tolerance, mds_comparison
 
 __all__ = ["minimize", "gd", "heavy_ball", "nesterov", "zo_gd", "METHODS", "GRADIENTS", "Oracle", "History",
            "OptimizeResult", "Armijo", "Constant", "Diminishing", "InverseL", "iterations_to_tolerance",
-           "mds_comparison", "fit_slope", "contraction_rate", "scipy_jac", "scipy_hessp", "scipy_hess",
+           "mds_comparison", "fit_slope", "contraction_rate", "scipy_jac", "scipy_value_and_jac", "scipy_hessp", "scipy_hess",
            "scipy_derivatives"]

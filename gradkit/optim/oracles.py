@@ -9,6 +9,7 @@ is the same code (lecture L6-L9).
 import numpy as _np
 
 from .. import numeric as _numeric
+from ..core import backend as _backend
 from ..transforms import grad as _grad, value_and_grad as _value_and_grad
 
 __all__ = ["Oracle", "GRADIENTS"]
@@ -83,7 +84,7 @@ class Oracle:
         self.n_gev += 1
         if self.kind == "ad":
             self.n_fev += 1
-            fx, g = self._vg(x)
+            fx, g = _backend.materialize(*self._vg(x))  # lazy (dask) data: value and gradient in one pass
             return g, fx
         if self.kind in ("exact", "callable"):
             return _np.asarray(self._g(x)), None

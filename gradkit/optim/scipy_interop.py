@@ -12,9 +12,9 @@ arguments SciPy passes through `args=` reach f unchanged.
 """
 import numpy as _np
 
-from ..transforms import grad as _grad, hessian as _hessian, hvp as _hvp
+from ..transforms import grad as _grad, hessian as _hessian, hvp as _hvp, value_and_grad as _value_and_grad
 
-__all__ = ["scipy_jac", "scipy_hessp", "scipy_hess", "scipy_derivatives"]
+__all__ = ["scipy_jac", "scipy_value_and_jac", "scipy_hessp", "scipy_hess", "scipy_derivatives"]
 
 
 def scipy_jac(f):
@@ -29,6 +29,15 @@ def scipy_jac(f):
     """
     g = _grad(f)
     return lambda x, *args: _np.asarray(g(_np.asarray(x, float), *args), dtype=float)
+
+
+def scipy_value_and_jac(f):
+    """fun for scipy.optimize.minimize(..., jac=True): x, *args -> (f, gradient), both from
+    one reverse sweep (and one pass over lazy dask data)."""
+    from ..core.backend import materialize
+    vg = _value_and_grad(f)
+    return lambda x, *args: tuple(_np.asarray(v, dtype=float)
+                                  for v in materialize(*vg(_np.asarray(x, float), *args)))
 
 
 def scipy_hessp(f):
