@@ -11,7 +11,8 @@ from scipy.linalg import eigh as _eigh, orthogonal_procrustes as _orthogonal_pro
 from scipy.sparse.linalg import eigsh as _eigsh
 
 from .. import numpy as gnp
-from .base import Problem
+from ..scipy.spatial import pdist
+from .base import Problem, check_size
 from .convex import _rng
 
 __all__ = ["mds", "MDSProblem", "squared_distances", "classical_mds", "procrustes_align", "procrustes_error"]
@@ -46,6 +47,8 @@ def classical_mds(D, dim):
     """
     D = _np.asarray(D, float)
     N = D.shape[0]
+    if N < 2 or not _np.all(_np.isfinite(D)):
+        raise ValueError(f"mds needs at least 2 points and finite distances, got {N} point(s).")
     if D.shape != (N, N):
         raise ValueError(f"D must be a square matrix of squared distances, got shape {D.shape}.")
     if not 1 <= dim <= N:
@@ -128,13 +131,15 @@ def mds(points=None, *, D=None, dim=None, n_points=200, squared=True, seed=0):
     >>> p.shape, float(p(p.data["points"])) < 1e-20, bool(p.recovery_error(p.classical()) < 1e-10)
     ((50, 2), True, True)
     """
+    if dim is not None:
+        dim = check_size("dim", dim, 1, "mds")
     rng = _rng(seed)
     if points is None and D is None:
-        points = rng.standard_normal((n_points, dim or 2))
+        points = rng.standard_normal((check_size("n_points", n_points, 2, "mds"), dim or 2))
     if points is not None:
         points = _np.asarray(points, float)
-        if points.ndim != 2:
-            raise ValueError(f"points must be an N x d array, got shape {points.shape}.")
+        if points.ndim != 2 or points.shape[0] < 2 or points.shape[1] < 1:
+            raise ValueError(f"points must be an N x d array with N >= 2 points and d >= 1, got shape {points.shape}.")
         dim = dim or points.shape[1]
         D = _np.maximum(squared_distances(points), 0.0)
         _np.fill_diagonal(D, 0.0)
@@ -148,7 +153,17 @@ def mds(points=None, *, D=None, dim=None, n_points=200, squared=True, seed=0):
             D = D ** 2
     N = D.shape[0]
 
+    i, j = _np.triu_indices(N, 1)
+    D_pairs, diagonal = D[i, j] + D[j, i], float(_np.sum(_np.diagonal(D) ** 2))
+    symmetric = _np.array_equal(D, D.T)
+
     def f(W):
+        # sum_ij (d_ij - D_ij)^2 over the pairs i < j (pdist, a primitive: one pass, no N x N x d
+        # broadcast), each pair standing for (i, j) and (j, i): 2 (d - D_ij)^2 when D is symmetric
+        d = pdist(W, "sqeuclidean")
+        if symmetric:
+            R = d - 0.5 * D_pairs
+            return 2.0 * gnp.sum(R * R) + diagonal
         R = squared_distances(W) - D
         return gnp.sum(R * R)
 

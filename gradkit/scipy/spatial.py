@@ -20,6 +20,7 @@ own) and raise an error naming the metric on traced ones.
     array([[-6., -8.],
            [ 6.,  8.]])
 """
+import functools
 import types
 
 import numpy as _np
@@ -72,16 +73,22 @@ sq_cdist.defbatch(_sq_cdist_batch)
 
 
 # -- the condensed form: the pairs i < j of one set, in SciPy's order -------------------------------
+@functools.lru_cache(maxsize=8)
 def _pairs(n):
-    return _np.triu_indices(n, 1)
+    """The pairs i < j in SciPy's condensed order, cached per n (read-only)."""
+    i, j = _np.triu_indices(n, 1)
+    i.flags.writeable = j.flags.writeable = False
+    return i, j
 
 
+@functools.lru_cache(maxsize=8)
 def _square_index(n):
-    """(n, n) positions into [condensed..., 0]: entry (i, j) of the square form."""
+    """(n, n) positions into [condensed..., 0]: entry (i, j) of the square form, cached per n."""
     m = n * (n - 1) // 2
-    index = _np.full((n, n), m)
+    index = _np.full((n, n), m, dtype=_np.intp)
     i, j = _pairs(n)
     index[i, j] = index[j, i] = _np.arange(m)
+    index.flags.writeable = False
     return index
 
 
