@@ -13,7 +13,7 @@ import scipy.linalg as _sl
 
 from ..core import Primitive
 from ..numpy import linalg as _nl
-from ..numpy.declare import is_complex, nondiff, shape_of
+from ..numpy.declare import broadcast_to, is_complex, nondiff, shape_of
 from ..numpy.elementwise import imag, real
 from ..numpy.linalg import _T, _mv, _natively_batched, _tri_solve_p, solve_triangular as _solve_triangular
 from ..numpy.products import matmul
@@ -202,9 +202,16 @@ expm = _matrix_function("expm", lambda a: _sl.expm(a), """scipy.linalg.expm, the
     array([[1., 0.],
            [0., 1.]])
     """)
-sqrtm = _matrix_function("sqrtm", lambda a: _sl.sqrtm(a),
-                         "scipy.linalg.sqrtm, the principal square root (where it is differentiable: "
-                         "no eigenvalue on the closed negative real axis).")
+# sqrtm: X = sqrtm(A) moves by the L with X L + L X = dA (a Sylvester equation in X alone);
+# the transpose solves X^T Z + Z X^T = G. Both rules read only X and solve with gradkit's
+# differentiable solve_sylvester, so every order is exact, also where A has negative
+# eigenvalues (a complex X) and the block identity's blocks of repeated eigenvalues would
+# be split by rounding across the branch cut.
+sqrtm = _natively_batched(Primitive("sqrtm", lambda a: _sl.sqrtm(a)))
+sqrtm.defjvp(lambda t, ans, a: _sylvester(ans, ans, t))
+sqrtm.defvjp(lambda g, ans, a: _sylvester(_T(ans), _T(ans), g), reads=(("ans",),))
+sqrtm.__doc__ = ("scipy.linalg.sqrtm, the principal square root (differentiable where A has no eigenvalue 0 "
+                 "and no two eigenvalues whose roots sum to 0).")
 logm = _matrix_function("logm", lambda a: _sl.logm(a),
                         "scipy.linalg.logm, the principal logarithm (no eigenvalue on the closed negative real axis).")
 
@@ -225,6 +232,16 @@ solve_sylvester.defvjp(lambda g, ans, a, b, q: -matmul(solve_sylvester(_T(a), _T
                        lambda g, ans, a, b, q: -matmul(_T(ans), solve_sylvester(_T(a), _T(b), g)),
                        lambda g, ans, a, b, q: solve_sylvester(_T(a), _T(b), g),
                        reads=((0, 1, "ans"), (0, 1, "ans"), (0, 1)))
+
+
+def _sylvester(a, b, q):
+    """solve_sylvester over stacks of matrices (..., n, n), one system at a time."""
+    if len(shape_of(a)) == 2 and len(shape_of(q)) == 2:
+        return solve_sylvester(a, b, q)
+    from ..numpy.shape import reshape, stack
+    shape = _np.broadcast_shapes(shape_of(a), shape_of(b), shape_of(q))
+    a, b, q = (reshape(broadcast_to(x, shape), (-1,) + shape[-2:]) for x in (a, b, q))
+    return reshape(stack([solve_sylvester(a[i], b[i], q[i]) for i in range(shape_of(a)[0])]), shape)
 
 
 # -- block_diag ---------------------------------------------------------------------------
