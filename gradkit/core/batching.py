@@ -13,6 +13,10 @@ class BatchTrace:
 
     __slots__ = ("level", "size")
     batch_axes = 1  # leading axes the values of this trace add (0 for the other traces)
+    concrete_refusal = (
+        "inside gradkit.vmap, where it holds one value per example of the batch. Fix: use "
+        "gradkit.numpy.where instead of Python `if` (or an index that is the same for every "
+        "example), or loop over the examples without vmap.")
 
     def __init__(self, size):
         self.level = new_level()

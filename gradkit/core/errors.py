@@ -19,3 +19,8 @@ class UnsupportedFunctionError(GradkitError, TypeError):
 
 class ShapeError(GradkitError, ValueError):
     """Cotangents, tangents or pytrees whose shape or structure does not match."""
+
+
+class ConcretizationError(GradkitError):
+    """A traced value was needed as a plain one (Python control flow, an index, a shape)
+    where its value is not this call's own: recorded by jit, or a batch under vmap."""

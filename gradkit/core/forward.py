@@ -6,6 +6,7 @@ class JVPTrace:
     """A forward-mode trace; a tracer's node is its tangent."""
 
     __slots__ = ("level",)
+    concrete_refusal = None  # its values are the call's own (see trace.concrete)
     batch_axes = 0
 
     def __init__(self):

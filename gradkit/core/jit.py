@@ -6,13 +6,9 @@ ones (same primitive, same inputs, same parameters) computed once.
 Because jit(grad(f)) records the backward sweep too, the replay of a gradient is one
 flat list of NumPy calls.
 """
-from .errors import GradkitError
+from .errors import ConcretizationError  # noqa: F401  (raised for jit by trace.concrete)
 from .reverse import Tape
-from .trace import Tracer
-
-
-class ConcretizationError(GradkitError):
-    """A recorded (jit) value was used where a concrete value is needed."""
+from .trace import Tracer, concrete
 
 
 class JitTrace(Tape):
@@ -21,6 +17,10 @@ class JitTrace(Tape):
 
     __slots__ = ()
     records_all = True
+    concrete_refusal = (
+        "inside gradkit.jit, which records the computation once and replays it for new values. "
+        "Fix: mark the argument that decides it with static_argnums, use gradkit.numpy.where "
+        "instead of Python `if`, or call the function without jit.")
 
     def __init__(self):
         super().__init__(lean=False)
@@ -32,15 +32,8 @@ class JitTrace(Tape):
 
 
 def refuse_concrete(x, why):
-    """Raise if x is being recorded by jit, where using its value would bake it in."""
-    while type(x) is Tracer:
-        if type(x._trace) is JitTrace:
-            raise ConcretizationError(
-                f"{why} depends on the value of a traced array inside gradkit.jit, which records "
-                f"the computation once and replays it for new values. Mark the argument that "
-                f"decides it with static_argnums, use gradkit.numpy.where instead of Python "
-                f"`if`, or call the function without jit.")
-        x = x.value
+    """Raise where x's value is not this call's own (see trace.concrete)."""
+    concrete(x, why)
 
 
 def compile_program(trace, input_slots, outputs):

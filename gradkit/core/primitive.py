@@ -24,10 +24,110 @@ VJP is the reverse-mode derivative of the (linear) JVP map, and a missing JVP th
 reverse-mode derivative of the (linear) VJP map. These are slow paths; declared rules
 are the fast ones. A missing batch rule falls back to a loop over the batch.
 """
+import inspect
+
 from .errors import MissingRuleError
 from .trace import Tracer
 
 _UNDECLARED = object()
+as_array = None  # set by gradkit.numpy: a (nested) list of traced values -> a traced array
+
+
+def _holds_tracer(seq):
+    for a in seq:
+        t = type(a)
+        if t is Tracer or (t is list or t is tuple) and _holds_tracer(a):
+            return True
+    return False
+
+
+def _hides_tracer(args, params):
+    for a in args:
+        if (type(a) is list or type(a) is tuple) and _holds_tracer(a):
+            return True
+    return bool(params) and _holds_tracer(params.values())
+
+
+class _Hole:
+    """Where a tracer stood in a lifted call's arguments."""
+    __slots__ = ("index",)
+
+    def __init__(self, index):
+        self.index = index
+
+
+def _pull_tracers(tree):
+    """(leaves, template): the tracers of a nest of lists, tuples and dicts, and the nest
+    with each replaced by a _Hole."""
+    leaves = []
+
+    def pull(x):
+        t = type(x)
+        if t is Tracer:
+            leaves.append(x)
+            return _Hole(len(leaves) - 1)
+        if t is list or t is tuple:
+            return t(pull(v) for v in x)
+        if t is dict:
+            return {k: pull(v) for k, v in x.items()}
+        return x
+    return leaves, pull(tree)
+
+
+def _fill(template, leaves):
+    t = type(template)
+    if t is _Hole:
+        return leaves[template.index]
+    if t is list or t is tuple:
+        return t(_fill(v, leaves) for v in template)
+    if t is dict:
+        return {k: _fill(v, leaves) for k, v in template.items()}
+    return template
+
+
+def _lifted(prim):
+    """prim taking the tracers of its arguments positionally (the rest in a template):
+    then every trace sees them, jit records the call and vmap batches it (by a loop)."""
+    lifted = _LIFTED.get(prim)
+    if lifted is None:
+        def impl(*leaves, template):
+            args, params = _fill(template, leaves)
+            return prim.impl(*args, **params)
+        lifted = _LIFTED[prim] = Primitive(prim.name, impl, prim.multiple_results, differentiable=False)
+    return lifted
+
+
+_LIFTED = {}
+
+
+def _as_positional(prim, args, params):
+    """Keyword arguments moved to their positions in prim's signature, where they have one."""
+    try:
+        bound = inspect.signature(prim.impl).bind(*args, **params)
+    except (TypeError, ValueError):  # no signature to read, or a call it does not fit
+        bound = None
+    if bound is not None:
+        given, kinds = bound.arguments, inspect.Parameter
+        order = list(bound.signature.parameters.values())
+        last = max((i for i, p in enumerate(order) if p.name in given and p.kind in
+                    (kinds.POSITIONAL_ONLY, kinds.POSITIONAL_OR_KEYWORD, kinds.VAR_POSITIONAL)), default=-1)
+        filled, rest = [], {}
+        for i, p in enumerate(order):
+            if p.kind is kinds.VAR_POSITIONAL:
+                filled.extend(given.get(p.name, ()))
+            elif p.kind is kinds.VAR_KEYWORD:
+                rest.update(given.get(p.name, {}))
+            elif p.kind is kinds.KEYWORD_ONLY:
+                if p.name in given:
+                    rest[p.name] = given[p.name]
+            elif i <= last:
+                filled.append(given.get(p.name, p.default))
+        if not _holds_tracer(rest.values()):
+            return filled, rest
+    names = [k for k, v in params.items() if _holds_tracer((v,))]
+    raise TypeError(f"gradkit primitive '{prim.name}' got a traced value as keyword argument "
+                    f"{', '.join(map(repr, names))}, where it cannot carry a derivative. "
+                    f"Fix: pass it positionally.")
 
 
 def _add_tangents(a, b, multiple):
@@ -58,13 +158,34 @@ class Primitive:
     def __call__(self, *args, **params):
         top = None
         level = 0
+        nested = False  # a list, tuple or keyword argument, which may hide a tracer
         for a in args:
-            if type(a) is Tracer and a._trace.level > level:
-                top = a._trace
-                level = top.level
+            t = type(a)
+            if t is Tracer:
+                if a._trace.level > level:
+                    top = a._trace
+                    level = top.level
+            elif t is list or t is tuple:
+                nested = True
+        if (nested or params) and _hides_tracer(args, params):
+            return self._bind_hidden(args, params)
         if top is None:
             return self.impl(*args, **params)
         return top.process(self, args, params)
+
+    def _bind_hidden(self, args, params):
+        """Call self with the tracers hidden in lists, tuples or keywords brought into view,
+        so that the traces see them: none may reach the implementation as a plain value
+        (jit would bake it in, vmap merge the batch, differentiation drop it)."""
+        if not self.differentiable:  # any structure: its leaves become positional arguments
+            leaves, template = _pull_tracers((args, params))
+            return _lifted(self)(*leaves, template=template)
+        if any(_holds_tracer((v,)) for v in params.values()):
+            args, params = _as_positional(self, args, params)
+        # a list or tuple of traced values is an array-like, as NumPy reads it
+        args = [as_array(a) if (type(a) is list or type(a) is tuple) and _holds_tracer(a) else a
+                for a in args]
+        return self(*args, **params)
 
     def __repr__(self):
         return f"<gradkit primitive {self.name}>"

@@ -41,6 +41,7 @@ class Tape:
     of inputs, and of the 2nd.. outputs of a multi-output primitive, hold None."""
 
     __slots__ = ("level", "records", "lean")
+    concrete_refusal = None  # its values are the call's own (see trace.concrete)
     batch_axes = 0
     records_all = False  # record non-differentiable primitives too (jit's tape does)
 

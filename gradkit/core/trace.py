@@ -8,6 +8,8 @@ nested derivatives apart ("perturbation confusion" cannot happen).
 """
 import itertools
 
+from .errors import ConcretizationError
+
 _levels = itertools.count(1)  # global and monotonic: also correct across threads
 
 
@@ -42,6 +44,23 @@ def primal(x):
     while type(x) is Tracer:
         x = x.value
     return x
+
+
+def concrete(x, why, across_batch=False):
+    """The plain value of x, for a use that needs one: Python control flow, an index, the
+    size of a result. This is the one door by which values leave the traces. Under
+    differentiation the value is this call's own (and carries no derivative through such a
+    use); a trace whose values are not (jit records once and replays, vmap holds a whole
+    batch) refuses, saying what `why` needs and the fix, instead of baking in a value.
+    `across_batch`: the use is one decision for the whole batch (a result type), which
+    vmap allows."""
+    v = x
+    while type(v) is Tracer:
+        refusal = v._trace.concrete_refusal
+        if refusal is not None and not (across_batch and v._trace.batch_axes):
+            raise ConcretizationError(f"{why} depends on the value of a traced array {refusal}")
+        v = v.value
+    return v
 
 
 def value_at(x, trace):

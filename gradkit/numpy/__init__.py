@@ -11,6 +11,7 @@ value. NumPy's own functions called on traced values dispatch here too.
 import numpy as _np
 
 from ..core import batching as _batching
+from ..core import primitive as _primitive
 
 from . import array as _array
 from . import fft, linalg
@@ -65,6 +66,7 @@ def _loop_batch(prim, batched, args, params):
 
 
 _batching.fallback = _loop_batch
+_primitive.as_array = array  # noqa: F405  (a list of traced values, where an array is expected)
 
 
 _NUMPY_SUBMODULES = ("random", "testing", "lib", "emath", "polynomial", "ma")  # no derivatives; loaded on use

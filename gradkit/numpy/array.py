@@ -6,7 +6,7 @@ import math
 import numpy as _np
 
 from ..core import NonDifferentiableError, Primitive, Tracer, UnsupportedFunctionError
-from ..core.jit import refuse_concrete
+from ..core import concrete
 from ..core import primal as _p
 from . import elementwise as ew
 from . import creation, indexing, products, reductions, shape
@@ -126,7 +126,7 @@ _METHODS = {
     "__lt__": _binary(ew.less), "__le__": _binary(ew.less_equal),
     "__gt__": _binary(ew.greater), "__ge__": _binary(ew.greater_equal),
     "__hash__": object.__hash__,
-    "__bool__": lambda self: refuse_concrete(self, "Python control flow (bool of an array)") or bool(_p(self)),
+    "__bool__": lambda self: bool(concrete(self, "Python control flow (bool of a traced array)")),
     "__float__": _refuse_conversion, "__int__": _refuse_conversion, "__complex__": _refuse_conversion,
     "__index__": _refuse_conversion, "__array__": _refuse_conversion,
     "item": _refuse_conversion, "tolist": _refuse_conversion,

@@ -8,14 +8,13 @@ Broadcasting is undone here once, in `unbroadcast`, so that rules never deal wit
 Batch rules (for vmap) see batched arguments with the batch axis first; `align_batch`
 gives broadcasting operations theirs.
 """
-import functools
-
 import numpy as _np
 
-from ..core import Primitive, Tracer, primal
+from ..core import Primitive, Tracer
+from ..core import primitive as _primitive
 
 __all__ = ["elementwise", "linear", "nondiff", "unbroadcast", "shape_of", "is_complex", "broadcast_to",
-           "sum_to", "align_batch", "batch_size", "batched_axis"]
+           "sum_to", "align_batch", "batch_size", "batched_axis", "arraylike"]
 
 
 def shape_of(x):
@@ -168,27 +167,18 @@ def linear(impl, transpose, name=None):
 
 def nondiff(impl, name=None, broadcasting=False):
     """A function with no derivative (argmax, floor, comparisons...): it accepts traced
-    values and returns plain NumPy results (under vmap, batched ones). `broadcasting`
-    marks an elementwise function, which batches without a loop."""
-    prim = Primitive(name or getattr(impl, "__name__", "nondiff"), _strip_lists(impl), differentiable=False)
+    values and returns plain NumPy results (under vmap, batched ones; under jit, recorded
+    ones). Traced values inside list or keyword arguments are seen too (the engine brings
+    them into view). `broadcasting` marks an elementwise function, which batches without a
+    loop."""
+    prim = Primitive(name or getattr(impl, "__name__", "nondiff"), impl, differentiable=False)
     if broadcasting:
         prim.defbatch(broadcasting_batch(prim))
     return prim
 
 
-def _strip_lists(impl):
-    # tracers inside list arguments (np.all([a > 0, b > 0])) or keyword arguments
-    # (np.bincount(i, weights=x)) are not seen by dispatch
-    @functools.wraps(impl)
-    def call(*args, **kwargs):
-        return impl(*[_plain(a) if type(a) in (list, tuple) else a for a in args],
-                    **{k: _plain(v) for k, v in kwargs.items()})
-    return call
-
-
-def _plain(x):
-    if type(x) is Tracer:
-        return primal(x)
-    if type(x) in (list, tuple):
-        return type(x)(_plain(v) for v in x)
-    return x
+def arraylike(a):
+    """a as an array where it is a (nested) list or tuple of values, traced ones among them,
+    as NumPy reads an array-like; anything else as it is."""
+    t = type(a)
+    return _primitive.as_array(a) if t is list or t is tuple else a

@@ -2,10 +2,9 @@
 (x[idx] = v, x.at[idx].set/add/multiply(v))."""
 import numpy as _np
 
-from ..core import Primitive, Tracer, backend, batching
-from ..core.jit import refuse_concrete
-from ..core import primal as _p
-from .declare import batch_size, broadcast_to, shape_of, unbroadcast
+from ..core import Primitive, Tracer, batching
+from ..core import backend, concrete
+from .declare import batch_size, broadcast_to, nondiff, shape_of, unbroadcast
 
 __all__ = ["take", "take_along_axis", "sort", "partition", "unique", "bincount", "index_update", "index_add", "index_multiply", "select"]
 
@@ -20,12 +19,7 @@ def _normalize(idx):
 def _concrete_index(i):
     if type(i) is not Tracer:
         return i
-    refuse_concrete(i, "an index")
-    if shape_of(i) != _np.shape(_p(i)):
-        raise NotImplementedError("indexing with indices or a boolean mask that vary along a vmap batch "
-                                  "is not supported: use gradkit.numpy.where for a mask, or "
-                                  "take_along_axis with the batch axis made explicit")
-    return _p(i)
+    return concrete(i, "an index (or boolean mask)")
 
 
 def _has_repeats_risk(idx):
@@ -193,10 +187,7 @@ def unique(ar, return_index=False, return_inverse=False, return_counts=False, ax
     each), so they carry its derivative; indices and counts are plain integers."""
     if type(ar) is not Tracer:
         return _np.unique(ar, return_index, return_inverse, return_counts, axis, equal_nan=equal_nan)
-    refuse_concrete(ar, "the size of np.unique's result")
-    if shape_of(ar) != _np.shape(_p(ar)):
-        raise NotImplementedError("np.unique under vmap is not supported: its size depends on each entry")
-    found = _np.unique(_p(ar), True, return_inverse, return_counts, axis, equal_nan=equal_nan)
+    found = _np.unique(concrete(ar, "the size of np.unique's result"), True, return_inverse, return_counts, axis, equal_nan=equal_nan)
     if axis is None:
         from .shape import ravel
         values = ravel(ar)[found[1]]
@@ -213,11 +204,15 @@ def bincount(x, weights=None, minlength=0):
     >>> gk.grad(lambda w: bincount(np.array([0, 2, 2]), w)[2])(np.ones(3))
     array([0., 1., 1.])
     """
-    if type(weights) is not Tracer:
-        return _np.bincount(_p(x), weights, minlength)
-    idx = _np.asarray(_p(x))
-    n = max(minlength, int(idx.max()) + 1 if idx.size else 0)
-    return _add_p(_np.zeros(n), weights, (idx,))
+    if weights is None:
+        return _count_bins(x, minlength=minlength)
+    return _bincount_p(x, weights, minlength=minlength)
+
+
+_count_bins = nondiff(_np.bincount, name="bincount")
+_bincount_p = Primitive("bincount", lambda x, weights, minlength=0: _np.bincount(x, weights, minlength))
+_bincount_p.defvjp(None, lambda g, ans, x, weights, minlength=0: take_along_axis_p(g, x, 0), reads=((), (0,)))
+_bincount_p.defjvp(None, lambda t, ans, x, weights, minlength=0: _bincount_p(x, t, minlength=minlength))
 
 
 def select(condlist, choicelist, default=0):
