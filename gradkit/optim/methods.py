@@ -72,7 +72,18 @@ def minimize(f, x0=None, method="gd", gradient="ad", step=None, momentum=None, *
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; use one of {', '.join(METHODS)} "
                          f"(zero-order GD is method='gd' with gradient='zo').")
-    x = _np.array(x0, dtype=float)
+    try:
+        x = _np.array(x0, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"x0 must be an array of numbers, got {type(x0).__name__}.") from None
+    if not _np.all(_np.isfinite(x)):
+        raise ValueError("x0 has non-finite entries; start from a finite point.")
+    if isinstance(max_iter, bool) or not isinstance(max_iter, (int, _np.integer)) or max_iter < 0:
+        raise ValueError(f"max_iter must be a whole number >= 0, got {max_iter!r}.")
+    for name, value in (("tol", tol), ("f_tol", f_tol), ("dist_tol", dist_tol), ("max_evals", max_evals),
+                        ("max_time", max_time)):
+        if value is not None and not (isinstance(value, (int, float, _np.number)) and value >= 0):
+            raise ValueError(f"{name} must be a number >= 0 or None, got {value!r}.")
     if problem is not None and given_x_star is None:
         distance = problem.distance  # e.g. Procrustes-aligned for MDS
     elif x_star is not None:
@@ -126,6 +137,16 @@ def minimize(f, x0=None, method="gd", gradient="ad", step=None, momentum=None, *
             x_prev, x, fx = x, x_new, f_new
             k += 1
             clock += time.perf_counter() - t0
+    except Exception as error:   # keep the run so far on the exception: nothing measured is lost
+        history.finish()
+        error.result = OptimizeResult(
+            x=x, fun=history["f"][-1] if len(history) else float("nan"),
+            grad_norm=history["grad_norm"][-1] if len(history) else float("nan"), n_iter=k, n_fev=oracle.n_fev,
+            n_gev=oracle.n_gev, time=clock, success=False, message=f"failed: {error}", method=method,
+            gradient=oracle.kind, history=history)
+        error.add_note(f"minimize: the run up to iteration {k} ({len(history)} recorded iterates) is on this "
+                       "exception's .result (an OptimizeResult with its history).")
+        raise
     finally:
         bar.close()
     history.finish()

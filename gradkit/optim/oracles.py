@@ -87,13 +87,27 @@ class Oracle:
             fx, g = _backend.materialize(*self._vg(x))  # lazy (dask) data: value and gradient in one pass
             return g, fx
         if self.kind in ("exact", "callable"):
-            return _np.asarray(self._g(x)), None
+            return self._checked(self._g(x), x), None
         if self.kind == "fd":
             est = _numeric.fd_gradient(self.f, x, **self.options)
         else:
             est = _numeric.zo_gradient(self.f, x, rng=self.rng, **self.options)
         self.n_fev += est.n_evals
         return est.grad, None
+
+    def _checked(self, g, x):
+        """A gradient returned by the user's function, refused unless it is numbers shaped like x."""
+        who = "the gradient function" if self.kind == "callable" else "the problem's grad"
+        if g is None:
+            raise TypeError(f"{who} returned None at iteration {self.n_gev - 1}; it must return the gradient, an "
+                            f"array shaped like x {_np.shape(x)} (a missing `return`?).")
+        g = _np.asarray(g)
+        if not _np.issubdtype(g.dtype, _np.number) or _np.issubdtype(g.dtype, _np.bool_):
+            raise TypeError(f"{who} returned {g.dtype} values; it must return numbers shaped like x {_np.shape(x)}.")
+        if g.shape != _np.shape(x):
+            raise ValueError(f"{who} returned shape {g.shape} but x has shape {_np.shape(x)}; return one partial "
+                             "derivative per entry of x (a gradient, not a Jacobian or a sum).")
+        return g
 
 
 def exact_gradient(f, problem=None):

@@ -18,8 +18,8 @@ class Constant:
     """
 
     def __init__(self, alpha):
-        if not alpha > 0:
-            raise ValueError(f"a step size must be positive, got {alpha}.")
+        if not 0 < alpha < float("inf"):
+            raise ValueError(f"a step size must be positive and finite, got {alpha}.")
         self.alpha = float(alpha)
 
     def __call__(self, k, x, fx, g, value):
@@ -92,8 +92,9 @@ class Armijo:
     needs_value = True  # f(x) at the current point, which minimize pays for once
 
     def __init__(self, alpha0=1.0, c=0.5, shrink=0.5, grow=2.0, max_backtracks=60, scale=None):
-        if not (0 < c < 1 and 0 < shrink < 1 and grow >= 1):
-            raise ValueError("Armijo needs 0 < c < 1, 0 < shrink < 1 and grow >= 1.")
+        if not (0 < c < 1 and 0 < shrink < 1 and grow >= 1 and 0 < alpha0 < float("inf")):
+            raise ValueError(f"Armijo needs 0 < c < 1, 0 < shrink < 1, grow >= 1 and a positive finite alpha0; got "
+                             f"c={c}, shrink={shrink}, grow={grow}, alpha0={alpha0}.")
         self.alpha0, self.c, self.shrink, self.grow, self.max_backtracks = alpha0, c, shrink, grow, max_backtracks
         self.scale = scale
         self._prev, self._scale = None, 1.0 if scale is None else float(scale)

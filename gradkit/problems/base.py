@@ -5,6 +5,36 @@ from typing import Callable, Optional
 import numpy as _np
 
 
+def check_size(name, value, minimum=1, problem=None):
+    """value as an int, or a ValueError naming the parameter, what was given and the valid range.
+
+    >>> check_size("n", 3)
+    3
+    """
+    where = f"{problem}: " if problem else ""
+    if isinstance(value, bool) or not isinstance(value, (int, _np.integer)):
+        if isinstance(value, (float, _np.floating)) and float(value).is_integer():
+            value = int(value)
+        else:
+            raise ValueError(f"{where}needs a whole number {name} >= {minimum}, got {name}={value!r}.")
+    if value < minimum:
+        raise ValueError(f"{where}needs {name} >= {minimum}, got {name}={value}.")
+    return int(value)
+
+
+def check_number(name, value, minimum=None, problem=None, strict=False):
+    """value as a finite float (>= or > minimum), or a ValueError naming the parameter."""
+    where = f"{problem}: " if problem else ""
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{where}{name} must be a number, got {value!r}.") from None
+    if not _np.isfinite(v) or (minimum is not None and (v <= minimum if strict else v < minimum)):
+        bound = "" if minimum is None else f" {'>' if strict else '>='} {minimum}"
+        raise ValueError(f"{where}{name} must be a finite number{bound}, got {value!r}.")
+    return v
+
+
 @dataclass(eq=False)
 class Problem:
     """A test function and what is known about it.
