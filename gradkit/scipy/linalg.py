@@ -466,7 +466,11 @@ def schur(a, output="real", lwork=None, overwrite_a=False, sort=None, check_fini
     Z T Z^H or |Z|, are what the derivative describes). The reverse rule is the transpose of
     the forward one."""
     if sort is not None:
-        raise NotImplementedError("gradkit.scipy.linalg.schur: sort= has no derivative rule (the order is discrete).")
+        from ..core import Tracer
+        if type(a) is Tracer:
+            raise NotImplementedError("gradkit.scipy.linalg.schur: sort= has no derivative rule (the order is "
+                                      "discrete); differentiate without sort.")
+        return _sl.schur(a, output=output, sort=sort)
     if output not in ("real", "complex", "r", "c"):
         raise ValueError(f"schur: output must be 'real' or 'complex', not {output!r}")
     _square(a, "schur")
