@@ -92,5 +92,29 @@ def evaluate(f, point, n, vectorized=False):
     """
     fc = Counted(f, batched=vectorized)
     if vectorized:
-        return np.asarray(fc(np.stack([point(j) for j in range(n)]))), fc
-    return np.asarray(np.stack([fc(point(j)) for j in range(n)])), fc  # lazy (dask) values: one compute
+        F = np.asarray(_checked(fc(np.stack([point(j) for j in range(n)]))))
+        if F.ndim == 0 or F.shape[0] != n:
+            raise ValueError(f"vectorized=True: f was given a stack of {n} points (shape ({n}, ...)) and returned "
+                             f"shape {F.shape}, not one value per point along axis 0. Either make f take a stack "
+                             "(reduce over the last axes, e.g. np.sum(x**2, axis=-1)) or pass vectorized=False.")
+        return F, fc
+    values = [_checked(fc(point(j))) for j in range(n)]
+    shapes = sorted({np.shape(v) for v in values})
+    if len(shapes) > 1:
+        raise ValueError(f"f returned values of different shapes at nearby points ({shapes[0]} and {shapes[1]}); "
+                         "a derivative needs f to return one shape.")
+    return np.asarray(np.stack(values)), fc  # lazy (dask) values: one compute
+
+
+def _checked(y):
+    """What f returned, unless it is not numbers: a TypeError saying what it was (lazy arrays
+    are checked by their dtype, not computed)."""
+    if y is None:
+        raise TypeError("f returned None; it must return a number or an array of numbers (a missing `return`?).")
+    dtype = getattr(y, "dtype", None)
+    dtype = np.asarray(y).dtype if dtype is None else np.dtype(dtype)
+    if not np.issubdtype(dtype, np.number) or np.issubdtype(dtype, np.bool_):
+        hint = " (a comparison? differences of booleans are not derivatives)" if dtype == bool else ""
+        raise TypeError(f"f returned {type(y).__name__} of dtype {dtype}{hint}; finite differences need numbers "
+                        "(float or complex).")
+    return y

@@ -47,6 +47,8 @@ RICHARDSON_SHRINK_LEVELS = 8
 ROUNDING = 4 * EPS
 # a bound may shrink a fixed stencil's step this much before it turns one-sided instead
 SHRINK_LIMIT = 8.0
+# the adaptive scheme only starts smaller (its table then has fewer levels to go): far more
+ADAPTIVE_SHRINK_LIMIT = 2.0 ** 20
 
 
 class FiniteDifferenceWarning(RuntimeWarning):
@@ -238,7 +240,7 @@ def _exactly(x, h):
     return h if np.iscomplexobj(x) else (x + h) - x
 
 
-def _fit(stencil, h, down, up):
+def _fit(stencil, h, down, up, limit=None):
     """(stencil, step) for one axis whose points may go `down` below x and `up` above it:
     the stencil shrunk to reach at most halfway to a bound (so open domains are safe too),
     or, if that would cut the step more than SHRINK_LIMIT-fold, its one-sided form on the
@@ -249,7 +251,7 @@ def _fit(stencil, h, down, up):
     fits = min(down / (2 * below) if below else np.inf, up / (2 * above) if above else np.inf)
     if fits >= h:
         return stencil, h
-    if fits >= h / SHRINK_LIMIT:
+    if fits >= h / (SHRINK_LIMIT if limit is None else limit):
         return stencil, fits
     side = 1 if up >= down else -1
     room = up if side > 0 else down
@@ -499,6 +501,10 @@ def _fixed(f, x, stencil, h, vectorized, lo_hi, exact_steps):
                     if ok.all():
                         D[i], h[i] = Di[0], hh[0]
                         notes.append(f"axis {i}: f was not finite at x +- h; used {s.name} with step {hh[0]:.3g}")
+                        warnings.warn(f"f is not finite at x +- h along axis {i} (x near the edge of its domain?): "
+                                      f"used {s.name} with step {hh[0]:.3g} instead, whose accuracy is unknown; "
+                                      "pass bounds=(lo, hi), or use scheme='richardson' for an error estimate.",
+                                      FiniteDifferenceWarning, stacklevel=3)
                         break
                 else:
                     warnings.warn(f"f is not finite near x along axis {i} for any stencil tried; that entry is "
@@ -565,7 +571,7 @@ def _adaptive_axes(f, x, h, vectorized, lo_hi, exact_steps):
     if lo_hi is not None:
         lo, hi = lo_hi
         for i in range(x.size):
-            s, h[i] = _fit(central, h[i], xr[i] - lo[i], hi[i] - xr[i])
+            s, h[i] = _fit(central, h[i], xr[i] - lo[i], hi[i] - xr[i], ADAPTIVE_SHRINK_LIMIT)
             if s is not central:
                 fixed_side[i] = int(s.offsets[1])
                 notes.append(f"axis {i}: x is at the edge of bounds; one-sided differences ({s.name})")
@@ -649,7 +655,7 @@ def fd_directional(f, x, v, scheme="central", step=None, vectorized=False, bound
         central = SCHEMES["central"]
         fixed_side = 0
         if lo_hi is not None:
-            s, h = _fit(central, h, down, up)
+            s, h = _fit(central, h, down, up, ADAPTIVE_SHRINK_LIMIT)
             fixed_side = 0 if s is central else int(s.offsets[1])
         stencil_of = {0: central, 1: one_sided(central, 1), -1: one_sided(central, -1)}
 
@@ -677,6 +683,9 @@ def fd_directional(f, x, v, scheme="central", step=None, vectorized=False, bound
             if ok:
                 D, h = Di, hh
                 notes.append(f"f was not finite at x +- h v; used {s.name} with step {hh:.3g}")
+                warnings.warn(f"f is not finite at x +- h v: used {s.name} with step {hh:.3g} instead, whose "
+                              "accuracy is unknown; pass bounds=(lo, hi), or use scheme='richardson'.",
+                              FiniteDifferenceWarning, stacklevel=2)
                 break
         else:
             warnings.warn("f is not finite near x along v for any stencil tried. Pass bounds=(lo, hi) for f's "
