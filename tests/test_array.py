@@ -341,12 +341,10 @@ def test_numpy_functions_dispatch(name, xy):
 
 
 def test_unsupported_numpy_functions_name_themselves():
-    with pytest.raises(gk.UnsupportedFunctionError, match="numpy.unwrap"):
-        gk.grad(lambda x: onp.sum(onp.unwrap(x)))(onp.ones(3))
+    with pytest.raises(gk.UnsupportedFunctionError, match="numpy.histogramdd"):
+        gk.grad(lambda x: onp.sum(onp.histogramdd(x)[0]))(onp.ones((3, 2)))
     with pytest.raises(gk.UnsupportedFunctionError, match="numpy.add.reduce"):
         gk.grad(lambda x: onp.add.reduce(x))(onp.ones(3))
-    with pytest.raises(AttributeError, match="no derivative rule"):
-        gnp.unwrap  # noqa: B018
 
 
 # -- complex inputs: autograd's convention, checked against autograd itself ------------------------

@@ -260,10 +260,8 @@ def test_assigning_traced_value_into_plain_array():
 
 
 def test_unsupported_numpy_function_names_itself():
-    with pytest.raises(gk.UnsupportedFunctionError, match="numpy.unwrap"):
-        gk.grad(lambda x: onp.sum(onp.unwrap(x)))(onp.ones(4))
-    with pytest.raises(AttributeError, match="no derivative rule"):
-        np.unwrap  # noqa: B018
+    with pytest.raises(gk.UnsupportedFunctionError, match="numpy.histogramdd"):
+        gk.grad(lambda x: onp.sum(onp.histogramdd(x)[0]))(onp.ones((4, 2)))
 
 
 def test_mismatched_cotangent():

@@ -6,6 +6,8 @@ ones (same primitive, same inputs, same parameters) computed once.
 Because jit(grad(f)) records the backward sweep too, the replay of a gradient is one
 flat list of NumPy calls.
 """
+import numpy as _np
+
 from .errors import ConcretizationError  # noqa: F401  (raised for jit by trace.concrete)
 from .reverse import Tape
 from .trace import Tracer, concrete
@@ -111,10 +113,16 @@ def _name(env, prim):
 
 
 def repr_const(env, value):
+    """A constant of the recording, captured as it was then: arrays are copied, so that
+    changing a global array afterwards cannot mix its new values with the recording's
+    decisions made on the old ones (retrace by calling jit again to see new values)."""
     if value is None or type(value) in (bool, int, str) or type(value) is float and value - value == 0:
         return repr(value)
     key = f"c{id(value)}"
-    env[key] = value
+    if key not in env:
+        if type(value) is _np.ndarray and value.flags.writeable:
+            value = value.copy()
+        env[key] = value
     return key
 
 

@@ -8,6 +8,7 @@ import numpy as _np
 from ..core import NonDifferentiableError, Primitive, Tracer, UnsupportedFunctionError
 from ..core import concrete
 from ..core import primal as _p
+from ..core import backend as _backend
 from . import elementwise as ew
 from . import creation, indexing, products, reductions, shape
 from .declare import shape_of
@@ -79,12 +80,28 @@ def _inplace(f):
     return op
 
 
+def _fill(self, value):
+    """x.fill(v) changes x itself, as NumPy's does (the tracer is rebound; v's derivative flows)."""
+    indexing.setitem(self, Ellipsis, value)  # refuses views, as setitem does
+
+
+def _missing_method(self, name):
+    if hasattr(_np.ndarray, name):
+        raise AttributeError(
+            f"ndarray.{name} is not available on traced values (gradkit has no derivative for it, "
+            f"or it changes an array in place where the derivative cannot follow). Fix: use the "
+            f"gradkit.numpy function of that name on a new array, or apply it to "
+            f"gradkit.stop_gradient(x) if no derivative is needed.")
+    raise AttributeError(f"'Tracer' object has no attribute '{name}'")
+
+
 def _take(self, indices, axis=None):
     return indexing.take(self, indices, axis)
 
 
 def _sort(self, axis=-1, kind=None):
     """x.sort() sorts in place, as NumPy's does (the tracer is rebound)."""
+    indexing.refuse_view_write(self, "x.sort()")
     new = indexing.sort(self, axis)
     self.value, self._trace, self.node = new.value, new._trace, new.node
 
@@ -131,6 +148,7 @@ _METHODS = {
     "__index__": _refuse_conversion, "__array__": _refuse_conversion,
     "item": _refuse_conversion, "tolist": _refuse_conversion,
     "__array_function__": _array_function, "__array_ufunc__": _array_ufunc, "__array_priority__": 100.0,
+    "__array_namespace__": lambda self, api_version=None: _backend.traced_namespace(),  # Array API code
     "__getitem__": lambda self, idx: indexing.getitem(self, indexing._normalize(idx)),
     "__setitem__": _setitem,
     "__len__": _len, "__iter__": _iter,
@@ -152,7 +170,7 @@ _METHODS = {
     "argmax": reductions.argmax, "argmin": reductions.argmin, "argsort": reductions.argsort,
     "all": reductions.all, "any": reductions.any, "nonzero": reductions.nonzero,
     "dot": products.dot, "clip": ew.clip, "round": ew.round,
-    "take": _take, "sort": _sort, "argpartition": reductions.argpartition,
+    "take": _take, "sort": _sort, "fill": _fill, "__getattr__": _missing_method, "argpartition": reductions.argpartition,
     "astype": lambda self, dtype, **kw: creation.astype(self, dtype),
 }
 

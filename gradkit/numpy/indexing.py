@@ -3,7 +3,7 @@
 import numpy as _np
 
 from ..core import Primitive, Tracer, batching
-from ..core import backend, concrete
+from ..core import NonDifferentiableError, backend, concrete, primal
 from .declare import batch_size, broadcast_to, nondiff, shape_of, unbroadcast
 
 __all__ = ["take", "take_along_axis", "sort", "partition", "unique", "bincount", "index_update", "index_add", "index_multiply", "select"]
@@ -197,6 +197,16 @@ def unique(ar, return_index=False, return_inverse=False, return_counts=False, ax
     return (values, *rest, *found[2:]) if len(found) > 2 or return_index else values
 
 
+def refuse_view_write(x, what):
+    base = getattr(primal(x), "base", None)
+    if base is not None:
+        raise NonDifferentiableError(
+            f"{what} writes into a traced array that is a view of another one ({x!r}, a slice, "
+            f"transpose or reshape): NumPy would change that array too, which a derivative cannot "
+            f"follow. Fix: copy the view first (`v = v.copy()`) or build the new array "
+            f"functionally with `x = x.at[idx].set(value)`.")
+
+
 def bincount(x, weights=None, minlength=0):
     """np.bincount; differentiable in the weights (their sums per bin).
 
@@ -349,7 +359,12 @@ class _AtIndex:
 
 
 def setitem(x, idx, v):
-    """x[idx] = v on a traced x: recorded as a functional update that rebinds x."""
+    """x[idx] = v on a traced x: recorded as a functional update that rebinds x.
+
+    Rebinding x cannot reach the arrays it shares memory with, so a write into a view (a
+    slice, a transpose, a reshape of another array) is refused: NumPy would change the
+    other array too, and its derivative would be silently wrong."""
+    refuse_view_write(x, "x[...] = value")
     new = _update_p(x, v, _normalize(idx))
     x.value, x._trace, x.node = new.value, new._trace, new.node
 

@@ -37,7 +37,7 @@ import numpy as _np
 
 from ..core import MissingRuleError, Primitive, Tape, Tracer, batching as _batching
 from ..core import concrete, primal as _p
-from .declare import is_complex, nondiff, shape_of, unbroadcast
+from .declare import arraylike, is_complex, nondiff, shape_of, unbroadcast
 from .elementwise import absolute, conj, imag, norm_root, power, real, where
 from .indexing import take_along_axis
 from .products import cross, matmul, outer, tensordot
@@ -966,6 +966,7 @@ def norm(x, ord=None, axis=None, keepdims=False):
     """np.linalg.norm for vector and matrix ords. Where the norm is not differentiable a
     subgradient is returned: 0 at x = 0 (all higher derivatives 0 there too), ties of
     max-type ords share the derivative evenly."""
+    x = arraylike(x)
     ndim = len(shape_of(x))
     if axis is None and (ord is None or ndim == 1 or ndim > 2):
         if ord is not None and ndim > 2:

@@ -4,7 +4,7 @@ import math
 import numpy as _np
 
 from ..core import Primitive
-from .declare import batched_axis, broadcast_to, nondiff, shape_of
+from .declare import arraylike, batched_axis, broadcast_to, nondiff, shape_of
 from .elementwise import conj, equal, exp, norm_root
 from .shape import reshape
 
@@ -74,6 +74,7 @@ def sum(a, axis=None, keepdims=False, dtype=None):
 
 
 def mean(a, axis=None, keepdims=False):
+    a = arraylike(a)
     return sum(a, axis, keepdims) / _count(a, axis)
 
 
@@ -151,6 +152,7 @@ amax, amin = max, min
 
 
 def var(a, axis=None, ddof=0, keepdims=False):
+    a = arraylike(a)
     centred = a - mean(a, axis, keepdims=True)
     return sum(real(centred * conj(centred)), axis, keepdims) / (_count(a, axis) - ddof)
 
@@ -243,6 +245,7 @@ def cumprod(a, axis=None):
 
 def average(a, axis=None, weights=None, returned=False, keepdims=False):
     """np.average; differentiable in both `a` and `weights`."""
+    a, weights = arraylike(a), arraylike(weights)
     if weights is None:
         avg = mean(a, axis, keepdims)
         scale = _np.full(shape_of(avg), float(_count(a, axis)))

@@ -1,0 +1,145 @@
+"""No value leaves a trace through a side door: every use of a traced value as a plain one
+goes through core.trace.concrete, which jit and vmap refuse, and tracers hidden in lists,
+tuples and keyword arguments are seen by the traces. Each case runs eagerly, under jit
+called twice with different inputs, and under vmap against a loop over the examples."""
+import numpy as onp
+import pytest
+
+import gradkit as gk
+import gradkit.numpy as np
+from gradkit.core.errors import ConcretizationError, NonDifferentiableError
+
+X1, X2 = onp.array([1.0, -1.0, 2.0]), onp.array([-3.0, 1.0, 1.0])
+I1, I2 = onp.array([0, 1, 1]), onp.array([2, 2, 0])
+
+
+def _branch(x):
+    return np.sum(x) if np.all([x.sum() > 0]) else -np.sum(x)
+
+
+# programs whose Python control flow or result size depends on a traced value: refused by jit
+REFUSED_BY_JIT = {
+    "if over a list": _branch,
+    "index from where(cond)": lambda x: np.sum(x[np.where(x > 0)]),
+    "index from argmax(a=x)": lambda x: x[np.argmax(a=x)],
+    "index from a keyword argsort": lambda x: x[np.argsort(a=x)][0],
+    "unique's size": lambda x: np.sum(np.unique(x)),
+    "histogram's bins": lambda x: np.sum(np.histogram(x, bins=2)[0]),
+}
+
+
+@pytest.mark.parametrize("name", REFUSED_BY_JIT)
+def test_jit_refuses_values_that_would_be_baked_in(name):
+    f = REFUSED_BY_JIT[name]
+    f(X1)  # fine eagerly
+    with pytest.raises(ConcretizationError, match="jit.*static_argnums"):
+        gk.jit(f)(X1)
+
+
+# programs that are part of the recording: the second call must see its own inputs
+RECORDED = {
+    "bincount with traced indices": lambda w, i: np.bincount(i, w, minlength=3),
+    "bincount with a keyword weight": lambda w, i: np.bincount(i, weights=w, minlength=3),
+    "searchsorted with a keyword v": lambda w, i: np.searchsorted(onp.array([-2.0, 0.0, 1.5]), v=w),
+    "all over a list": lambda w, i: np.where(np.all([w > -2.0, w < 1.5]), w, 0.0),
+    "count_nonzero over a tuple": lambda w, i: np.count_nonzero((w > 0, w < 2)) * w,
+    "digitize with keywords": lambda w, i: np.digitize(w, bins=onp.array([0.0, 1.0])) * 1.0,
+}
+
+
+@pytest.mark.parametrize("name", RECORDED)
+def test_jit_replays_side_computations_for_new_inputs(name):
+    f = RECORDED[name]
+    jitted = gk.jit(f)
+    for w, i in ((X1, I1), (X2, I2), (X1, I2)):
+        onp.testing.assert_allclose(jitted(w, i), f(w, i), rtol=1e-14)
+
+
+@pytest.mark.parametrize("name", RECORDED)
+def test_vmap_computes_side_computations_per_example(name):
+    f = RECORDED[name]
+    ws, iss = onp.stack([X1, X2]), onp.stack([I1, I2])
+    loop = onp.stack([f(w, i) for w, i in zip(ws, iss)])
+    onp.testing.assert_allclose(gk.vmap(f)(ws, iss), loop, rtol=1e-14)
+
+
+def test_vmap_refuses_python_control_flow_on_a_batch():
+    with pytest.raises(ConcretizationError, match="vmap.*np.where|vmap.*where"):
+        gk.vmap(lambda x: x if x.sum() > 0 else -x)(onp.stack([X1, X2]))
+    with pytest.raises(ConcretizationError, match="vmap"):
+        gk.vmap(lambda x: x[np.argmax(x)])(onp.stack([X1, X2]))
+
+
+def test_bincount_is_differentiable_in_its_weights_under_every_transformation():
+    f = lambda w: np.sum(np.bincount(I1, w, minlength=4) ** 2)  # noqa: E731
+    expected = 2 * onp.bincount(I1, X1, minlength=4)[I1]
+    onp.testing.assert_allclose(gk.grad(f)(X1), expected)
+    onp.testing.assert_allclose(gk.jit(gk.grad(f))(X2), 2 * onp.bincount(I1, X2, minlength=4)[I1])
+    gk.check_grads(f, modes=("fwd", "rev"), order=2)(X1)
+
+
+def test_a_traced_keyword_of_a_differentiable_primitive_keeps_its_derivative():
+    onp.testing.assert_allclose(gk.grad(lambda x: np.dot(a=x, b=x))(X1), 2 * X1)
+    onp.testing.assert_allclose(gk.grad(lambda x: np.sum(a=x * x))(X1), 2 * X1)
+
+
+LISTS = {  # lists of traced values wherever NumPy reads an array-like
+    "mean": (lambda x: np.mean([x, 2 * x]), 1.5),
+    "var": (lambda x: np.var([x, 3 * x]), 2.0),
+    "sum": (lambda x: np.sum([x, x * x]), 3.0),
+    "norm": (lambda x: np.linalg.norm([x, 2 * x]), onp.sqrt(5.0)),
+    "array": (lambda x: np.sum(np.array([[x, 1.0], [2.0, x]])), 2.0),
+    "append": (lambda x: np.sum(np.append([1.0, 2.0], x)), 1.0),
+    "dot": (lambda x: np.dot([x, 1.0], [x, 2.0]), 2.0),
+    "maximum": (lambda x: np.sum(np.maximum([x, -x], 0.0)), 1.0),
+}
+
+
+@pytest.mark.parametrize("name", LISTS)
+def test_lists_of_traced_values_are_array_likes(name):
+    f, slope_at_1 = LISTS[name]
+    onp.testing.assert_allclose(gk.grad(f)(1.0), slope_at_1, rtol=1e-12)
+    gk.check_grads(f, modes=("fwd", "rev"), order=2)(1.3)
+
+
+def test_writes_through_a_view_are_refused_not_dropped():
+    def through_view(x):
+        x = x * 1.0
+        v = x[::2]
+        v[0] = 10 * x[1]  # NumPy changes x too, which the derivative could not follow
+        return np.sum(x ** 2)
+
+    with pytest.raises(NonDifferentiableError, match="view.*copy"):
+        gk.grad(through_view)(onp.array([1.0, 2.0, 3.0]))
+    with pytest.raises(NonDifferentiableError, match="view"):
+        gk.grad(lambda x: np.sum((x * 1.0).reshape(3, 1).T.sort() or x))(X1)
+
+    def through_copy(x):
+        x = x * 1.0
+        v = x[::2].copy()
+        v[0] = 10 * x[1]
+        return np.sum(v ** 2)
+
+    onp.testing.assert_allclose(gk.grad(through_copy)(onp.array([1.0, 2.0, 3.0])), [0.0, 400.0, 6.0])
+
+
+def test_fill_changes_the_array_and_ndarray_methods_name_themselves():
+    def filled(x):
+        y = x * 1.0
+        y.fill(x[0])
+        return np.sum(y * x)
+
+    x = onp.array([1.0, 2.0, 3.0])
+    onp.testing.assert_allclose(filled(x), 6.0)
+    onp.testing.assert_allclose(gk.grad(filled)(x), [1.0 + 6.0, 1.0, 1.0])
+    with pytest.raises(AttributeError, match="ndarray.resize"):
+        gk.grad(lambda x: x.resize(4))(x)
+
+
+def test_jit_captures_globals_as_they_were_when_it_recorded():
+    c = onp.array([1.0, 2.0])
+    f = gk.jit(lambda x: np.sum(x * c) + np.sum(x[np.arange(2)] * c))
+    assert f(onp.ones(2)) == 6.0
+    c[0] = 100.0  # a later change is not mixed into the recording
+    assert f(onp.ones(2)) == 6.0
+    assert gk.jit(lambda x: np.sum(x * c))(onp.ones(2)) == 102.0  # a new recording sees it
