@@ -448,21 +448,158 @@ def _np_logsumexp(x, axis=None, keepdims=False):
     return logsumexp(x, axis=axis, keepdims=keepdims)
 
 
-# -- the rest of the public namespace ------------------------------------------------------
-# no derivative (they accept traced values and return plain NumPy results)
-NONDIFF = """
-    floor ceil trunc rint fix round around sign floor_divide equal not_equal greater greater_equal less
-    less_equal logical_and logical_or logical_not logical_xor isnan isinf isfinite isclose signbit iscomplex
-    isreal allclose array_equal argmax argmin argsort argpartition all any count_nonzero nonzero argwhere flatnonzero
-    shape ndim size iscomplexobj isrealobj isscalar searchsorted digitize
-    result_type can_cast promote_types broadcast_shapes issubdtype ravel_multi_index unravel_index
-""".split()
-# constructors and I/O: no traced input to differentiate
-CONSTRUCTORS = """
-    zeros ones empty eye identity arange indices tri
-    diag_indices triu_indices tril_indices ix_ fromfunction frombuffer loadtxt genfromtxt load save savez
-    savetxt zeros_like ones_like empty_like set_printoptions printoptions seterr geterr
-""".split()
+# == H4: NumPy breadth (issue 13 §2): the functions gradkit/numpy/namespace_table.py adds ===========
+def _nan_inside(name):
+    """lib.<name> of x with its second entry made NaN inside the function (finite differences
+    need a finite point; the nan* reductions skip the NaN, so its derivative is zero)."""
+    def f(lib, x, **kw):
+        mask = (onp.arange(onp.size(x)) == 1).reshape(onp.shape(x))
+        return getattr(lib, name)(lib.where(mask, onp.nan, x), **kw)
+    return _both(f)
+
+
+def _written(lib, name, x, v, *args, **kw):
+    """x copied, then written in place by lib.<name> (gradkit records it, NumPy writes it)."""
+    x = x * 1.0
+    getattr(lib, name)(x, *args[:1], v, *args[1:], **kw) if name != "fill_diagonal" else lib.fill_diagonal(x, v)
+    return x
+
+
+def _np_make_diagonal(D, offset=0, axis1=0, axis2=1):
+    square = onp.diag(D, offset)
+    return square if axis1 % 2 < axis2 % 2 else square.T
+
+
+KNOTS = onp.array([0.0, 1.0, 2.0, 3.0])
+BETWEEN_KNOTS = avoiding(-0.5, 3.5, tuple(KNOTS), gap=0.1)
+Q_KW = [dict(q=0.3), dict(q=[0.1, 0.5, 0.9], axis=-1), dict(q=0.5, axis=0, keepdims=True),
+        dict(q=[0.25, 0.75], method="midpoint"), dict(q=0.6, method="lower", axis=(0, 1))]
+STATS_SHAPES = [((5,),), ((3, 4),)]
+
+add(*(Spec(n, domain=UNIT) for n in ("acos", "asin", "atanh")), Spec("atan"), Spec("asinh"),
+    Spec("acosh", domain=ABOVE1), Spec("atan2", domain=(NONZERO, NONZERO), shapes=BINARY[:3]),
+    Spec("pow", domain=(POS, REAL), shapes=BINARY[:3]),
+    Spec("concat", shapes=[((2, 3), (1, 3))], kwargs=[{}, dict(axis=0)],
+         **_both(lambda lib, x, y, **kw: lib.concat([x, y], **kw))),
+    Spec("permute_dims", shapes=MATRIX[1:], kwargs=[dict(axes=(2, 0, 1))]),
+    Spec("matrix_transpose", shapes=MATRIX),
+    Spec("vecdot", shapes=[((3,), (3,)), ((2, 3), (3,))], complex=True, autograd=False),
+    Spec("matvec", shapes=[((2, 3), (3,)), ((2, 2, 3), (2, 3))]),
+    Spec("vecmat", shapes=[((3,), (3, 2)), ((2, 3), (2, 3, 2))], complex=True, autograd=False),
+    Spec("cumulative_sum", shapes=[((3,),), ((2, 3),)], kwargs=[dict(axis=0), dict(axis=-1, include_initial=True)]),
+    Spec("cumulative_prod", domain=NONZERO, shapes=[((3,),), ((2, 3),)],
+         kwargs=[dict(axis=0), dict(axis=-1, include_initial=True)]),
+    Spec("unstack", shapes=[((2, 3),)], kwargs=[{}, dict(axis=1)]),
+    Spec("copysign", domain=(NONZERO, NONZERO), shapes=BINARY[:3]),
+    Spec("heaviside", domain=(NONZERO, REAL), shapes=[((3,), (3,)), ((2, 3), ())]),
+    Spec("heaviside", label="(at 0)", shapes=[((3,),)], fn=lambda h: np.heaviside(onp.array([0.0, 1.0, -1.0]), h),
+         ref=lambda h: onp.heaviside(onp.array([0.0, 1.0, -1.0]), h)),
+    Spec("ldexp", fn=lambda x: np.ldexp(x, onp.array([1, -2, 3])), ref=lambda x: onp.ldexp(x, onp.array([1, -2, 3])),
+         shapes=[((3,),), ((2, 3),)]),
+    Spec("frexp", domain=NONZERO), Spec("modf", domain=signed(0.1, 0.9)),
+    Spec("divmod", domain=(MOD_X, MOD_Y), shapes=BINARY[:3]),
+    Spec("nextafter", fn=lambda x: np.nextafter(x, 10.0), ref=lambda x: onp.nextafter(x, 10.0)),
+    Spec("sort_complex", domain=distinct, shapes=[((4,),), ((2, 3),)]),
+    Spec("i0"), Spec("kaiser", domain=POS, shapes=[((),)], fn=lambda b: np.kaiser(5, b), ref=lambda b: onp.kaiser(5, b)))
+
+# statistics: no ties (distinct), NaNs where the nan* forms skip them
+add(Spec("ptp", domain=distinct, shapes=STATS_SHAPES, kwargs=[{}, dict(axis=0, keepdims=True)]),
+    *(Spec(n, domain=distinct, shapes=STATS_SHAPES, kwargs=[{}, dict(axis=-1), dict(axis=0, keepdims=True)])
+      for n in ("median", "nanmedian")),
+    *(Spec(n, domain=distinct, shapes=STATS_SHAPES, kwargs=Q_KW) for n in ("quantile", "nanquantile")),
+    *(Spec(n, domain=distinct, shapes=STATS_SHAPES, kwargs=[dict(q=30.0), dict(q=[10.0, 90.0], axis=-1)])
+      for n in ("percentile", "nanpercentile")),
+    Spec("quantile", label="(traced q)", domain=uniform(0.05, 0.95), shapes=[((),), ((2,),)],
+         **_both(lambda lib, q: lib.quantile(onp.array([0.3, -1.0, 2.0, 0.7, 1.1]), q))),
+    *(Spec(n, label="(nan)", domain=distinct, shapes=STATS_SHAPES, kwargs=[{}, dict(axis=-1)], **_nan_inside(n))
+      for n in ("nanmedian", "nanmax", "nanmin", "nansum", "nanmean", "nanvar", "nanstd")),
+    Spec("nanquantile", label="(nan)", domain=distinct, shapes=STATS_SHAPES, kwargs=Q_KW[:3], **_nan_inside("nanquantile")),
+    Spec("nanpercentile", label="(nan)", domain=distinct, shapes=STATS_SHAPES, kwargs=[dict(q=40.0)],
+         **_nan_inside("nanpercentile")),
+    *(Spec(n, label="(nan)", domain=NONZERO, shapes=STATS_SHAPES, kwargs=[{}, dict(axis=-1)], **_nan_inside(n))
+      for n in ("nanprod", "nancumsum", "nancumprod")),
+    Spec("cov", shapes=[((2, 5),), ((5,),)], kwargs=[{}, dict(bias=True), dict(ddof=0), dict(rowvar=False)]),
+    Spec("cov", label="(weights)", domain=(REAL, POS), shapes=[((2, 5), (5,))],
+         **_both(lambda lib, x, w: lib.cov(x, aweights=w, fweights=onp.array([1, 2, 1, 3, 1])))),
+    Spec("corrcoef", shapes=[((3, 5),)]), Spec("corrcoef", label="(x,y)", shapes=[((5,), (5,))]),
+    Spec("histogram_bin_edges", domain=distinct, shapes=[((5,),)], kwargs=[dict(bins=3)], vmap=False))
+
+# signal and interpolation
+add(Spec("correlate", shapes=[((4,), (3,)), ((2,), (5,))], kwargs=grid(mode=["valid", "same", "full"]),
+         complex=True, autograd=False),
+    Spec("interp", domain=(BETWEEN_KNOTS, REAL), shapes=[((5,), (4,)), ((), (4,))],
+         kwargs=[{}, dict(left=-2.0, right=3.0), dict(period=4.0)],
+         fn=lambda x, fp, **kw: np.interp(x, KNOTS, fp, **kw), ref=lambda x, fp, **kw: onp.interp(x, KNOTS, fp, **kw)),
+    Spec("interp", label="(traced xp)", domain=(lambda rng, s: 0.6 + rng.integers(0, 3, s) + rng.uniform(0, 0.05, s),
+                                                lambda rng, s: onp.arange(s[0]) + rng.uniform(0, 0.3, s), REAL),
+         shapes=[((3,), (4,), (4,))]),
+    Spec("trapezoid", shapes=[((4,),), ((2, 4),)], kwargs=[{}, dict(dx=0.5), dict(axis=0)]),
+    Spec("trapezoid", label="(x)", shapes=[((4,), (4,)), ((2, 4), (4,))],
+         **_both(lambda lib, y, x: lib.trapezoid(y, x))),
+    Spec("unwrap", domain=lambda rng, s: (onp.arange(int(onp.prod(s))).reshape(s) * 2.2 + rng.uniform(0, 0.1, s))
+         % (2 * onp.pi), shapes=[((6,),), ((2, 4),)], kwargs=[{}, dict(axis=0)]))
+
+# polynomials
+add(Spec("polyval", shapes=[((3,), (4,)), ((4,), ())]),
+    Spec("polyfit", domain=(distinct, REAL), shapes=[((5,), (5,)), ((5,), (5, 2))],
+         **_both(lambda lib, x, y: lib.polyfit(x, y, 2))),
+    Spec("polyder", shapes=[((4,),)], kwargs=[{}, dict(m=2)]),
+    Spec("polyint", shapes=[((3,),)], kwargs=[{}, dict(m=2, k=[1.0, 2.0])]),
+    *(Spec(n, shapes=[((3,), (2,)), ((2,), (2,))]) for n in ("polyadd", "polysub", "polymul")),
+    Spec("polydiv", domain=(REAL, signed(0.5, 2.0)), shapes=[((4,), (2,)), ((3,), (3,))]),
+    Spec("poly", domain=distinct, shapes=[((3,),)]),
+    Spec("roots", domain=distinct, shapes=[((3,),)], **_both(lambda lib, r: lib.sort(lib.roots(lib.poly(r))))),
+    Spec("vander", shapes=[((3,),)], kwargs=[{}, dict(N=4, increasing=True)]))
+
+# structure
+_IDX = onp.array([1, 0, 1])
+add(Spec("block", shapes=[((2, 2), (2, 1))], **_both(lambda lib, x, y: lib.block([[x, y], [y.T[:, :2], x[:1, :1]]]))),
+    Spec("block", label="(1-d)", shapes=[((2,), (3,))], **_both(lambda lib, x, y: lib.block([x, y]))),
+    Spec("delete", shapes=[((3, 4),)], kwargs=[dict(obj=1), dict(obj=[0, 2], axis=1), dict(obj=slice(0, 2), axis=0)]),
+    Spec("insert", shapes=[((3, 4), (4,)), ((4,), ())], **_both(lambda lib, a, v: lib.insert(a, 1, v, axis=0))),
+    Spec("insert", label="(flat)", shapes=[((2, 3), (2,))], **_both(lambda lib, a, v: lib.insert(a, [1, 4], v))),
+    Spec("choose", shapes=[((3,), (3,)), ((2, 3), (3,))], **_both(lambda lib, x, y: lib.choose(_IDX, [x, y]))),
+    Spec("compress", shapes=[((3, 2),)], kwargs=[dict(condition=[True, False, True], axis=0)],
+         fn=lambda x, condition, axis: np.compress(condition, x, axis),
+         ref=lambda x, condition, axis: onp.compress(condition, x, axis)),
+    Spec("extract", shapes=[((2, 3),)], **_both(lambda lib, x: lib.extract(_checker((2, 3)), x))),
+    Spec("piecewise", domain=NONZERO, shapes=[((5,),)], **_both(
+        lambda lib, x: lib.piecewise(x, [x < 0, x >= 0], [lambda t: t ** 2, lambda t: lib.sin(t)]))),
+    Spec("apply_along_axis", shapes=[((2, 3),)], kwargs=[dict(axis=0), dict(axis=1)],
+         **_both(lambda lib, x, axis: lib.apply_along_axis(lambda r: lib.outer(r, r[:2]), axis, x))),
+    Spec("apply_over_axes", shapes=[((2, 3, 2),)], **_both(lambda lib, x: lib.apply_over_axes(lib.sum, x, [0, 2]))),
+    Spec("diagflat", shapes=[((3,),), ((2, 2),)], kwargs=[{}, dict(k=1)]),
+    Spec("make_diagonal", ref=_np_make_diagonal, shapes=[((3,),)],
+         kwargs=[{}, dict(offset=1), dict(offset=-1, axis1=-1, axis2=-2)]),
+    Spec("make_diagonal", label="(batch)", shapes=[((2, 3),)], fn=lambda D: np.make_diagonal(D, 0, -1, -2),
+         ref=lambda D: onp.stack([onp.diag(d) for d in D])),
+    Spec("resize", shapes=[((2, 3),)], kwargs=[dict(new_shape=(4, 2)), dict(new_shape=7)]),
+    Spec("trim_zeros", domain=NONZERO, shapes=[((3,),)], vmap=False,
+         **_both(lambda lib, x: lib.trim_zeros(lib.concatenate([onp.zeros(2), x, onp.zeros(1)])))),
+    Spec("row_stack", shapes=[((3,), (3,))], fn=lambda x, y: np.row_stack([x, y]), ref=lambda x, y: onp.vstack([x, y])),
+    *(Spec(n) for n in ("asfortranarray", "asarray_chkfinite", "require")),
+    Spec("put", shapes=[((3, 2), (2,))], **_both(lambda lib, x, v: _written(lib, "put", x, v, [0, 4]))),
+    Spec("place", shapes=[((3, 2), (2,))], **_both(lambda lib, x, v: _written(lib, "place", x, v, _checker((3, 2))))),
+    Spec("putmask", shapes=[((3, 2), (3, 2))],
+         **_both(lambda lib, x, v: _written(lib, "putmask", x, v, _checker((3, 2))))),
+    Spec("copyto", shapes=[((3, 2), (2,))], **_both(lambda lib, x, v: _written(lib, "copyto", x, v,
+                                                                              where=_checker((3, 2))))),
+    Spec("put_along_axis", shapes=[((3, 2), (3, 1))],
+         **_both(lambda lib, x, v: _written(lib, "put_along_axis", x, v, onp.array([[1], [0], [1]]), axis=1))),
+    Spec("fill_diagonal", shapes=[((3, 3), ()), ((3, 3), (3,))],
+         **_both(lambda lib, x, v: _written(lib, "fill_diagonal", x, v))),
+    Spec("union1d", domain=distinct, shapes=[((3,), (2,))], vmap=False),
+    Spec("setdiff1d", domain=distinct, shapes=[((4,),)], vmap=False, **_both(lambda lib, x: lib.setdiff1d(x, x[:1]))),
+    Spec("setxor1d", domain=distinct, shapes=[((3,), (2,))], vmap=False,
+         **_both(lambda lib, x, y: lib.setxor1d(lib.concatenate([x, y[:1]]), y))),
+    *(Spec(n, domain=distinct, shapes=[((4,),)], vmap=False,
+           **_both(lambda lib, x, n=n: getattr(lib, n)(lib.concatenate([x, x[:2]])) if n == "unique_values"
+                   else getattr(lib, n)(lib.concatenate([x, x[:2]])).values))
+      for n in ("unique_values", "unique_counts", "unique_inverse", "unique_all")))
+# == end of H4's section ======================================================================
+
+
+# the rest of the public namespace is classified by gradkit/numpy/namespace_table.py
 # names of specs above, for the coverage test
 SPEC_NAMES = sorted({s.name for s in SPECS})
 
@@ -544,6 +681,7 @@ add(_distribution("norm", "entropy", (REAL, POS), [((), ()), ((3,), (2, 1))]),
     _distribution("beta", "entropy", (POS, POS), [((), ()), ((3,), (2, 1))]),
     _distribution("dirichlet", "entropy", POS, [((3,),)]),
     _distribution("dirichlet", "logpdf", (uniform(0.2, 0.3), POS), [((3,), (3,)), ((3, 2), (3,))]),
+    _distribution("poisson", "entropy", uniform(0.3, 5.0), [((),), ((3,),)]),
     _distribution("poisson", "logpmf", POS, [((3,),)],
                   fn=lambda mu: _gst.poisson.logpmf(onp.array([0.0, 2.0, 5.0]), mu),
                   ref=lambda mu: _scipy_stats().poisson.logpmf(onp.array([0.0, 2.0, 5.0]), mu)))
@@ -645,3 +783,23 @@ def _scipy_signal_specs():
 
 
 add(*_scipy_signal_specs())
+
+
+# == H2: singular points and complex linear algebra (issues 12 §4, 13 §3) =====================
+def _zeros_every_other(rng, shape):
+    """REAL with every other entry exactly 0 (cumprod and prod are polynomials: smooth there)."""
+    x = onp.array(REAL(rng, shape), dtype=float)
+    x.reshape(-1)[::2] = 0.0
+    return x
+
+
+add(Spec("cumprod", label="(zeros)", domain=_zeros_every_other, shapes=REDUCE_SHAPES,
+         kwargs=grid(axis=[None, 0, -1])),
+    Spec("prod", label="(zeros)", domain=_zeros_every_other, shapes=REDUCE_SHAPES,
+         kwargs=grid(axis=[None, 0, (0, 1)])),
+    Spec("linalg.norm", label="(complex nuc, 2)", domain=distinct_abs, shapes=[((3, 2),), ((2, 3),)],
+         kwargs=[dict(ord="nuc"), dict(ord=2)], complex=True, autograd=False),
+    Spec("linalg.svdvals", domain=distinct_abs, shapes=[((3, 2),), ((2, 2, 3),)], complex=True, autograd=False),
+    Spec("linalg.eigvalsh", label="(one triangle)", shapes=[((3, 3),), ((2, 3, 3),)],
+         kwargs=[dict(UPLO="L"), dict(UPLO="U")], complex=True, autograd=False))
+# == end of H2's section ======================================================================
