@@ -167,7 +167,13 @@ class Primitive:
                     level = top.level
             elif t is list or t is tuple:
                 nested = True
-        if (nested or params) and _hides_tracer(args, params):
+        if params and not nested:
+            for v in params.values():
+                t = type(v)
+                if t is Tracer or t is list or t is tuple:
+                    nested = True
+                    break
+        if nested and _hides_tracer(args, params):
             return self._bind_hidden(args, params)
         if top is None:
             return self.impl(*args, **params)
@@ -189,6 +195,8 @@ class Primitive:
 
     def __repr__(self):
         return f"<gradkit primitive {self.name}>"
+
+    __name__ = property(lambda self: self.name)  # as a function's (functools.wraps, autograd code read it)
 
     # -- declaring rules -------------------------------------------------------------
     def defvjp(self, *rules, reads=None):
