@@ -388,7 +388,7 @@ def pinvh(a, atol=None, rtol=None, lower=True, return_rank=False, check_finite=T
     (rtol defaults to n eps). Differentiable where the rank does not change."""
     sym = _symmetric_from(a, lower)
     n = shape_of(a)[-1]
-    w = _np.linalg.eigvalsh(_np.asarray(_plain(sym)))
+    w = _np.linalg.eigvalsh(_concrete(sym, "pinvh's cutoff", across_batch=True))
     top = _np.max(_np.abs(w), axis=-1)
     cut = (0.0 if atol is None else atol) + (n * _np.finfo(float).eps if rtol is None else rtol) * top
     rcond = _np.where(top > 0, cut / _np.where(top > 0, top, 1.0), 1.0)
@@ -398,9 +398,9 @@ def pinvh(a, atol=None, rtol=None, lower=True, return_rank=False, check_finite=T
     return p
 
 
-def _plain(x):
-    from ..core import primal
-    return primal(x)
+def _concrete(x, why, across_batch=False):
+    from ..core.trace import concrete
+    return concrete(x, why, across_batch)
 
 
 def lstsq(a, b, cond=None, overwrite_a=False, overwrite_b=False, check_finite=True, lapack_driver=None):
@@ -422,7 +422,8 @@ def _schur_jvp(ts, ans, a, output):
     from ..numpy.linalg import solve
     from ..numpy.shape import reshape
     t, z = ans
-    if output == "real" and _np.any(_np.abs(_np.diagonal(_plain(t), offset=-1)) > 0):
+    below = _np.diagonal(_concrete(t, "schur's block structure", across_batch=True), axis1=-2, axis2=-1, offset=-1)
+    if output == "real" and _np.any(_np.abs(below) > 0):
         raise NotImplementedError(
             "gradkit.scipy.linalg.schur: this matrix has complex eigenvalues, so its real Schur form has 2 x 2 "
             "blocks, which gradkit does not differentiate; call schur(a, output='complex').")

@@ -15,7 +15,7 @@ differentiate in everything).
 import numpy as _np
 
 from .. import numpy as np
-from ..core import primal
+from ..core.trace import concrete
 from ..numpy.declare import nondiff, shape_of
 from ..numpy import linalg as _linalg
 from . import special as _sp
@@ -129,7 +129,10 @@ class multivariate_normal:
 
 def _singular_cutoff_impl(w):
     """SciPy's cutoff below which an eigenvalue of a covariance counts as zero."""
-    return 1e6 * _np.finfo(float).eps * _np.max(_np.abs(w), axis=-1, keepdims=True)
+    cutoff = 1e6 * _np.finfo(float).eps * _np.max(_np.abs(w), axis=-1, keepdims=True)
+    if _np.any(w < -cutoff):
+        raise ValueError("multivariate_normal: cov must be positive semi-definite (it has a negative eigenvalue)")
+    return cutoff
 
 
 _singular_cutoff = nondiff(_singular_cutoff_impl, name="mvn_singular_cutoff")
@@ -139,8 +142,6 @@ def _pseudo_parts(cov):
     """(log pseudo-determinant, rank, pseudo-inverse) of a positive semi-definite cov."""
     w = _linalg.eigvalsh(cov)
     cutoff = _singular_cutoff(w)
-    if _np.any(primal(w) < -primal(cutoff)):
-        raise ValueError("multivariate_normal: cov must be positive semi-definite (it has a negative eigenvalue)")
     keep = w > cutoff
     log_pdet = np.sum(np.where(keep, np.log(np.where(keep, w, 1.0)), 0.0), axis=-1)
     return log_pdet, np.sum(keep, axis=-1), _linalg.pinv(cov, rcond=1e6 * _np.finfo(float).eps, hermitian=True)
@@ -149,8 +150,8 @@ def _pseudo_parts(cov):
 def _on_support_impl(dev, cov):
     # x - mean must have no component along cov's null space (SciPy's test and tolerance)
     w, v = _np.linalg.eigh(cov)
-    null = v[:, w <= _singular_cutoff_impl(w)]
-    return _np.linalg.norm(dev @ null, axis=-1) < _singular_cutoff_impl(w)
+    cutoff = _singular_cutoff_impl(w)
+    return _np.linalg.norm(dev @ v[:, w <= cutoff], axis=-1) < cutoff
 
 
 _on_support = nondiff(_on_support_impl, name="mvn_on_support")
@@ -243,6 +244,14 @@ class poisson:
     @staticmethod
     def logsf(k, mu, loc=0):
         return _log(poisson.sf(k, mu, loc))
+
+    @staticmethod
+    def entropy(mu, loc=0):
+        """-sum_k p_k log p_k, summed to far beyond the mean (the tail left out is below 1e-40)."""
+        top = _np.max(concrete(mu, "poisson.entropy's number of terms", across_batch=True))
+        ks = _np.arange(int(top + 30.0 * _np.sqrt(top) + 40.0))
+        log_p = poisson.logpmf(_np.reshape(ks, (-1,) + (1,) * np.ndim(mu)), mu)
+        return -np.sum(np.exp(log_p) * log_p, axis=0)
 
 
 class beta:
