@@ -44,7 +44,7 @@ def _dtype(x):
     if t is float or t is int or t is complex:
         return None
     dtype = getattr(x, "dtype", None)
-    return dtype if isinstance(dtype, _np.dtype) else _np.result_type(x)
+    return dtype if isinstance(dtype, _np.dtype) else backend.dtype_of(x) if dtype is not None else _np.result_type(x)
 
 
 def _kind(x):
@@ -57,6 +57,8 @@ def _kind(x):
     if t is complex:
         return "c"
     dtype = getattr(x, "dtype", None)
+    if dtype is not None and not isinstance(dtype, _np.dtype):  # an Array API array's own dtype
+        dtype = backend.dtype_of(x)
     if not isinstance(dtype, _np.dtype):
         try:
             dtype = _np.result_type(x)
@@ -155,7 +157,7 @@ def vjp(fun, *primals, has_aux=False):
                                  f"shape {shape_of(o)}; pass one of the output's shape.")
         return rec.pull(cts)
 
-    out = tree_unflatten(rec.out_def, rec.outs)
+    out = tree_unflatten(rec.out_def, [backend.release(o) for o in rec.outs])
     return (out, vjp_fn, rec.aux) if has_aux else (out, vjp_fn)
 
 
@@ -168,7 +170,7 @@ class _Recording:
         self.tape = tape = Tape()
         self.leaves, self.treedef = leaves, treedef = tree_flatten(primals)
         _check_differentiable(leaves, "input leaf")
-        inputs = [tape.new_input(x) for x in leaves]
+        inputs = [tape.new_input(backend.adopt(x)) for x in leaves]
         self.slots = [t.node for t in inputs]  # kept apart: x[i] = v inside fun rebinds the tracer
         result = fun(*tree_unflatten(treedef, inputs))
         self.aux = None
@@ -181,9 +183,9 @@ class _Recording:
     def pull(self, cts, once=False):
         """The cotangents of the inputs (a pytree like the primals) for output cotangents
         cts; `once`: the last pull, which may free the tape as it goes."""
-        seeds = [(s, c) for s, c in zip(self.out_slots, cts) if s is not None]
+        seeds = [(s, backend.adopt(c)) for s, c in zip(self.out_slots, cts) if s is not None]
         got = self.tape.backward(seeds, once) if seeds else [None] * len(self.tape.records)
-        grads = [zeros_like_value(x) if got[s] is None else _cast_like(got[s], x)
+        grads = [backend.release(zeros_like_value(x) if got[s] is None else _cast_like(got[s], x))
                  for s, x in zip(self.slots, self.leaves)]
         return tree_unflatten(self.treedef, grads)
 
@@ -233,14 +235,15 @@ def jvp(fun, primals, tangents, has_aux=False):
     inputs = []
     for k, (x, t) in enumerate(zip(leaves, t_leaves)):
         _check_tangent(k, x, t)
-        inputs.append(trace.new_input(x, t))
+        inputs.append(trace.new_input(backend.adopt(x), backend.adopt(t)))
     result = fun(*tree_unflatten(treedef, inputs))
     if has_aux:
         result, aux = _split_aux(result, trace)
     out_leaves, out_def = tree_flatten(result)
     outs = [value_at(o, trace) for o in out_leaves]
     touts = [o.node if type(o) is Tracer and o._trace is trace else zeros_like_value(o) for o in out_leaves]
-    pair = (tree_unflatten(out_def, outs), tree_unflatten(out_def, touts))
+    pair = (tree_unflatten(out_def, [backend.release(o) for o in outs]),
+            tree_unflatten(out_def, [backend.release(t) for t in touts]))
     return pair + (aux,) if has_aux else pair
 
 
@@ -286,6 +289,7 @@ def _pullback_of_ones(fun, argnums, has_aux, check):
             backend.ones(shape_of(value), primal(value))
         grads = rec.pull([seed], once=True)
         g = grads[0] if single else tuple(grads)
+        value = backend.release(value)
         return ((value, rec.aux), g) if has_aux else (value, g)
     return wrapper
 

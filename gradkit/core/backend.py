@@ -113,7 +113,7 @@ def materialize(*xs):
 
 # -- arrays the engine creates, "like" a value ----------------------------------------------
 def _like(numpy_fill, fill_like, shape, dtype, like):
-    x = _plain(like)
+    x = adopt(_plain(like))
     shape = tuple(shape)
     if type(x) is Adopted:
         return x.wrap(getattr(x.xp, numpy_fill.__name__)(shape, dtype=x.native_dtype(dtype)))
@@ -142,7 +142,7 @@ def ones(shape, like, dtype=None):
 
 def eye(n, dtype, like):
     """The n x n identity in the library of `like` (the Jacobians' basis vectors)."""
-    x = _plain(like)
+    x = adopt(_plain(like))
     if is_numpy(x):
         return _np.eye(n, dtype=dtype)
     if type(x) is Adopted:
@@ -217,6 +217,283 @@ def release(x):
     return x.array if type(x) is Adopted else x
 
 
+# NumPy ufuncs -> the standard's names (where they differ); binary arithmetic goes through
+# the operators, which take Python scalars in every version of the standard
+_UFUNC_NAMES = {"true_divide": "divide", "power": "pow", "absolute": "abs", "arcsin": "asin", "arccos": "acos",
+                "arctan": "atan", "arctan2": "atan2", "arcsinh": "asinh", "arccosh": "acosh", "arctanh": "atanh",
+                "conjugate": "conj", "bitwise_not": "bitwise_invert", "invert": "bitwise_invert"}
+_OPERATORS = {"add": operator.add, "subtract": operator.sub, "multiply": operator.mul, "divide": operator.truediv,
+              "pow": operator.pow, "greater": operator.gt, "greater_equal": operator.ge, "less": operator.lt,
+              "less_equal": operator.le, "equal": operator.eq, "not_equal": operator.ne, "matmul": operator.matmul}
+
+
+def _axis(axis):
+    return tuple(axis) if isinstance(axis, list) else axis
+
+
+def _reshape(xp, a, newshape=None, order="C", shape=None, copy=None):
+    if order != "C":
+        raise backend_error(f"reshape with order={order!r}", Adopted(a, xp), "the standard reshapes in C order only")
+    return xp.reshape(a, tuple(newshape if shape is None else shape) if _np.ndim(newshape if shape is None else shape)
+                      else (newshape if shape is None else shape,))
+
+
+def _transpose(xp, a, axes=None):
+    return xp.permute_dims(a, tuple(reversed(range(a.ndim))) if axes is None else tuple(axes))
+
+
+def _full(name):
+    def make(xp, shape, *rest, dtype=None, fill_value=None, **kwargs):
+        dtype = _native(xp, dtype if dtype is not None else (rest[0] if rest and name != "full" else None))
+        shape = (shape,) if isinstance(shape, int) else tuple(shape)
+        if name == "full":
+            return xp.full(shape, rest[0] if rest else fill_value, dtype=dtype)
+        return getattr(xp, name)(shape, dtype=dtype)
+    return make
+
+
+# NumPy functions -> their Array API form (xp, *args, **kwargs) -> native array
+_FUNCTIONS = {
+    "sum": lambda xp, a, axis=None, dtype=None, keepdims=False: xp.sum(
+        xp.astype(a, xp.int64) if a.dtype == xp.bool else a, axis=_axis(axis), keepdims=keepdims),  # NumPy counts
+    "mean": lambda xp, a, axis=None, dtype=None, keepdims=False: xp.mean(a, axis=_axis(axis), keepdims=keepdims),
+    "prod": lambda xp, a, axis=None, dtype=None, keepdims=False: xp.prod(a, axis=_axis(axis), keepdims=keepdims),
+    "max": lambda xp, a, axis=None, keepdims=False: xp.max(a, axis=_axis(axis), keepdims=keepdims),
+    "min": lambda xp, a, axis=None, keepdims=False: xp.min(a, axis=_axis(axis), keepdims=keepdims),
+    "amax": lambda xp, a, axis=None, keepdims=False: xp.max(a, axis=_axis(axis), keepdims=keepdims),
+    "amin": lambda xp, a, axis=None, keepdims=False: xp.min(a, axis=_axis(axis), keepdims=keepdims),
+    "reshape": _reshape,
+    "transpose": _transpose,
+    "permute_dims": _transpose,
+    "moveaxis": lambda xp, a, source, destination: xp.moveaxis(a, source, destination),
+    "swapaxes": lambda xp, a, i, j: xp.moveaxis(xp.moveaxis(a, i, j), j + 1 if i < j else j - 1, i)
+    if abs(i - j) > 1 else xp.moveaxis(a, i, j),
+    "broadcast_to": lambda xp, a, shape: xp.broadcast_to(a, tuple(shape) if _np.ndim(shape) else (shape,)),
+    "where": lambda xp, c, a, b: xp.where(c, a, b),
+    "concatenate": lambda xp, arrays, axis=0: xp.concat(list(arrays), axis=axis),
+    "stack": lambda xp, arrays, axis=0: xp.stack(list(arrays), axis=axis),
+    "squeeze": lambda xp, a, axis=None: xp.squeeze(a, axis=tuple(i for i, n in enumerate(a.shape) if n == 1)
+                                                   if axis is None else axis),
+    "expand_dims": lambda xp, a, axis: xp.expand_dims(a, axis=axis),
+    "dot": lambda xp, a, b: a * b if a.ndim == 0 or b.ndim == 0 else xp.matmul(a, b),
+    "tensordot": lambda xp, a, b, axes=2: xp.tensordot(a, b, axes=axes),
+    "vecdot": lambda xp, a, b, axis=-1: xp.vecdot(a, b, axis=axis),
+    "clip": lambda xp, a, a_min=None, a_max=None: xp.clip(a, a_min, a_max),
+    "real": lambda xp, a: xp.real(a) if xp.isdtype(a.dtype, "complex floating") else a,
+    "imag": lambda xp, a: xp.imag(a) if xp.isdtype(a.dtype, "complex floating") else xp.zeros_like(a),
+    "zeros_like": lambda xp, a, dtype=None: xp.zeros_like(a, dtype=_native(xp, dtype)),
+    "ones_like": lambda xp, a, dtype=None: xp.ones_like(a, dtype=_native(xp, dtype)),
+    "full_like": lambda xp, a, fill_value, dtype=None: xp.full_like(a, fill_value, dtype=_native(xp, dtype)),
+    "zeros": _full("zeros"), "ones": _full("ones"), "empty": _full("empty"), "full": _full("full"),
+    "eye": lambda xp, n, m=None, k=0, dtype=float: xp.eye(n, m, k=k, dtype=_native(xp, dtype)),
+    "copy": lambda xp, a: xp.asarray(a, copy=True),
+    "cumsum": lambda xp, a, axis=None: xp.cumulative_sum(a, axis=axis),
+    "cumprod": lambda xp, a, axis=None: xp.cumulative_prod(a, axis=axis),
+    "flip": lambda xp, a, axis=None: xp.flip(a, axis=axis),
+    "linalg.solve": lambda xp, a, b: xp.linalg.solve(a, b),
+    "linalg.inv": lambda xp, a: xp.linalg.inv(a),
+    "linalg.det": lambda xp, a: xp.linalg.det(a),
+    "linalg.cholesky": lambda xp, a: xp.linalg.cholesky(a),
+}
+# answered from the shape and dtype alone
+_METADATA = {
+    "shape": lambda a: tuple(a.shape), "ndim": lambda a: a.ndim, "size": lambda a: a.size,
+    "result_type": None, "iscomplexobj": lambda a: dtype_of(a).kind == "c",
+    "isrealobj": lambda a: dtype_of(a).kind != "c",
+}
+
+
+def _native(xp, dtype):
+    """The namespace's dtype for a NumPy dtype (None stays None)."""
+    if dtype is None:
+        return None
+    if not isinstance(dtype, _np.dtype) and not (isinstance(dtype, type) and issubclass(dtype, (_np.generic, float,
+                                                                                               int, complex))):
+        return dtype  # already the namespace's
+    return getattr(xp, _np.dtype(dtype).name)
+
+
+def _foreign(v):
+    """An argument with NumPy protocols of its own (a traced value) that Adopted leaves to them."""
+    return type(v) is not Adopted and type(v) is not _np.ndarray and hasattr(v, "__array_ufunc__")
+
+
+class ArrayAPINamespace:
+    """What `array_namespace(x)` gives for a traced x: gradkit.numpy's functions (which
+    carry the derivatives) with Array API arrays among their arguments (the data of the
+    program, say) seen through Adopted, since those arrays' operators refuse traced values."""
+
+    def __init__(self, module):
+        self._module = module
+        self.__name__ = module.__name__
+
+    def __getattr__(self, name):
+        target = getattr(self._module, name)
+        if not callable(target) or isinstance(target, type):
+            return target if not hasattr(target, "__dict__") or not hasattr(target, "__file__") \
+                else ArrayAPINamespace(target)  # dtypes, constants; linalg, fft
+
+        def call(*args, **kwargs):
+            return target(*[a if type(a) in _NUMPY_TYPES else adopt_sequence(a) for a in args],
+                          **{k: adopt_sequence(v) for k, v in kwargs.items()})
+        call.__name__ = name
+        self.__dict__[name] = call
+        return call
+
+    def __repr__(self):
+        return f"<the Array API namespace of traced values: {self.__name__}>"
+
+
+_TRACED_NAMESPACE = []
+
+
+def traced_namespace():
+    """The Array API namespace of traced values (Tracer.__array_namespace__)."""
+    if not _TRACED_NAMESPACE:
+        import gradkit.numpy
+        _TRACED_NAMESPACE.append(ArrayAPINamespace(gradkit.numpy))
+    return _TRACED_NAMESPACE[0]
+
+
+def adopt_sequence(x):
+    return type(x)(adopt(v) for v in x) if type(x) in (list, tuple) else adopt(x)
+
+
 class Adopted:
-    """A NEP-18 view of an Array API array (filled in below)."""
+    """A NEP-18 view of an Array API array: NumPy's functions and ufuncs called on it run
+    their Array API equivalents in the array's own namespace, and the results are viewed
+    the same way. This is how a primitive's implementation (written with NumPy's
+    functions) falls to the value's namespace; NumPy itself never sees the data, and
+    converting the view to a NumPy array raises BackendError."""
+
     __slots__ = ("array", "xp")
+    __array_priority__ = 200.0
+
+    def __init__(self, array, xp):
+        self.array, self.xp = array, xp
+
+    def wrap(self, native):
+        return Adopted(native, self.xp) if hasattr(native, "__array_namespace__") else native
+
+    def native_dtype(self, dtype):
+        return _native(self.xp, dtype)
+
+    def _in(self, v):
+        """An argument as the namespace takes it: views unwrapped, NumPy constants (the
+        engine's small seeds and scalars) brought into the namespace."""
+        t = type(v)
+        if t is Adopted:
+            return v.array
+        if t is float or t is int or t is bool or t is complex:
+            return v
+        if isinstance(v, _np.generic):
+            return v.item()
+        if t is _np.ndarray:
+            return self.xp.asarray(v) if v.ndim else v.item()
+        if t is tuple or t is list:
+            return t(self._in(e) for e in v)
+        return v
+
+    # -- NumPy's protocols ----------------------------------------------------------------
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        if any(_foreign(v) for v in inputs):  # a traced value: its own protocol goes next
+            return NotImplemented
+        name = _UFUNC_NAMES.get(ufunc.__name__, ufunc.__name__)
+        if method != "__call__" or kwargs.get("out") is not None:
+            raise backend_error(f"numpy.{ufunc.__name__}.{method}", self)
+        args = [self._in(v) for v in inputs]
+        if name == "divide":  # NumPy's true division of integers and booleans gives floats
+            args = [self.xp.astype(a, self.xp.float64) if hasattr(a, "__array_namespace__") and
+                    not self.xp.isdtype(a.dtype, ("real floating", "complex floating")) else a for a in args]
+        op = _OPERATORS.get(name)
+        if op is not None and any(hasattr(a, "__array_namespace__") for a in args):
+            return self.wrap(op(*args))
+        fn = getattr(self.xp, name, None)
+        if fn is None:
+            raise backend_error(f"numpy.{ufunc.__name__}", self, "the Array API standard has no such function")
+        return self.wrap(fn(*args))
+
+    def __array_function__(self, func, types, args, kwargs):
+        if any(t is not Adopted and t is not _np.ndarray for t in types):
+            return NotImplemented
+        name = func.__name__
+        module = getattr(func, "__module__", "") or ""
+        if "linalg" in module:
+            name = "linalg." + name
+        if name in _METADATA:
+            if name == "result_type":
+                return _np.result_type(*[dtype_of(a) if type(a) is Adopted else a for a in args])
+            return _METADATA[name](args[0])
+        impl = _FUNCTIONS.get(name)
+        if impl is None:
+            raise backend_error(f"numpy.{name}", self, "it is outside the core subset gradkit runs on Array API "
+                                "arrays (elementwise functions, reductions, matmul, reshape/transpose, indexing)")
+        out = impl(self.xp, *[self._in(a) for a in args], **{k: self._in(v) for k, v in kwargs.items()})
+        if type(out) in (tuple, list):
+            return type(out)(self.wrap(o) for o in out)
+        return self.wrap(out)
+
+    def __array__(self, *args, **kwargs):
+        raise backend_error("conversion to a NumPy array", self)
+
+    # -- the array attributes and methods the rules use -----------------------------------
+    shape = property(lambda self: tuple(self.array.shape))
+    ndim = property(lambda self: self.array.ndim)
+    size = property(lambda self: _np.prod(self.array.shape, dtype=int).item())
+    dtype = property(lambda self: _np.dtype(_dtype_name(self.array.dtype)))
+    T = property(lambda self: self.wrap(_transpose(self.xp, self.array)))
+    mT = property(lambda self: self.wrap(self.xp.matrix_transpose(self.array)))
+    real = property(lambda self: _np.real(self))
+    imag = property(lambda self: _np.imag(self))
+
+    def reshape(self, *shape, order="C"):
+        return _np.reshape(self, shape[0] if len(shape) == 1 else shape, order=order)
+
+    def astype(self, dtype, copy=True):
+        return self.wrap(self.xp.astype(self.array, _native(self.xp, dtype), copy=copy))
+
+    def copy(self):
+        return self.wrap(self.xp.asarray(self.array, copy=True))
+
+    def sum(self, axis=None, keepdims=False):
+        return _np.sum(self, axis=axis, keepdims=keepdims)
+
+    def transpose(self, *axes):
+        return _np.transpose(self, axes[0] if len(axes) == 1 else (axes or None))
+
+    def __getitem__(self, idx):
+        return self.wrap(self.array[self._in(idx)])
+
+    def __setitem__(self, idx, value):
+        self.array[self._in(idx)] = self._in(value)
+
+    def __len__(self):
+        return self.array.shape[0]
+
+    def __float__(self):
+        return float(self.array)
+
+    def __bool__(self):
+        return bool(self.array)
+
+    def __repr__(self):
+        return f"Adopted({self.array!r})"
+
+
+def _ufunc_operator(ufunc, reflected=False):
+    if reflected:
+        return lambda self, other: ufunc(other, self)
+    return lambda self, other: ufunc(self, other)
+
+
+for _name, _ufunc in (("add", _np.add), ("sub", _np.subtract), ("mul", _np.multiply), ("truediv", _np.true_divide),
+                      ("pow", _np.power), ("matmul", _np.matmul)):
+    setattr(Adopted, f"__{_name}__", _ufunc_operator(_ufunc))
+    setattr(Adopted, f"__r{_name}__", _ufunc_operator(_ufunc, reflected=True))
+for _name, _ufunc in (("lt", _np.less), ("le", _np.less_equal), ("gt", _np.greater), ("ge", _np.greater_equal),
+                      ("eq", _np.equal), ("ne", _np.not_equal)):
+    setattr(Adopted, f"__{_name}__", _ufunc_operator(_ufunc))
+Adopted.__neg__ = lambda self: _np.negative(self)
+Adopted.__pos__ = lambda self: self
+Adopted.__abs__ = lambda self: _np.absolute(self)
+Adopted.__hash__ = None
