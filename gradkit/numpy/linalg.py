@@ -22,9 +22,13 @@ Where the derivative is not unique or does not exist, this is what you get:
   complement): exact for losses that use the complement only through its span.
 - Singular matrices: solve, inv, det, slogdet and the factorisations' rules raise
   numpy.linalg.LinAlgError saying so.
-- Complex matrices: solve, inv, det, matrix_power, multi_dot, tensorsolve and tensorinv
-  (holomorphic, autograd's convention), eigvals to first order; the other rules are for
-  real matrices and refuse complex ones with a MissingRuleError.
+- Complex matrices (autograd's convention): solve, inv, det, matrix_power, multi_dot,
+  tensorsolve, tensorinv, eig and eigvals (holomorphic); eigh and eigvalsh (Hermitian),
+  svd and svdvals, and the norms built on them. The vectors of eigh and svd have a free
+  phase each: their derivative keeps V^H dV's diagonal zero (for svd the phase moves onto
+  U), so only phase-free functions of them (projectors, |V|, u_i v_i^H) match finite
+  differences. cholesky, qr, slogdet and pinv are for real matrices and refuse complex
+  ones with a MissingRuleError.
 
 Under reverse mode, eigvalsh and svd(compute_uv=False) compute the vectors in the forward
 pass (eigh, svd), since the backward pass needs them; otherwise LAPACK's cheaper
