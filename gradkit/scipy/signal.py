@@ -71,7 +71,8 @@ def _generalised(in1, in2, axes, dot_axes, mode, name):
         return full
     if mode == "same":
         return _window(full, lead + [(m + n - 1 - m) // 2 for m, n in zip(c1, c2)], outer + c1)
-    return _window(full, lead + [min(m, n) - 1 for m, n in zip(c1, c2)], outer + [abs(m - n) + 1 for m, n in zip(c1, c2)])
+    return _window(full, lead + [min(m, n) - 1 for m, n in zip(c1, c2)],
+                   outer + [abs(m - n) + 1 for m, n in zip(c1, c2)])
 
 
 def _forms(mode, method, axes, dot_axes):

@@ -21,7 +21,8 @@ from ..numpy.shape import squeeze
 
 __all__ = ["expit", "log_expit", "logit", "logsumexp", "softmax", "log_softmax", "erf", "erfc", "erfcx",
            "erfinv", "erfcinv", "gammaln", "gamma", "rgamma", "digamma", "psi", "polygamma", "multigammaln",
-           "beta", "betaln", "betainc", "gammainc", "gammaincc", "gammasgn", "stdtr", "xlogy", "xlog1py", "entr", "rel_entr", "kl_div", "log_ndtr", "ndtr", "ndtri",
+           "beta", "betaln", "betainc", "gammainc", "gammaincc", "gammasgn", "stdtr", "xlogy", "xlog1py", "entr",
+           "rel_entr", "kl_div", "log_ndtr", "ndtr", "ndtri",
            "i0", "i0e", "i1", "i1e", "iv", "ive", "jv", "yv", "kv", "jn", "yn", "j0", "j1", "y0", "y1"]
 
 _SQRT_PI = _np.sqrt(_np.pi)
@@ -63,9 +64,9 @@ def _no_closed_form(function, argument):
     (a silent zero would be a wrong value)."""
     def rule(ans, *args):
         raise MissingRuleError(
-            f"gradkit.scipy.special.{function} (and the distributions built on it): no derivative with respect to {argument} (it has no closed "
-            f"form; only the derivative in x is implemented). Pass {argument} as a constant, or wrap it in "
-            f"gradkit.stop_gradient if its derivative is not needed.")
+            f"gradkit.scipy.special.{function} (and the distributions built on it): no derivative with respect "
+            f"to {argument} (it has no closed form; only the derivative in x is implemented). Pass {argument} "
+            f"as a constant, or wrap it in gradkit.stop_gradient if its derivative is not needed.")
     return rule
 
 
