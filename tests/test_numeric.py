@@ -1,5 +1,7 @@
 """gradkit.numeric against closed forms: finite differences (lecture L9), zero-order
 estimators (L6, L7) and what they cost in evaluations of f."""
+import warnings
+
 import numpy as np
 import pytest
 from hypothesis import given, strategies as st
@@ -284,3 +286,188 @@ def test_zero_order_reproducible_and_batched():
         one = zo_gradient(batched, x, "gaussian", 7, scheme=scheme, rng=3, vectorized=True)
         many = zo_gradient(single, x, "gaussian", 7, scheme=scheme, rng=3)
         assert np.allclose(one.grad, many.grad, rtol=1e-12) and one.n_calls == 1 and one.n_evals == many.n_evals
+
+
+# --- issue 16: estimates that know when they are wrong ---------------------------------------
+
+from gradkit.numeric import FiniteDifferenceWarning, one_sided   # noqa: E402
+
+
+def assert_honest(est, exact):
+    """Where the adaptive estimate claims convergence, its error bounds the true error (x10 slack)."""
+    exact = np.broadcast_to(exact, est.value.shape)
+    claimed = np.asarray(est.converged)
+    true = np.abs(est.value - exact)
+    assert np.all(true[claimed] <= 10 * est.error[claimed]), (est.value, exact, est.error)
+
+
+def test_richardson_regression_sin_at_1000():
+    """Issue 16: the first step 500 saw an aliased plateau; -0.00299 +- 4.6e-9 was reported."""
+    est = fd_gradient(lambda v: np.sin(v[0]), np.array([1000.0]), scheme="richardson")
+    assert est.converged[0] and abs(est.grad[0] - np.cos(1000.0)) < 1e-12
+    assert_honest(est, np.cos(1000.0))
+
+
+@pytest.mark.parametrize("x", [100.0, 512.0, 1000.0, 1234.5, 4096.0, 1e4, 1e5, 1e6])
+@pytest.mark.parametrize("a", [1.0, 3.0, 0.1])
+def test_richardson_never_confidently_wrong_on_oscillations_at_large_x(a, x):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FiniteDifferenceWarning)
+        est = fd_gradient(lambda v: np.sin(a * v[0]), np.array([x]), "richardson")
+    assert_honest(est, a * np.cos(a * x))
+    assert est.converged[0]   # and here it does converge, to a tight bound
+    assert est.error[0] < 1e-9 * max(1.0, a * x)
+
+
+@pytest.mark.parametrize("f, df, x", [
+    (lambda x: np.sin(1e6 * x), lambda x: 1e6 * np.cos(1e6 * x), 1e-6),      # tiny scale
+    (lambda x: np.exp(x / 1e6), lambda x: np.exp(x / 1e6) / 1e6, 1e6),        # huge scale
+    (lambda x: np.sin(1 / x), lambda x: -np.cos(1 / x) / x ** 2, 0.05),       # oscillating, near-singular
+    (np.tan, lambda x: 1 / np.cos(x) ** 2, 1.5),                              # near a pole
+    (lambda x: np.arctan(1e3 * x), lambda x: 1e3 / (1 + 1e6 * x * x), 1e-3),  # steep
+    (np.log, lambda x: 1 / x, 1e-6),                                          # domain edge, no bounds
+    (np.arcsin, lambda x: 1 / np.sqrt(1 - x * x), 0.999),
+])
+def test_richardson_error_bounds_the_truth_on_hard_functions(f, df, x):
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore", FiniteDifferenceWarning)
+        est = fd_gradient(lambda v: f(v[0]), np.array([x]), "richardson")
+    assert_honest(est, df(x))
+    assert est.converged[0] and abs(est.grad[0] - df(x)) <= 1e-9 * abs(df(x))
+
+
+@pytest.mark.parametrize("f", [lambda v: np.cbrt(v[0]), lambda v: np.sqrt(v[0]) + v[0], lambda v: np.sign(v[0] - 1e-9)])
+def test_richardson_says_when_it_cannot_converge(f):
+    """Where there is no derivative (infinite slope, a singular edge, a jump): a warning and
+    converged False. (A symmetric kink such as |x| at 0 gives central differences' answer,
+    the symmetric derivative, as every central scheme does.)"""
+    with pytest.warns(FiniteDifferenceWarning, match="did not converge"), np.errstate(all="ignore"):
+        est = fd_gradient(f, np.array([0.0]), "richardson")
+    assert not est.converged[0]
+
+
+def test_richardson_vector_and_jacobian_honest_per_entry():
+    scales = np.logspace(-3, 3, 6)
+    x = 0.7 / scales
+    est = fd_gradient(lambda v: np.sum(np.sin(scales * v)), x, "richardson")
+    assert est.converged.all()
+    assert_honest(est, scales * np.cos(scales * x))
+    J = fd_jacobian(lambda v: np.array([np.sin(1e3 * v[0]), np.exp(v[1] / 1e3)]), np.array([1e-3, 2e3]),
+                    "richardson")
+    assert J.converged.shape == J.error.shape == (2, 2)
+    assert_honest(J, np.array([[1e3 * np.cos(1.0), 0], [0, np.exp(2.0) / 1e3]]))
+
+
+def test_non_finite_values_shrink_the_step_or_go_one_sided_and_say_so():
+    # log just above 0: central steps of the default size leave the domain
+    with pytest.warns(FiniteDifferenceWarning, match="not finite"), np.errstate(all="ignore"):
+        g = fd_gradient(lambda v: np.log(v[0]), np.array([1e-6]))
+    assert np.isfinite(g.grad[0]) and g.notes
+    with np.errstate(all="ignore"):
+        r = fd_gradient(lambda v: np.log(v[0]), np.array([1e-3]), "richardson")
+    assert r.converged[0] and abs(r.grad[0] - 1e3) < 1e-9 * 1e3
+    # sqrt(1 + x) + sqrt(x) - sqrt(x) ... a function undefined left of 0, smooth right of it
+    f = lambda v: np.sqrt(v[0]) * 0 + np.sqrt(np.where(v[0] >= 0, 1 + v[0], np.nan))   # noqa: E731
+    with np.errstate(all="ignore"):
+        r = fd_gradient(f, np.array([0.0]), "richardson")
+    assert r.converged[0] and abs(r.grad[0] - 0.5) < 1e-9 and any("one-sided" in n for n in r.notes)
+
+
+@pytest.mark.parametrize("scheme", ["forward", "backward", "central", "central4", "central6", "richardson"])
+def test_bounds_are_respected_by_every_scheme(scheme):
+    lo, hi = np.array([0.0, -1.0]), np.array([1.0, 1e-9])
+
+    def f(v):
+        assert np.all(v >= lo) and np.all(v <= hi), f"left the domain: {v}"
+        return np.sqrt(v[0]) + np.log1p(-v[1])
+    x = np.array([1e-9, 0.0])    # next to a bound on each axis
+    exact = np.array([0.5 / np.sqrt(1e-9), -1.0])
+    est = fd_gradient(f, x, scheme, bounds=(lo, hi))
+    assert est.notes
+    if scheme == "richardson":
+        assert_honest(est, exact)
+        assert est.converged.all() and np.allclose(est.grad, exact, rtol=1e-8)
+    Hs = fd_hessian(f, x, bounds=(lo, hi))                 # central second differences go one-sided
+    assert np.all(np.isfinite(Hs.value)) and Hs.notes
+    e = fd_directional(f, x, np.array([1.0, -1.0]), scheme, bounds=(lo, hi))
+    assert np.isfinite(e.value)
+    zo = zo_gradient(f, np.array([0.5, 0.0]), "sphere", 3, rng=0, bounds=(lo, hi))
+    assert np.all(np.isfinite(zo.grad))
+
+
+def test_one_sided_stencils_have_the_order_of_their_scheme():
+    for name in ("central", "central4", "forward"):
+        for side in (1, -1):
+            s = one_sided(SCHEMES[name], side)
+            o, w = np.array(s.offsets), np.array(s.weights)
+            assert np.all(side * o >= 0) and s.order == SCHEMES[name].order
+            assert np.allclose([np.sum(w * o ** k) for k in range(s.order + 1)], np.eye(s.order + 1)[1], atol=1e-12)
+
+
+def test_zero_order_reported_error_is_the_standard_error():
+    """The reported per-component error matches the spread of independent estimates."""
+    f, x, grad = quadratic(6)
+    rng = np.random.default_rng(3)
+    ests = [zo_gradient(f, x, "gaussian", 8, eps=1e-4, rng=rng) for _ in range(400)]
+    G = np.stack([e.grad for e in ests])
+    reported = np.sqrt(np.mean(np.stack([e.error for e in ests]) ** 2, axis=0))
+    assert np.allclose(reported, G.std(axis=0), rtol=0.2)
+    assert zo_gradient(f, x, "sphere", 1, rng=0).error is None        # one direction: nothing to measure
+    assert zo_gradient(f, x, "coordinate").error is None               # all axes: central differences
+    part = [zo_gradient(f, x, "coordinate", 3, eps=1e-4, rng=s) for s in range(400)]
+    rms = np.sqrt(np.mean(np.sum((np.stack([p.grad for p in part]) - grad(x)) ** 2, axis=1)))
+    rep = np.sqrt(np.mean([np.sum(p.error ** 2) for p in part]))
+    assert abs(rep / rms - 1) < 0.2
+
+
+# --- issue 12 §5: misuse gets a clear error --------------------------------------------------
+
+SQ = lambda x: np.sum(x ** 2)   # noqa: E731
+X2 = np.array([1.0, 2.0])
+
+
+@pytest.mark.parametrize("call, error, match", [
+    (lambda: fd_gradient(SQ, X2, step=0), ValueError, "positive and finite"),
+    (lambda: fd_gradient(SQ, X2, step=np.nan), ValueError, "positive and finite"),
+    (lambda: fd_gradient(SQ, X2, step=-1e-3), ValueError, "'backward'"),
+    (lambda: fd_gradient(SQ, X2, "richardson", step=np.inf), ValueError, "positive and finite"),
+    (lambda: fd_gradient(SQ, X2, step=[1e-3, 1e-3, 1e-3]), ValueError, r"shape \(3,\) but x has shape \(2,\)"),
+    (lambda: fd_hessian(SQ, X2, step=[1e-3] * 3), ValueError, "one per element of x"),
+    (lambda: fd_directional(SQ, X2, X2, step=0.0), ValueError, "positive"),
+    (lambda: fd_directional(SQ, X2, np.ones(3)), ValueError, "direction v has shape"),
+    (lambda: fd_directional(SQ, X2, np.array([np.nan, 1.0])), ValueError, "non-finite"),
+    (lambda: fd_gradient(lambda x: None, X2), TypeError, "returned None"),
+    (lambda: fd_gradient(lambda x: None, X2, "richardson"), TypeError, "returned None"),
+    (lambda: zo_gradient(lambda x: None, X2), TypeError, "returned None"),
+    (lambda: fd_gradient(lambda x: x[0] > 0, X2), TypeError, "comparison"),
+    (lambda: fd_jacobian(lambda x: x[x > 1.0], X2), ValueError, "different shapes"),
+    (lambda: fd_hessian(lambda x: x, X2), ValueError, "scalar f"),
+    (lambda: fd_hessian(SQ, X2, grad=lambda x: np.ones(3)), ValueError, "grad returned shape"),
+    (lambda: fd_gradient(SQ, X2, vectorized=True), ValueError, "vectorized=False"),
+    (lambda: fd_gradient(lambda x: x[0] ** 2 + x[1], X2, vectorized=True), ValueError, "one value per point"),
+    (lambda: zo_gradient(SQ, X2, n_dirs=3, vectorized=True), ValueError, "vectorized=False"),
+    (lambda: fd_hessian(SQ, X2, vectorized=True), ValueError, "vectorized=False"),
+    (lambda: fd_gradient(SQ, np.array([np.nan, 1.0])), ValueError, "non-finite"),
+    (lambda: fd_gradient(SQ, np.array(["a", "b"])), TypeError, "numbers"),
+    (lambda: zo_gradient(SQ, X2, n_dirs=2.5), ValueError, "whole number"),
+    (lambda: zo_gradient(SQ, X2, eps=0), ValueError, "eps must be positive"),
+    (lambda: fd_gradient(np.log, np.array([-1.0]), bounds=(0, None)), ValueError, "outside bounds"),
+    (lambda: fd_gradient(SQ, X2, bounds=(3, 1)), ValueError, "lo <= hi"),
+    (lambda: fd_gradient(SQ, X2, bounds=([0, 0, 0], None)), ValueError, "pair"),
+    (lambda: fd_gradient(SQ, X2, None), ValueError, "unknown finite-difference scheme"),
+])
+def test_numeric_misuse_is_refused_with_the_fix(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
+
+
+@pytest.mark.parametrize("scheme", ["forward", "central", "central4", "complex", "richardson"])
+def test_zero_dimensional_points(scheme):
+    cube = lambda x: x ** 3   # noqa: E731
+    g = fd_gradient(cube, np.array(2.0), scheme)
+    assert g.grad.shape == () and abs(g.grad - 12) < 1e-5
+    assert fd_gradient(cube, 2.0, scheme).grad.shape == ()
+    assert abs(fd_directional(cube, np.array(2.0), np.array(1.0), scheme).value - 12) < 1e-5
+    if scheme in ("forward", "central"):
+        assert abs(fd_hessian(cube, np.array(2.0), scheme).value - 12) < 1e-3
+    assert abs(zo_gradient(cube, np.array(2.0), "coordinate").grad - 12) < 1e-6

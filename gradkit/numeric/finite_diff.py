@@ -429,10 +429,12 @@ def _richardson(derivative, h0, exact):
                 accepted &= ~unmasked
                 err[unmasked], err_any[unmasked], best[unmasked] = np.inf, np.inf, np.nan
             # stop: at rounding level (smaller steps only add rounding error), no better accepted
-            # entry for three levels, or steps so small that rounding swamps the difference
+            # entry for three levels, or steps so small that rounding swamps the difference and
+            # its changes
             at_floor = accepted & (err <= 4 * floor + 4 * EPS * np.abs(best)) & (k > best_level)
             stale = accepted & (k - best_level >= 3)
-            hopeless = ~accepted & (ROUNDING * noise > np.abs(D)) & (fresh_levels >= 2)
+            hopeless = (~accepted & (floor > np.abs(D)) & (np.abs(table.correction(k, 0)) > 4 * floor)
+                        & (fresh_levels >= 2))
             zero_step = np.repeat(hk == 0, elem[1]).reshape(elem)
             live &= ~(at_floor | stale | hopeless | zero_step)
             groups = np.flatnonzero(live.any(axis=1))
