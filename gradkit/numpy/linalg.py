@@ -336,8 +336,9 @@ def _inv_impl(a):
     try:
         return _np.linalg.inv(a)
     except LinAlgError:
-        raise LinAlgError("Singular matrix: it has no inverse, so inv, det's and slogdet's derivatives "
-                          "do not exist there. Regularise it (A + eps I) or use pinv.") from None
+        raise LinAlgError("Singular matrix: it has no inverse, so inv's and slogdet's derivatives do not "
+                          "exist there, and det's (the cofactor matrix) is not computed there. Regularise "
+                          "it (A + eps I) or use pinv.") from None
 
 
 inv = _natively_batched(Primitive("inv", _inv_impl))
