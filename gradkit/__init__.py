@@ -13,12 +13,17 @@ from .transforms import (DifferentiationTypeError, checkpoint, custom_jvp, custo
                          holomorphic_grad, hvp, jacfwd, jacobian, jacrev, jvp, linearize, make_jvp, make_vjp,
                          primitive, register_pytree_node, stop_gradient, value_and_grad, vjp, vmap, jit)
 from . import numpy  # noqa: F401  (attaches array behaviour to traced values)
-from . import memory  # noqa: F401
 
 __version__ = "0.1.0"
 
 
+_LAZY_SUBMODULES = ("memory", "graph", "lab", "numeric", "optim", "problems", "scipy")  # imported on first use
+
+
 def __getattr__(name):
+    if name in _LAZY_SUBMODULES:
+        import importlib
+        return importlib.import_module(f"{__name__}.{name}")
     if name == "check_grads":
         from .numeric.check import check_grads
         return check_grads

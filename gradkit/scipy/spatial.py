@@ -153,7 +153,8 @@ def cdist(XA, XB, metric="euclidean", **kwargs):
     `scipy.spatial.distance.cdist`: an n x m array.
 
     Args:
-        XA, XB: 2-d arrays of points, traced or not, with the same number of columns.
+        XA: a 2-d array of points (one per row), traced or not.
+        XB: a 2-d array of points with as many columns as XA.
         metric: "euclidean" or "sqeuclidean" for traced points (their derivatives are
             declared); any SciPy metric for plain ones.
 
