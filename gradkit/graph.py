@@ -279,11 +279,27 @@ class Graph:
 
 
 def record(fun, *args):
-    """Run fun(*args) on a reverse-mode tape and return its computational `Graph`.
+    """Run fun(*args) on a reverse-mode tape and return its computational `Graph`
+    (lecture L11-L12: the Wengert list that the forward and reverse sweeps walk).
 
-    Inputs are named after fun's parameters when it has one per leaf (else w1, w2...),
-    intermediates v1, v2... in execution order, and the output L. fun must return one
-    traced array (a scalar for the reverse sweep's default seed).
+    Args:
+        fun: a function of arrays (pytrees allowed) written with gradkit.numpy.
+        *args: the point at which to record it.
+
+    Returns:
+        a `Graph`. Inputs are named after fun's parameters when it has one per leaf (else
+        w1, w2...), intermediates v1, v2... in execution order, and the output L. In
+        Jupyter the graph draws itself (`_repr_svg_`).
+
+    Raises:
+        ValueError: fun's output is not one traced array that depends on the inputs.
+
+    Example:
+
+        >>> import gradkit.numpy as np
+        >>> g = record(lambda x, y: x * np.sin(y), 2.0, 0.5)
+        >>> [n.expression for n in g.nodes[2:]]
+        ['sin(y)', 'x * v1']
     """
     leaves, treedef = tree_flatten(args)
     tape = Tape(lean=False)  # the graph shows every value

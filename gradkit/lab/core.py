@@ -75,6 +75,17 @@ class Result:
 
 
 def register(key, title, claim, measure, judge, present):
+    """Add an experiment to the lab, in lecture order, and return it.
+
+    Args:
+        key: the claims it covers, "L9-L10" or "L5" (what --only selects).
+        title: a few words for the summary table.
+        claim: the lecture's claim, in words.
+        measure, judge, present: the experiment's three functions (see this module).
+
+    Returns:
+        the `Experiment`.
+    """
     exp = Experiment(key, title, claim, measure, judge, present)
     EXPERIMENTS.append(exp)
     return exp

@@ -155,6 +155,7 @@ def write_outputs(results, out_dir, meta, svg=True):
 
 
 def run_meta(quick, seed, only, seconds=None):
+    """What a report says about its run: options, date, versions and the machine (a dict)."""
     import numpy
     import scipy
     from .. import __version__
@@ -186,6 +187,9 @@ def _status(status):
 
 
 def render_html(results, meta, embedded):
+    """The self-contained report.html of `results`: a summary table, then one section per
+    experiment with its claim, verdict, checks, figures (`embedded`: (key, name) -> base64
+    PNG) and tables."""
     e = html.escape
     n_ok = sum(r.ok for r in results)
     out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',

@@ -153,6 +153,7 @@ def run_lab(quick=False, only=None, seed=0, out="gradkit-lab", console=True, svg
 
 
 def print_summary(results, out, seconds):
+    """Print the table of claims, what was measured and the verdicts, then the errors."""
     from rich.console import Console
     from rich.table import Table
     con = Console()
@@ -175,6 +176,7 @@ def print_summary(results, out, seconds):
 
 
 def parser():
+    """The argparse parser of `gradkit lab`."""
     p = argparse.ArgumentParser(prog="gradkit lab", description=(
         "Reproduce the lecture's claims on automatic differentiation (L1-L20) as measured figures. "
         "Writes report.html, figures/ and results.json into --out; exits 1 if any claim was not reproduced."))
