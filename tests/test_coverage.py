@@ -1,8 +1,12 @@
-"""Coverage: nothing in gradkit.numpy escapes the spec table, and no primitive lacks a rule.
+"""Coverage: NumPy's whole namespace is classified, nothing escapes the spec table, and no
+primitive lacks a rule.
 
-- every public callable of gradkit.numpy has a spec (tests/specs.py), or is listed as
-  non-differentiable or as a constructor; the non-differentiable ones really return
-  plain NumPy values on traced input;
+- every public callable of numpy, numpy.linalg and numpy.fft is classified by
+  gradkit/numpy/namespace_table.py (differentiable, nondiff, refused, numpy's own), and
+  docs/coverage.md is that table, current;
+- every differentiable one has a spec (tests/specs.py); the non-differentiable ones really
+  return plain NumPy values on traced input (and under vmap); the refused ones raise an
+  error naming them on traced input, from gradkit.numpy and from numpy itself;
 - every gradkit primitive has, for each argument it differentiates, a JVP and a VJP
   rule, given or derivable from the other, and the two rule lists agree on which
   arguments are differentiable;
@@ -11,6 +15,7 @@
 - everything issue 2 lists, and everything autograd.numpy differentiates, is covered.
 """
 import functools
+import pathlib
 import sys
 import types
 
@@ -19,20 +24,24 @@ import pytest
 
 import gradkit as gk
 import gradkit.numpy as gnp
-from gradkit.core import Primitive, Tape, Tracer, tree_flatten
+from gradkit.core import Primitive, Tape, Tracer, UnsupportedFunctionError, tree_flatten
+from gradkit.numpy import namespace_table as table
 
-from specs import CONSTRUCTORS, NONDIFF, SPEC_NAMES, SPECS, seed_of
+from specs import SPEC_NAMES, SPECS, resolve, seed_of
 
 # submodules whose primitives the spec table need not reach (their owners test them): only
 # linalg.norm is spec'd here
 OWNED_ELSEWHERE = ("linalg", "fft")
+# gradkit.numpy's own additions to NumPy's names (functional updates; autograd's make_diagonal)
+GRADKIT_EXTRAS = ["index_update", "index_add", "index_multiply", "make_diagonal"]
+NUMPY_NAMES = table.numpy_public_callables()
 
 
 def public_callables():
     out = []
     for name in dir(gnp):
         value = getattr(gnp, name)
-        if name.startswith("_") or isinstance(value, (types.ModuleType, type)) or not callable(value):
+        if name.startswith("_") or isinstance(value, types.ModuleType) or not callable(value):
             continue
         out.append(name)
     return out
@@ -48,48 +57,89 @@ def all_primitives():
     return list(found.values())
 
 
-def test_every_public_callable_is_classified():
-    classified = set(SPEC_NAMES) | set(NONDIFF) | set(CONSTRUCTORS)
-    missing = [n for n in public_callables() if n not in classified]
-    assert not missing, (f"gradkit.numpy functions without a spec in tests/specs.py: {missing}. Add a Spec "
-                         f"entry (or list the name in NONDIFF / CONSTRUCTORS if it has no derivative).")
+def test_every_numpy_callable_is_classified():
+    missing = [n for n in NUMPY_NAMES if n not in table.TABLE]
+    assert not missing, (f"NumPy {onp.__version__} has public callables gradkit/numpy/namespace_table.py does not "
+                         f"classify: {missing}. Add each to GROUPS there (differentiable with a spec, nondiff, "
+                         f"refused with a reason, or numpy's own), then regenerate docs/coverage.md.")
 
 
-def test_every_spec_names_an_existing_function():
-    missing = sorted({s.name for s in SPECS if s.missing})
-    assert not missing, f"tests/specs.py has entries for functions gradkit.numpy lacks: {missing}"
+def test_table_names_are_numpys():
+    stale = [n for n in table.TABLE if n not in NUMPY_NAMES]
+    assert not stale, f"namespace_table.py classifies names NumPy {onp.__version__} lacks: {stale}"
 
 
-def test_classification_is_consistent():
-    public = set(public_callables())
-    for group in (NONDIFF, CONSTRUCTORS):
-        stale = [n for n in group if n not in public]
-        assert not stale, f"listed but not exported by gradkit.numpy: {stale}"
-    twice = (set(NONDIFF) & set(CONSTRUCTORS)) | (set(SPEC_NAMES) & (set(NONDIFF) | set(CONSTRUCTORS)))
-    assert not twice, f"classified twice: {sorted(twice)}"
+def test_every_gradkit_public_callable_is_classified():
+    missing = [n for n in public_callables() if n not in table.TABLE and n not in GRADKIT_EXTRAS]
+    assert not missing, f"gradkit.numpy exports callables the table does not classify: {missing}"
+
+
+def test_classified_names_exist_in_gradkit():
+    absent = []
+    for name in NUMPY_NAMES:
+        kind = table.TABLE[name][0]
+        if kind == table.NUMPY and "." in name:
+            continue
+        try:
+            resolve(gnp, name)
+        except AttributeError:
+            absent.append(name)
+    assert not absent, f"classified but missing from gradkit.numpy: {absent}"
+
+
+def test_every_differentiable_function_has_a_spec():
+    mine = [n for n in table.names(table.DIFF) if n.split(".")[0] not in OWNED_ELSEWHERE or n == "linalg.norm"]
+    missing = [n for n in mine + GRADKIT_EXTRAS if n not in SPEC_NAMES]
+    assert not missing, f"differentiable functions without a spec in tests/specs.py: {missing}"
+
+
+def test_coverage_doc_is_current():
+    doc = pathlib.Path(__file__).resolve().parent.parent / "docs" / "coverage.md"
+    assert doc.read_text() == table.markdown(), (
+        "docs/coverage.md is stale: run `python -m gradkit.numpy.namespace_table > docs/coverage.md`")
+
+
+def test_readme_states_the_counts():
+    readme = (pathlib.Path(__file__).resolve().parent.parent / "README.md").read_text()
+    present = set(NUMPY_NAMES)
+    counts = {k: len([n for n in table.names(k) if n in present]) for k in table.KINDS}
+    sentence = (f"{counts[table.DIFF]} differentiable, {counts[table.NONDIFF]} without a derivative "
+                f"(plain results), {counts[table.REFUSED]} refused on traced values")
+    assert sentence in readme, f"README.md should state the coverage as: '{sentence}'"
 
 
 # one call per non-differentiable function, on a traced float array x of shape (3,)
 NONDIFF_CALLS = {
     "isclose": lambda f, x: f(x, x), "allclose": lambda f, x: f(x, x), "array_equal": lambda f, x: f(x, x),
-    "floor_divide": lambda f, x: f(x, 0.7), "searchsorted": lambda f, x: f(onp.arange(3.0), x),
-    "histogram": lambda f, x: f(x, bins=2),
+    "array_equiv": lambda f, x: f(x, x), "floor_divide": lambda f, x: f(x, 0.7),
+    "searchsorted": lambda f, x: f(onp.arange(3.0), x),
     "digitize": lambda f, x: f(x, onp.array([-1.0, 0.0, 1.0])), "result_type": lambda f, x: f(x, 1.0),
     "can_cast": lambda f, x: f(x, onp.float32), "promote_types": lambda f, x: f(onp.float32, onp.float64),
     "broadcast_shapes": lambda f, x: f((3,), (2, 1)), "issubdtype": lambda f, x: f(x.dtype, onp.floating),
     "ravel_multi_index": lambda f, x: f(onp.array([[0, 1], [1, 0]]), (2, 2)),
     "unravel_index": lambda f, x: f(onp.array([0, 3]), (2, 2)), "argpartition": lambda f, x: f(x, 1),
+    "isin": lambda f, x: f(x, x[:1]), "intersect1d": lambda f, x: f(x, x[1:]), "lexsort": lambda f, x: f((x, -x)),
+    "einsum_path": lambda f, x: f("i,i->", x, x), "isnat": lambda f, x: f(onp.array(["2020-01-01"], "M8[D]")),
+    **{n: (lambda f, x: f(x[:, None] * x)) for n in ("diag_indices_from", "tril_indices_from", "triu_indices_from",
+                                                    "linalg.matrix_rank")},
     **{n: (lambda f, x: f(x, x > 0)) for n in ("equal", "not_equal", "greater", "greater_equal", "less",
                                                "less_equal", "logical_and", "logical_or", "logical_xor")},
 }
+# the bitwise and integer functions: traced integers only come from vmap, so they are checked there
+INTEGER_CALLS = {
+    **{n: (lambda f, i: f(i, i + 1)) for n in ("bitwise_and", "bitwise_or", "bitwise_xor", "gcd", "lcm")},
+    **{n: (lambda f, i: f(i, 2)) for n in ("bitwise_left_shift", "bitwise_right_shift", "left_shift", "right_shift")},
+    "packbits": lambda f, i: f(i > 3), "unpackbits": lambda f, i: f(i.astype(onp.uint8)),
+}
+INTEGER_FUNCTIONS = [n for n in table.names(table.NONDIFF) if table.TABLE[n][1] == "bitwise and integer"]
 
 
-@pytest.mark.parametrize("name", NONDIFF)
+@pytest.mark.parametrize("name", [n for n in table.names(table.NONDIFF) if n not in INTEGER_FUNCTIONS])
 def test_nondiff_functions_return_plain_numpy_on_traced_values(name):
-    f = getattr(gnp, name)
+    f = resolve(gnp, name)
     call = NONDIFF_CALLS.get(name, lambda f, x: f(x))
     x = onp.array([0.3, -1.2, 2.5])
-    expected = call(getattr(onp, name), x)
+    expected = call(resolve(onp, name), x)
     for trace in ("rev", "fwd"):
         seen = []
 
@@ -105,6 +155,58 @@ def test_nondiff_functions_return_plain_numpy_on_traced_values(name):
         for a, b in zip(leaves, tree_flatten(expected)[0]):
             if isinstance(b, onp.ndarray) or onp.isscalar(b):
                 onp.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("name", INTEGER_FUNCTIONS)
+def test_integer_functions_batch_under_vmap(name):
+    call = INTEGER_CALLS.get(name, lambda f, i: f(i))
+    batch = onp.array([[1, 5, 6], [7, 2, 12]])
+    out = gk.vmap(lambda i: call(getattr(gnp, name), i))(batch)
+    expected = onp.stack([call(getattr(onp, name), i) for i in batch])
+    onp.testing.assert_array_equal(out, expected)
+
+
+# a traced argument in each refused function's usual place
+REFUSED_CALLS = {
+    "save": lambda f, x: f("/tmp/gradkit-refused.npy", x), "savetxt": lambda f, x: f("/tmp/gradkit-refused.txt", x),
+    "savez": lambda f, x: f("/tmp/gradkit-refused.npz", x), "savez_compressed": lambda f, x: f("/tmp/gk.npz", x),
+    "may_share_memory": lambda f, x: f(x, x), "shares_memory": lambda f, x: f(x, x),
+    "histogram2d": lambda f, x: f(x, x), "nested_iters": lambda f, x: f([x], [[0], []]),
+    "busday_offset": lambda f, x: f("2020-01-01", x), "busday_count": lambda f, x: f("2020-01-01", x), "bmat": lambda f, x: f([[x[:, None] * x]]),
+    "asmatrix": lambda f, x: f(x[:, None] * x),
+}
+
+
+@pytest.mark.parametrize("name", table.names(table.REFUSED))
+def test_refused_functions_name_themselves_on_traced_values(name):
+    call = REFUSED_CALLS.get(name, lambda f, x: f(x))
+    x = onp.array([0.3, -1.2, 2.5])
+    written = pathlib.Path("/tmp/gradkit-refused.npy")
+    written.unlink(missing_ok=True)
+    for lib in (gnp, onp):  # numpy's own dispatches to gradkit's, where NumPy dispatches at all
+        if lib is onp and not hasattr(getattr(onp, name), "_implementation"):
+            continue  # NumPy does not dispatch this one (__array_function__)
+
+        def probe(t, lib=lib):
+            call(getattr(lib, name), t)
+            return gnp.sum(t)
+        with pytest.raises(UnsupportedFunctionError, match=f"numpy.{name} was called on a traced value"):
+            gk.grad(probe)(x)
+    assert not written.exists(), "a refused call wrote its file anyway"
+
+
+def test_refused_functions_are_numpys_on_plain_values(tmp_path):
+    gnp.save(tmp_path / "a.npy", onp.arange(3.0))
+    assert onp.load(tmp_path / "a.npy").tolist() == [0.0, 1.0, 2.0]
+    assert gnp.array_str(onp.arange(2)) == onp.array_str(onp.arange(2))
+
+
+def test_numpy_kind_is_numpys_own():
+    for name in table.names(table.NUMPY):
+        if "." in name or name not in NUMPY_NAMES:
+            continue
+        ours = getattr(gnp, name)
+        assert ours is getattr(onp, name) or name in ("zeros_like", "ones_like", "empty_like"), name
 
 
 def _declares(rules, argnum):
@@ -173,7 +275,7 @@ ISSUE_NONDIFF = "sign argmax argsort floor ceil round isnan equal less greater s
 
 def test_everything_issue_2_lists_has_a_spec():
     assert not [n for n in ISSUE_LIST if n not in SPEC_NAMES]
-    assert not [n for n in ISSUE_NONDIFF if n not in NONDIFF]
+    assert not [n for n in ISSUE_NONDIFF if n not in table.names(table.NONDIFF)]
 
 
 def test_everything_autograd_numpy_differentiates_is_covered():
@@ -188,9 +290,10 @@ def test_everything_autograd_numpy_differentiates_is_covered():
 
 
 def test_numpy_functions_dispatch_to_gradkit():
-    table = sys.modules["gradkit.numpy.array"].NUMPY_EQUIVALENTS
-    for name in SPEC_NAMES + NONDIFF:
+    equivalents = sys.modules["gradkit.numpy.array"].NUMPY_EQUIVALENTS
+    for name in SPEC_NAMES + table.names(table.NONDIFF):
         theirs = getattr(onp, name, None) if "." not in name else None
         if callable(theirs) and getattr(gnp, name) is not theirs:  # NumPy's own object needs no dispatch
-            assert table.get(theirs) is getattr(gnp, name), f"numpy.{name} does not dispatch to gradkit.numpy.{name}"
-    assert table[onp.linalg.norm] is gnp.linalg.norm
+            assert equivalents.get(theirs) is getattr(gnp, name), \
+                f"numpy.{name} does not dispatch to gradkit.numpy.{name}"
+    assert equivalents[onp.linalg.norm] is gnp.linalg.norm

@@ -24,15 +24,49 @@ from .products import *  # noqa: F401,F403
 from .reductions import *  # noqa: F401,F403
 from .shape import *  # noqa: F401,F403
 from .signal_ops import *  # noqa: F401,F403
+from .vectorize import vectorize  # noqa: F401
 
 from .elementwise import abs, absolute, round, around, where  # noqa: F401  (names shadowing builtins)
-from .reductions import sum, max, min, amax, amin, prod, mean, var, std, cumsum, cumprod, all, any  # noqa: F401
+from .reductions import all, any  # noqa: F401
+from .keywords import sum, max, min, amax, amin, prod, mean, var, std, cumsum, cumprod  # noqa: F401  (NumPy's signatures)
+from .array_api import *  # noqa: F401,F403
+from .array_api import pow, divmod, einsum  # noqa: F401  (einsum: both of NumPy's forms)
+from .statistics import *  # noqa: F401,F403
+from .signals import *  # noqa: F401,F403
+from .polynomials import *  # noqa: F401,F403
+from .structure import *  # noqa: F401,F403
+from . import namespace_table as _table
+from .refusals import refusing as _refusing
+
+numpy_version = _np.__version__  # autograd.numpy's name
 
 
 for _name in _NUMPY_OBJECTS:
     globals()[_name] = getattr(_np, _name)
 for _name in _NUMPY_READERS:
     globals()[_name] = _nondiff(getattr(_np, _name))
+from .structure import r_, c_  # noqa: E402  (they take traced values, NumPy's do not)
+
+
+def _wire_table():
+    """The rest of the namespace, as gradkit/numpy/namespace_table.py classifies it."""
+    g = globals()
+    made = {}  # NumPy's aliases (invert, bitwise_not) share one wrapper
+    for name, (kind, group) in _table.TABLE.items():
+        if "." in name or not hasattr(_np, name):
+            continue
+        theirs = getattr(_np, name)
+        if kind == _table.NONDIFF and name not in g:
+            if id(theirs) not in made:
+                made[id(theirs)] = _nondiff(theirs, name=name, broadcasting=isinstance(theirs, _np.ufunc))
+            g[name] = made[id(theirs)]
+        elif kind == _table.REFUSED:
+            g[name] = _refusing(theirs, group, name)
+        elif kind == _table.NUMPY and name not in g:
+            g[name] = theirs
+
+
+_wire_table()
 
 
 def _register_numpy_equivalents():
@@ -57,9 +91,16 @@ _register_numpy_equivalents()
 
 def _loop_batch(prim, batched, args, params):
     """The batch rule of last resort: apply prim to each batch entry and stack."""
-    from .declare import batch_size
+    from .declare import batch_size, shape_of
     results = [prim(*[a[k] if b else a for a, b in zip(args, batched)], **params)
                for k in range(batch_size(batched, args))]
+    shapes = {tuple(shape_of(o) for o in r) if prim.multiple_results else shape_of(r) for r in results}
+    if len(shapes) > 1:
+        raise ValueError(
+            f"vmap of numpy.{prim.name}: its result has a different shape for different examples "
+            f"({' and '.join(map(str, sorted(shapes)[:2]))}), which one batched array cannot hold. "
+            f"Fix: give it a fixed size (e.g. size=/minlength=, or np.where with a fill value), or "
+            f"loop over the examples without vmap.")
     if prim.multiple_results:
         return tuple(stack([r[j] for r in results]) for j in range(len(results[0])))
     return stack(results)

@@ -1,0 +1,131 @@
+"""NumPy 2 / Array API names (acos, concat, permute_dims, vecdot, cumulative_sum, ...) and
+the elementwise functions with a derivative that the older namespace lacked (copysign,
+heaviside, ldexp, frexp, modf, divmod, nextafter, sort_complex).
+
+Most are compositions of gradkit's primitives, so they inherit their rules and batching.
+"""
+import numpy as _np
+
+from .creation import astype
+from .declare import elementwise, nondiff, shape_of
+from .elementwise import (arccos, arccosh, arcsin, arcsinh, arctan, arctan2, arctanh, conj, exp2, floor_divide,
+                          mod, power, signbit, trunc, where)
+from .indexing import sort
+from .keywords import cumprod, cumsum, refuse_keywords
+from .linalg import matrix_transpose, vecdot
+from .products import einsum as _einsum_subscripts, matmul
+from .shape import concatenate, moveaxis, transpose
+
+__all__ = ["acos", "asin", "atan", "atan2", "acosh", "asinh", "atanh", "pow", "concat", "permute_dims",
+           "matrix_transpose", "vecdot", "matvec", "vecmat", "cumulative_sum", "cumulative_prod", "unstack",
+           "einsum", "copysign", "heaviside", "ldexp", "frexp", "modf", "divmod", "nextafter", "sort_complex"]
+
+acos, asin, atan, atan2, acosh, asinh, atanh, pow = (arccos, arcsin, arctan, arctan2, arccosh, arcsinh, arctanh,
+                                                     power)
+
+
+concat, permute_dims = concatenate, transpose  # NumPy's own aliases too
+
+def matvec(x1, x2, /):
+    """np.matvec: the matrix-vector product over the last axes (broadcast over the others)."""
+    return matmul(x1, x2[..., None])[..., 0]
+
+
+def vecmat(x1, x2, /):
+    """np.vecmat: the conjugated vector times the matrix, over the last axes."""
+    return matmul(conj(x1)[..., None, :], x2)[..., 0, :]
+
+
+def _cumulative(scan, initial_value, name):
+    def f(x, /, *, axis=None, dtype=None, out=None, include_initial=False):
+        refuse_keywords(name, out)
+        ndim = len(shape_of(x))
+        if axis is None:
+            if ndim > 1:
+                raise ValueError("For arrays which have more than one dimension ``axis`` argument is required.")
+            axis = 0
+        if ndim == 0:
+            raise ValueError(f"{name} requires an array of at least one dimension")
+        y = scan(x, axis=axis, dtype=dtype)
+        if not include_initial:
+            return y
+        shape = list(shape_of(y))
+        shape[axis % ndim] = 1
+        first = _np.full(shape, initial_value, dtype=y.dtype)
+        return concatenate([first, y], axis=axis)
+    f.__name__ = f.__qualname__ = name
+    f.__doc__ = f"np.{name} (the Array API's cumulative {'sum' if initial_value == 0 else 'product'})."
+    return f
+
+
+cumulative_sum = _cumulative(cumsum, 0, "cumulative_sum")
+cumulative_prod = _cumulative(cumprod, 1, "cumulative_prod")
+
+
+def unstack(x, /, *, axis=0):
+    moved = moveaxis(x, axis, 0)
+    return tuple(moved[k] for k in range(shape_of(moved)[0]))
+
+
+def einsum(*operands, optimize=None, **kwargs):
+    """np.einsum, in the subscripts form `einsum('ij,jk->ik', a, b)` or NumPy's interleaved
+    form `einsum(a, [0, 1], b, [1, 2], [0, 2])` (integer labels, Ellipsis for '...')."""
+    refuse_keywords("einsum", kwargs.pop("out", None))
+    if kwargs:
+        raise TypeError(f"gradkit.numpy.einsum: unsupported keyword arguments {sorted(kwargs)}")
+    if operands and isinstance(operands[0], str):
+        return _einsum_subscripts(operands[0], *operands[1:])
+    arrays, labels, output = list(operands[0::2]), list(operands[1::2]), None
+    if len(operands) % 2 == 1:  # a trailing output sublist
+        arrays, labels, output = list(operands[0:-1:2]), list(operands[1:-1:2]), operands[-1]
+
+    def spell(sublist):
+        out = ""
+        for label in sublist:
+            if label is Ellipsis:
+                out += "..."
+            elif isinstance(label, (int, _np.integer)) and 0 <= label < 52:
+                out += "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"[label]
+            else:
+                raise ValueError(f"einsum: subscript labels must be integers in [0, 52) or Ellipsis, not {label!r}")
+        return out
+    subscripts = ",".join(spell(sub) for sub in labels) + ("" if output is None else "->" + spell(output))
+    return _einsum_subscripts(subscripts, *arrays)
+
+
+# -- elementwise ------------------------------------------------------------------------
+# copysign(x, y) = |x| sign(y): slope +-1 in x, piecewise constant in y
+copysign = elementwise(_np.copysign, lambda ans, x, y: where(signbit(x) == signbit(y), 1.0, -1.0), None,
+                       reads=((0, 1), ()))
+# heaviside(x, h0): a step in x; equal to h0 exactly where x == 0
+heaviside = elementwise(_np.heaviside, None, lambda ans, x, h0: 1.0 * (x == 0), reads=((), (0,)))
+# ldexp(x, n) = x 2**n, n an integer
+ldexp = elementwise(_np.ldexp, lambda ans, x, n: exp2(n), None, reads=((1,), ()))
+nextafter = elementwise(_np.nextafter, lambda ans, x, y: 1.0, None, reads=((), ()))
+_modf_fraction = elementwise(lambda x: _np.modf(x)[0], lambda ans, x: 1.0, name="modf", reads=((),))
+
+
+def frexp(x, /):
+    """np.frexp: (mantissa, exponent), x = mantissa 2**exponent; the mantissa's derivative is
+    2**-exponent (the exponent is an integer)."""
+    exponent = _frexp_exponent(x)
+    return ldexp(x, -exponent), exponent
+
+
+_frexp_exponent = nondiff(lambda x: _np.frexp(x)[1], name="frexp_exponent", broadcasting=True)
+
+
+def modf(x, /):
+    """np.modf: (fractional part, integral part); the fraction has slope 1."""
+    return _modf_fraction(x), trunc(x)
+
+
+def divmod(x1, x2, /):
+    """np.divmod: (floor_divide(x1, x2), mod(x1, x2)); only the remainder has a derivative."""
+    return floor_divide(x1, x2), mod(x1, x2)
+
+
+def sort_complex(a):
+    """np.sort_complex: sorted along the last axis (real part first), as complex numbers."""
+    s = sort(a, axis=-1)
+    return s if s.dtype.kind == "c" else astype(s, complex)

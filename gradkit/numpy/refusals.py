@@ -1,0 +1,30 @@
+"""NumPy functions that cannot carry a derivative (files, text, memory layout, np.matrix):
+NumPy's own on plain values, a clear error on traced ones."""
+import functools
+
+from ..core import Tracer, UnsupportedFunctionError
+
+
+def _holds_tracer(x):
+    if type(x) is Tracer:
+        return True
+    if type(x) in (list, tuple):
+        return any(_holds_tracer(v) for v in x)
+    if type(x) is dict:
+        return any(_holds_tracer(v) for v in x.values())
+    return False
+
+
+def refusing(func, reason, name=None):
+    """func, refusing traced arguments with an error that names it and says why."""
+    name = name or func.__name__
+
+    @functools.wraps(func)
+    def call(*args, **kwargs):
+        if _holds_tracer(args) or _holds_tracer(kwargs):
+            raise UnsupportedFunctionError(
+                f"numpy.{name} was called on a traced value; it cannot carry a derivative ({reason}). "
+                f"Call it on gradkit.primal(x) (or gradkit.stop_gradient(x)) outside the differentiated "
+                f"computation.")
+        return func(*args, **kwargs)
+    return call

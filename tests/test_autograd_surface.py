@@ -1,0 +1,247 @@
+"""autograd's surface beyond the spec table (issue 13 §2-§3): NumPy's keyword arguments,
+einsum's interleaved form, numpy_version, make_diagonal, diagonal, dtypes that must be
+kept, rfftn with odd last axes, where's result dtype, names and docstrings of wrapped
+functions, r_/c_ and the in-place writers on traced values, xarray, NumPy's own
+functions dispatching to the new ones, and gradkit.misc.fixed_point against autograd."""
+import numpy as onp
+import pytest
+
+import gradkit as gk
+import gradkit.numpy as np
+from gradkit.core import UnsupportedFunctionError
+
+RNG = onp.random.default_rng(0)
+X = RNG.standard_normal((3, 4))
+
+
+# -- keyword arguments NumPy has ------------------------------------------------------------
+@pytest.mark.parametrize("name", ["sum", "mean", "prod", "cumsum", "cumprod", "var", "std", "nansum", "nanmean"])
+def test_dtype_keyword(name):
+    f = getattr(np, name)
+    for dtype in (onp.float64,) if name in ("var", "std") else (onp.float64, onp.complex128):
+        out = f(X, axis=0, dtype=dtype)
+        expected = getattr(onp, name)(X, axis=0, dtype=dtype)
+        assert out.dtype == expected.dtype
+        onp.testing.assert_allclose(out, expected, rtol=1e-12)
+    gk.check_grads(lambda x: onp.real(f(x, axis=0, dtype=onp.float64)), modes=("fwd", "rev"), order=2)(X + 2.0)
+
+
+def test_numpy_positional_order_and_initial():
+    onp.testing.assert_allclose(np.sum(X, 0, None, None, True), onp.sum(X, 0, None, None, True))
+    onp.testing.assert_allclose(np.sum(X, initial=2.0), onp.sum(X, initial=2.0))
+    onp.testing.assert_allclose(np.max(X, axis=1, initial=0.5), onp.max(X, axis=1, initial=0.5))
+    onp.testing.assert_allclose(np.var(X, correction=1), onp.var(X, correction=1))
+    assert gk.grad(lambda x: np.prod(x, initial=3.0))(onp.array([2.0, 5.0])).tolist() == [15.0, 6.0]
+
+
+@pytest.mark.parametrize("call", [lambda x: np.sum(x, out=onp.zeros(())), lambda x: np.mean(x, where=x > 0),
+                                  lambda x: onp.sum(x, where=onp.ones(4, bool)), lambda x: np.cumsum(x, out=onp.zeros(4)),
+                                  lambda x: np.median(x, out=onp.zeros(()))])
+def test_out_and_where_are_refused_clearly(call):
+    with pytest.raises(TypeError, match="(out=|where=)"):
+        gk.grad(lambda x: call(x) * 1.0)(onp.arange(4.0))
+
+
+# -- einsum, numpy_version, make_diagonal, diagonal -----------------------------------------------
+def test_einsum_interleaved_form():
+    a, b = RNG.standard_normal((2, 3)), RNG.standard_normal((3, 4))
+    onp.testing.assert_allclose(np.einsum(a, [0, 1], b, [1, 2], [0, 2]), a @ b)
+    onp.testing.assert_allclose(np.einsum(a, [0, 1], b, [1, 2]), onp.einsum(a, [0, 1], b, [1, 2]))
+    onp.testing.assert_allclose(np.einsum(a, [Ellipsis, 1], [1, Ellipsis]), a.T)
+    gk.check_grads(lambda a, b: np.einsum(a, [0, 1], b, [1, 2], [0, 2]), modes=("fwd", "rev"), order=2)(a, b)
+    # numpy.einsum on traced values runs it too
+    g = gk.grad(lambda a: onp.einsum(a, [0, 1], b, [1, 2], [0, 2]).sum())(a)
+    onp.testing.assert_allclose(g, onp.ones((2, 4)) @ b.T)
+    with pytest.raises(ValueError, match="labels"):
+        np.einsum(a, [0, "i"])
+
+
+def test_numpy_version():
+    assert np.numpy_version == onp.__version__
+
+
+def test_make_diagonal_is_the_transpose_of_diagonal():
+    D = RNG.standard_normal((2, 3))
+    onp.testing.assert_allclose(np.make_diagonal(D, 0, -1, -2), onp.stack([onp.diag(d) for d in D]))
+    for offset in (0, 1, -2):
+        for axes in ((0, 1), (1, 0), (-1, -2), (2, 0)):
+            onp.testing.assert_allclose(onp.diagonal(np.make_diagonal(D, offset, *axes), offset, *axes), D)
+    # <diagonal(A), D> = <A, make_diagonal(D)>: the VJP of diagonal is make_diagonal
+    A = RNG.standard_normal((2, 4, 4))
+    _, back = gk.vjp(lambda a: np.diagonal(a, 1, 1, 2), A)
+    Dk = RNG.standard_normal((2, 3))
+    onp.testing.assert_allclose(back(Dk)[0], np.make_diagonal(Dk, 1, 1, 2))
+
+
+@pytest.mark.parametrize("offset, axis1, axis2", [(0, 0, 1), (1, 0, 1), (-1, 1, 0), (2, -1, -3), (0, 2, 0), (5, 0, 1)])
+def test_diagonal_as_a_function(offset, axis1, axis2):
+    A = RNG.standard_normal((3, 4, 5))
+    onp.testing.assert_allclose(np.diagonal(A, offset, axis1, axis2), onp.diagonal(A, offset, axis1, axis2))
+    if onp.diagonal(A, offset, axis1, axis2).size:
+        gk.check_grads(lambda a: np.diagonal(a, offset, axis1, axis2), modes=("fwd", "rev"), order=2)(A)
+
+
+# -- dtypes ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize("dtype", [onp.float32, onp.float64, onp.complex64, onp.complex128])
+def test_real_and_real_if_close_keep_dtypes(dtype):
+    x = onp.ones(3, dtype)
+    assert np.real(x).dtype == onp.real(x).dtype
+    assert np.real_if_close(x).dtype == onp.real_if_close(x).dtype
+    seen = []
+    gk.grad(lambda t: (seen.append(np.real(t * 1.0)), np.sum(np.real(t)))[1])(onp.ones(3))
+    assert gk.primal(seen[0]).dtype == onp.float64
+
+
+@pytest.mark.parametrize("shape", [(3, 5), (4, 7), (2, 3, 5)])
+def test_rfftn_with_odd_last_axes_matches_numpy(shape):
+    x = RNG.standard_normal(shape)
+    onp.testing.assert_allclose(np.fft.rfftn(x), onp.fft.rfftn(x))
+    onp.testing.assert_allclose(np.fft.irfftn(onp.fft.rfftn(x), shape), x)
+    gk.check_grads(lambda x: np.fft.irfftn(np.fft.rfftn(x) * 2.0, shape), modes=("fwd", "rev"), order=2)(x)
+
+
+@pytest.mark.parametrize("x, y", [(1, 2), (1.0, 2), ([1, 2], [3, 4]), ([1.5, 2], 0), (onp.float32(1), 2.0),
+                                  (onp.ones(2, onp.float32), 0.0), (onp.ones(2, onp.int32), 1)])
+def test_where_keeps_numpys_result_dtype(x, y):
+    cond = onp.array([True, False])
+    assert np.where(cond, x, y).dtype == onp.where(cond, x, y).dtype
+    onp.testing.assert_array_equal(np.where(cond, x, y), onp.where(cond, x, y))
+
+
+def test_where_with_a_traced_branch_keeps_float32():
+    seen = []
+
+    def f(t):
+        out = np.where(onp.array([True, False]), t, 0.0)
+        seen.append(out.dtype)
+        return np.sum(out)
+    gk.grad(f)(onp.ones(2, onp.float32))
+    assert seen[0] == onp.float32
+
+
+@pytest.mark.parametrize("name", ["sin", "sum", "median", "interp", "floor", "save", "polyval", "einsum", "cov"])
+def test_wrapped_functions_keep_name_and_doc(name):
+    f = getattr(np, name)
+    assert f.__name__ == name
+    assert f.__doc__
+
+
+# -- r_, c_ and the in-place writers ------------------------------------------------------------------
+@pytest.mark.parametrize("key", [lambda v: (v, v), lambda v: (v, 0.5, v), lambda v: (slice(0, 3), v),
+                                 lambda v: ("0,2", v, v), lambda v: ("1,2,0", v, v), lambda v: (v[None], v[None])])
+def test_r_with_traced_values(key):
+    v = onp.array([1.0, -2.0, 0.5])
+    seen = []
+    gk.grad(lambda t: (seen.append(gk.primal(np.r_[key(t)])), np.sum(np.r_[key(t)]))[1])(v)
+    onp.testing.assert_array_equal(seen[0], onp.r_[key(v)])
+    gk.check_grads(lambda t: np.r_[key(t)], modes=("fwd", "rev"), order=2)(v)
+
+
+def test_c_with_traced_values():
+    v = onp.array([1.0, 2.0])
+    seen = []
+    gk.grad(lambda t: (seen.append(gk.primal(np.c_[t, 2 * t])), np.sum(np.c_[t, 2 * t]))[1])(v)
+    onp.testing.assert_array_equal(seen[0], onp.c_[v, 2 * v])
+    assert gk.grad(lambda t: np.sum(np.c_[t, 2 * t] ** 2))(v).tolist() == [10.0, 20.0]
+
+
+def test_writers_on_traced_arrays_rebind_like_assignment():
+    def f(x, lib):
+        x = x * 1.0
+        alias = x
+        lib.fill_diagonal(x, 7.0)
+        lib.put(x, [1], x[2, 3] * 3.0)
+        lib.put_along_axis(x, onp.array([[0], [1], [2]]), x[:, 3:] ** 2, axis=1)
+        assert alias is x
+        return x
+    onp.testing.assert_allclose(f(X, np), f(X, onp))
+    J = gk.jacfwd(lambda x: f(x, np))(X)
+    onp.testing.assert_allclose(J, gk.jacrev(lambda x: f(x, np))(X))
+    gk.check_grads(lambda x: f(x, np), modes=("fwd", "rev"), order=2)(X)
+
+
+def test_writing_a_traced_value_into_a_plain_array_is_refused():
+    with pytest.raises(TypeError, match="plain NumPy array"):
+        gk.grad(lambda t: (onp.put(onp.zeros(3), [0], t), t)[1])(1.0)
+
+
+# -- NumPy's own functions on traced values ------------------------------------------------------------
+@pytest.mark.parametrize("call", [lambda x: onp.median(x), lambda x: onp.nanmean(x), lambda x: onp.ptp(x),
+                                  lambda x: onp.trapezoid(x), lambda x: onp.polyval(x, 2.0),
+                                  lambda x: onp.interp(0.5, onp.arange(4.0), x),
+                                  lambda x: onp.quantile(x, 0.3), lambda x: onp.cov(x, x[::-1])[0, 1],
+                                  lambda x: onp.cumulative_sum(x)[-1], lambda x: onp.vecdot(x, x)])
+def test_numpy_dispatches_to_the_new_functions(call):
+    x = onp.array([0.3, 1.7, -0.4, 2.2])
+    gk.check_grads(call, modes=("fwd", "rev"), order=2)(x)
+
+
+def test_refused_function_names_itself():
+    with pytest.raises(UnsupportedFunctionError, match="numpy.array2string.*makes text"):
+        gk.grad(lambda x: (onp.array2string(x), np.sum(x))[1])(onp.ones(2))
+
+
+def test_nondiff_set_functions_under_grad():
+    seen = []
+    gk.grad(lambda x: (seen.append(np.isin(x, [1.0])), np.sum(x))[1])(onp.array([1.0, 2.0]))
+    assert seen[0].tolist() == [True, False]
+
+
+# -- xarray ---------------------------------------------------------------------------------------
+def test_xarray_dataarray_holding_a_traced_value():
+    xr = pytest.importorskip("xarray")
+    w = xr.DataArray(onp.array([1.0, 2.0, 3.0]), dims="x")
+    x0 = onp.array([0.5, 1.0, 2.0])
+
+    def f(x):
+        d = xr.DataArray(x, dims="x")
+        return np.sum((d * w).data) + np.sum(onp.sin(d).data)
+    onp.testing.assert_allclose(gk.grad(f)(x0), w.values + onp.cos(x0))
+
+
+# -- gradkit.misc.fixed_point -------------------------------------------------------------------------
+def _sqrt_iteration(a):
+    return lambda x: x - 0.05 * (x ** 2 - a)
+
+
+def _distance(x, y):
+    return np.abs(x - y)
+
+
+def test_fixed_point_matches_autograd():
+    from gradkit.misc import fixed_point
+    pytest.importorskip("autograd")
+    import autograd
+    import autograd.numpy as anp
+    from autograd.misc.fixed_points import fixed_point as ag_fixed_point
+
+    def ours(a):
+        return fixed_point(_sqrt_iteration, a, 10.0, _distance, 1e-10)
+
+    def theirs(a):
+        return ag_fixed_point(_sqrt_iteration, a, 10.0, lambda x, y: anp.abs(x - y), 1e-10)
+    assert abs(ours(2.0) - theirs(2.0)) < 1e-12
+    assert abs(gk.grad(ours)(2.0) - autograd.grad(theirs)(2.0)) < 1e-10
+    assert abs(gk.grad(gk.grad(ours))(2.0) - autograd.grad(autograd.grad(theirs))(2.0)) < 1e-9
+    # the implicit derivative is the exact one, 1 / (2 sqrt a), in both modes
+    assert abs(gk.grad(ours)(2.0) - 0.5 / onp.sqrt(2.0)) < 1e-8
+    assert abs(gk.jvp(ours, (2.0,), (1.0,))[1] - 0.5 / onp.sqrt(2.0)) < 1e-8
+    assert abs(gk.jacfwd(gk.grad(ours))(2.0) + 0.25 * 2.0 ** -1.5) < 1e-8
+
+
+def test_fixed_point_of_a_pytree_parameter_and_a_vector():
+    from gradkit.misc import fixed_point
+    A = onp.array([[0.3, 0.1], [-0.2, 0.4]])
+
+    def solve(params):  # x = A x tanh(s) + b: a contraction
+        def step(p):
+            return lambda x: np.tanh(p["s"]) * (A @ x) + p["b"]
+        return fixed_point(step, params, onp.zeros(2), lambda u, v: np.max(np.abs(u - v)), 1e-13)
+    params = {"s": 0.7, "b": onp.array([1.0, -0.5])}
+    direct = onp.linalg.solve(onp.eye(2) - onp.tanh(0.7) * A, params["b"])
+    onp.testing.assert_allclose(solve(params), direct, rtol=1e-11)
+    g = gk.grad(lambda p: np.sum(solve(p) ** 2))(params)
+    exact = gk.grad(lambda p: np.sum(np.linalg.solve(onp.eye(2) - np.tanh(p["s"]) * A, p["b"]) ** 2))(params)
+    onp.testing.assert_allclose(g["b"], exact["b"], rtol=1e-9)
+    onp.testing.assert_allclose(g["s"], exact["s"], rtol=1e-9)
+    gk.check_grads(lambda b: solve({"s": 0.7, "b": b}), modes=("fwd", "rev"), order=2, rtol=1e-5)(params["b"])
