@@ -459,8 +459,9 @@ def _nan_inside(name):
 
 
 def _written(lib, name, x, v, *args, **kw):
-    """x copied, then written in place by lib.<name> (gradkit records it, NumPy writes it)."""
-    x = x * 1.0
+    """x copied, then written in place by lib.<name> (gradkit records it, NumPy writes it); the
+    copy is traced wherever v is (writing a traced v into a plain array is refused)."""
+    x = x + 0.0 * lib.sum(v)
     getattr(lib, name)(x, *args[:1], v, *args[1:], **kw) if name != "fill_diagonal" else lib.fill_diagonal(x, v)
     return x
 
@@ -541,14 +542,14 @@ add(Spec("correlate", shapes=[((4,), (3,)), ((2,), (5,))], kwargs=grid(mode=["va
 
 # polynomials
 add(Spec("polyval", shapes=[((3,), (4,)), ((4,), ())]),
-    Spec("polyfit", domain=(distinct, REAL), shapes=[((5,), (5,)), ((5,), (5, 2))],
+    Spec("polyfit", domain=(distinct, REAL), vmap=False, shapes=[((5,), (5,)), ((5,), (5, 2))],
          **_both(lambda lib, x, y: lib.polyfit(x, y, 2))),
     Spec("polyder", shapes=[((4,),)], kwargs=[{}, dict(m=2)]),
     Spec("polyint", shapes=[((3,),)], kwargs=[{}, dict(m=2, k=[1.0, 2.0])]),
     *(Spec(n, shapes=[((3,), (2,)), ((2,), (2,))]) for n in ("polyadd", "polysub", "polymul")),
-    Spec("polydiv", domain=(REAL, signed(0.5, 2.0)), shapes=[((4,), (2,)), ((3,), (3,))]),
+    Spec("polydiv", domain=(REAL, signed(0.5, 2.0)), vmap=False, shapes=[((4,), (2,)), ((3,), (3,))]),
     Spec("poly", domain=distinct, shapes=[((3,),)]),
-    Spec("roots", domain=distinct, shapes=[((3,),)], **_both(lambda lib, r: lib.sort(lib.roots(lib.poly(r))))),
+    Spec("roots", domain=distinct, vmap=False, shapes=[((3,),)], **_both(lambda lib, r: lib.sort(lib.roots(lib.poly(r))))),
     Spec("vander", shapes=[((3,),)], kwargs=[{}, dict(N=4, increasing=True)]))
 
 # structure
@@ -563,11 +564,13 @@ add(Spec("block", shapes=[((2, 2), (2, 1))], **_both(lambda lib, x, y: lib.block
          fn=lambda x, condition, axis: np.compress(condition, x, axis),
          ref=lambda x, condition, axis: onp.compress(condition, x, axis)),
     Spec("extract", shapes=[((2, 3),)], **_both(lambda lib, x: lib.extract(_checker((2, 3)), x))),
-    Spec("piecewise", domain=NONZERO, shapes=[((5,),)], **_both(
+    Spec("piecewise", domain=NONZERO, vmap=False, shapes=[((5,),)], **_both(
         lambda lib, x: lib.piecewise(x, [x < 0, x >= 0], [lambda t: t ** 2, lambda t: lib.sin(t)]))),
     Spec("apply_along_axis", shapes=[((2, 3),)], kwargs=[dict(axis=0), dict(axis=1)],
          **_both(lambda lib, x, axis: lib.apply_along_axis(lambda r: lib.outer(r, r[:2]), axis, x))),
     Spec("apply_over_axes", shapes=[((2, 3, 2),)], **_both(lambda lib, x: lib.apply_over_axes(lib.sum, x, [0, 2]))),
+    Spec("vectorize", vmap=False, shapes=[((2, 3), (3,))],  # Python control flow per element: not under vmap
+         **_both(lambda lib, x, y: lib.vectorize(lambda a, b: a * lib.sin(b) if a > 0 else a * b)(x, y))),
     Spec("diagflat", shapes=[((3,),), ((2, 2),)], kwargs=[{}, dict(k=1)]),
     Spec("make_diagonal", ref=_np_make_diagonal, shapes=[((3,),)],
          kwargs=[{}, dict(offset=1), dict(offset=-1, axis1=-1, axis2=-2)]),
@@ -577,7 +580,7 @@ add(Spec("block", shapes=[((2, 2), (2, 1))], **_both(lambda lib, x, y: lib.block
     Spec("trim_zeros", domain=NONZERO, shapes=[((3,),)], vmap=False,
          **_both(lambda lib, x: lib.trim_zeros(lib.concatenate([onp.zeros(2), x, onp.zeros(1)])))),
     Spec("row_stack", shapes=[((3,), (3,))], fn=lambda x, y: np.row_stack([x, y]), ref=lambda x, y: onp.vstack([x, y])),
-    *(Spec(n) for n in ("asfortranarray", "asarray_chkfinite", "require")),
+    Spec("asfortranarray"), Spec("require"), Spec("asarray_chkfinite", vmap=False),  # its check reads the values
     Spec("put", shapes=[((3, 2), (2,))], **_both(lambda lib, x, v: _written(lib, "put", x, v, [0, 4]))),
     Spec("place", shapes=[((3, 2), (2,))], **_both(lambda lib, x, v: _written(lib, "place", x, v, _checker((3, 2))))),
     Spec("putmask", shapes=[((3, 2), (3, 2))],
