@@ -196,6 +196,22 @@ def test_odeint_matrix_state_and_time_dependence():
                    modes=("fwd", "rev"), order=2, rtol=1e-4)(y0, t, m)
 
 
+def test_odeint_args_nest_like_autograds_ode_net():
+    """autograd's ode_net passes args=(params,), params a list of (W, b) layers."""
+    params = [(0.3 * RNG.standard_normal((2, 4)), 0.1 * RNG.standard_normal(4)),
+              (0.3 * RNG.standard_normal((4, 2)), 0.1 * RNG.standard_normal(2))]
+
+    def field(y, s, params):
+        for w, b in params:
+            y = np.tanh(np.dot(y, w) + b)
+        return y
+
+    def loss(params):
+        ys = gsi.odeint(field, onp.array([1.0, 0.5]), onp.linspace(0.0, 1.0, 3), tuple((params,)), rtol=1e-10, atol=1e-10)
+        return np.sum(ys ** 2)
+    gk.check_grads(loss, modes=("fwd", "rev"), order=1)(params)
+
+
 def test_odeint_refuses_a_closed_over_traced_value():
     t = onp.array([0.0, 1.0])
     with pytest.raises(gk.NonDifferentiableError, match="args="):

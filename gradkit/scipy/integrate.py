@@ -9,14 +9,14 @@ time. The forward rule integrates the sensitivity equation ds/dt = df/dy s + df/
 beside y. Both solve their ODE with odeint itself, so they are differentiable again.
 
 func(y, t, *args) must be written with gradkit.numpy, and everything it differentiates
-must come through `args` (a traced value it closes over is refused: its derivative would
-be lost).
+must come through `args`, which may nest lists and tuples of arrays (a traced value func
+closes over is refused: its derivative would be lost).
 """
 import numpy as _np
 import scipy.integrate as _si
 
 from .. import numpy as np
-from ..core import NonDifferentiableError, Primitive, Tracer
+from ..core import NonDifferentiableError, Primitive, Tracer, tree_flatten, tree_unflatten
 from ..numpy.declare import shape_of
 
 __all__ = ["odeint"]
@@ -39,9 +39,15 @@ def odeint(func, y0, t, args=(), Dfun=None, col_deriv=0, full_output=0, ml=None,
                                   "scipy.integrate.odeint on plain values for the solver's diagnostics.")
     if not isinstance(args, tuple):
         args = (args,)
-    f = (lambda y, s, *a: func(s, y, *a)) if tfirst else func
+    # args may hold nested lists and tuples of arrays (a network's layers): the primitive
+    # sees their leaves, func the structure
+    leaves, structure = tree_flatten(args)
+
+    def f(y, s, *leaves):
+        rebuilt = tree_unflatten(structure, list(leaves))
+        return func(s, y, *rebuilt) if tfirst else func(y, s, *rebuilt)
     options = dict(rtol=rtol, atol=atol, mxstep=mxstep, hmax=hmax)  # Dfun & co only tune the solver
-    return _odeint_p(y0, t, *args, func=f, options=tuple(sorted(options.items())))
+    return _odeint_p(y0, t, *leaves, func=f, options=tuple(sorted(options.items())))
 
 
 def _plain_rhs(func, shape, args):
