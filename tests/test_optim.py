@@ -249,3 +249,57 @@ def test_mds_gd_recovers_points_classical_exact_zero_order_far_behind():
     assert runs["classical"]["recovery_error"] < 1e-12
     assert runs["zo"]["n_fev"] >= r["budget"] and runs["zo"]["recovery_error"] > 1e-2
     assert runs["zo"]["loss"] > 1e6 * runs["gd"]["loss"]
+
+
+# -- issue 12 §5: a gradient source that misbehaves ---------------------------------------------
+def _sq(x):
+    return gnp.sum((x - 1.0) ** 2)
+
+
+@pytest.mark.parametrize("gradient, error, match, kept", [
+    (lambda x: None, TypeError, "returned None at iteration 0", 0),
+    (lambda x: onp.ones(4), ValueError, r"returned shape \(4,\) but x has shape \(3,\)", 0),
+    (lambda x: onp.ones((3, 3)), ValueError, "not a Jacobian", 0),
+    (lambda x: "down", TypeError, "numbers shaped like x", 0),
+    (lambda x: 2 * (x - 1.0) if x[0] < 0.5 else None, TypeError, "returned None at iteration 4", 4),
+])
+def test_a_bad_gradient_callable_is_refused_and_the_run_so_far_kept(gradient, error, match, kept):
+    with pytest.raises(error, match=match) as info:
+        minimize(_sq, onp.zeros(3), gradient=gradient, step=0.1, max_iter=50)
+    result = info.value.result
+    assert not result.success and len(result.history) == result.n_iter == kept
+    assert onp.allclose(result.history["f"], [3 * 0.64 ** k for k in range(kept)])   # (1 - 2 alpha)^2k per entry
+    assert any(".result" in note for note in info.value.__notes__)
+
+
+def test_a_problem_whose_grad_misbehaves_is_refused():
+    p = P.quadratic(4, seed=1)
+    p.grad = lambda x: onp.ones(5)
+    with pytest.raises(ValueError, match="the problem's grad returned shape"):
+        minimize(p, gradient="exact", max_iter=3)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(x0=onp.array([onp.nan, 1.0])), "non-finite"),
+    (dict(x0=onp.ones(2), max_iter=-1), "max_iter"),
+    (dict(x0=onp.ones(2), max_iter=2.5), "max_iter"),
+    (dict(x0=onp.ones(2), tol=-1.0), "tol"),
+    (dict(x0=onp.ones(2), max_evals="many"), "max_evals"),
+    (dict(x0=onp.ones(2), step=float("nan")), "positive and finite"),
+    (dict(x0=onp.ones(2), step=-0.1), "positive"),
+    (dict(x0=onp.ones(2), step=float("inf")), "positive and finite"),
+    (dict(x0=onp.ones(2), gradient="fd", step=0.1, scheme="richardson"), None),
+])
+def test_bad_run_parameters_name_the_fix(kwargs, match):
+    if match is None:   # a good one, for contrast
+        assert minimize(_sq, max_iter=200, **kwargs).success
+        return
+    with pytest.raises((ValueError, TypeError), match=match):
+        minimize(_sq, **kwargs)
+
+
+def test_armijo_parameters_checked():
+    with pytest.raises(ValueError, match="alpha0"):
+        Armijo(alpha0=0.0)
+    with pytest.raises(ValueError, match="0 < c < 1"):
+        Armijo(c=1.5)

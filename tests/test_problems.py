@@ -199,3 +199,40 @@ def test_procrustes_measures_error_up_to_rotation_reflection_and_shift():
     assert onp.isclose(P.procrustes_error(noisy, Y), direct)
     with pytest.raises(ValueError, match="shapes"):
         P.procrustes_align(Y, Y[:10])
+
+
+@pytest.mark.parametrize("make, match", [
+    (lambda: P.mds(dim=0), "dim >= 1"),                     # silently 2-d before
+    (lambda: P.mds(dim=-2), "dim >= 1"),
+    (lambda: P.mds(dim=1.5), "whole number dim"),
+    (lambda: P.mds(n_points=1), "n_points >= 2"),
+    (lambda: P.mds(n_points=0), "n_points >= 2"),
+    (lambda: P.mds(onp.ones((1, 2))), "N >= 2"),
+    (lambda: P.mds(D=onp.zeros((1, 1)), dim=1), "at least 2 points"),
+    (lambda: P.logistic_regression(0, 3), "m >= 1"),        # divided by zero before
+    (lambda: P.logistic_regression(10, 0), "n >= 1"),
+    (lambda: P.logistic_regression(-5, 3), "m >= 1"),
+    (lambda: P.logistic_regression(10, 3, l2=-1.0), "l2"),
+    (lambda: P.logistic_regression(10, 3, noise=float("nan")), "noise"),
+    (lambda: P.least_squares(0, 3), "m >= 1"),
+    (lambda: P.least_squares(5, -2), "n >= 1"),
+    (lambda: P.quadratic(0), "n >= 1"),
+    (lambda: P.quadratic(True), "whole number n"),
+    (lambda: P.quadratic(3, L=float("nan")), "L must be a finite number"),
+    (lambda: P.spectrum(0), "n >= 1"),
+    (lambda: P.rosenbrock(1), "n >= 2"),
+    (lambda: P.rosenbrock(2.5), "whole number n"),
+    (lambda: P.rosenbrock(2, b=0.0), "b must be"),
+    (lambda: P.robust_regression(0, 2), "m >= 1"),
+    (lambda: P.robust_regression(5, 0), "n >= 1"),
+])
+def test_impossible_sizes_name_the_parameter_and_the_range(make, match):
+    with pytest.raises(ValueError, match=match) as info:
+        make()
+    assert info.value.args[0].split(":")[0] in ("mds", "logistic_regression", "least_squares", "quadratic",
+                                                 "spectrum", "rosenbrock", "robust_regression") \
+        or "mds needs" in info.value.args[0] or "points must" in info.value.args[0]
+
+
+def test_sizes_given_as_whole_floats_still_work():
+    assert P.quadratic(3.0).dim == 3 and P.logistic_regression(20.0, 2).dim == 2

@@ -47,8 +47,6 @@ def classical_mds(D, dim):
     """
     D = _np.asarray(D, float)
     N = D.shape[0]
-    if N < 2 or not _np.all(_np.isfinite(D)):
-        raise ValueError(f"mds needs at least 2 points and finite distances, got {N} point(s).")
     if D.shape != (N, N):
         raise ValueError(f"D must be a square matrix of squared distances, got shape {D.shape}.")
     if not 1 <= dim <= N:
@@ -152,6 +150,8 @@ def mds(points=None, *, D=None, dim=None, n_points=200, squared=True, seed=0):
         if not squared:
             D = D ** 2
     N = D.shape[0]
+    if N < 2 or not _np.all(_np.isfinite(D)):
+        raise ValueError(f"mds needs at least 2 points and finite distances, got {N} point(s).")
 
     i, j = _np.triu_indices(N, 1)
     D_pairs, diagonal = D[i, j] + D[j, i], float(_np.sum(_np.diagonal(D) ** 2))
