@@ -143,3 +143,18 @@ def test_jit_captures_globals_as_they_were_when_it_recorded():
     c[0] = 100.0  # a later change is not mixed into the recording
     assert f(onp.ones(2)) == 6.0
     assert gk.jit(lambda x: np.sum(x * c))(onp.ones(2)) == 102.0  # a new recording sees it
+
+
+def test_vectorize_differentiates_each_element_with_its_own_control_flow():
+    relu = np.vectorize(lambda t: t if t > 0 else 0.0 * t)
+    x = onp.array([[-1.0, 2.0], [3.0, -0.5]])
+    onp.testing.assert_allclose(relu(x), onp.maximum(x, 0.0))
+    onp.testing.assert_allclose(gk.grad(lambda x: np.sum(relu(x) ** 2))(x), 2 * onp.maximum(x, 0.0))
+    gk.check_grads(lambda x: np.sum(np.vectorize(lambda a, b: a * np.sin(b))(x, 2.0)), order=2)(x)
+    with pytest.raises(ConcretizationError, match="jit"):
+        gk.jit(lambda x: np.sum(relu(x)))(x)
+
+
+def test_vmap_of_a_result_whose_size_varies_per_example_says_so():
+    with pytest.raises(ValueError, match="vmap of numpy.flatnonzero.*different shape"):
+        gk.vmap(lambda x: np.flatnonzero(x > 0))(onp.array([[1.0, -1.0], [1.0, 1.0]]))
