@@ -253,3 +253,21 @@ def test_convnet_layer_gradients_equal_autograd():
         onp.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
     with pytest.raises(ValueError, match="dot_axes"):
         gss.convolve(images, filters[:, :2], **kw)
+
+
+def test_autograds_scipy_surface_is_covered():
+    """Every public function of autograd.scipy.special and of autograd.scipy.stats' modules
+    has a gradkit counterpart (autograd's own helpers aside)."""
+    pytest.importorskip("autograd")
+    import importlib
+    import autograd.scipy.special as asp
+    helpers = {"defjvp", "defvjp", "primitive", "unbroadcast_f", "repeat_to_match_shape", "psi", "digamma", "gamma",
+               "beta", "solve", "covgrad", "generalized_outer_product"}
+
+    def public(mod):
+        return {n for n in dir(mod) if not n.startswith(("_", "grad_", "make_", "fwd_")) and n not in helpers
+                and callable(getattr(mod, n))}
+    assert not [n for n in public(asp) if not hasattr(gsp, n)]
+    for name in ["norm", "t", "beta", "gamma", "chi2", "dirichlet", "poisson", "multivariate_normal"]:
+        theirs = importlib.import_module(f"autograd.scipy.stats.{name}")
+        assert not [n for n in public(theirs) if not hasattr(getattr(gst, name), n)], name

@@ -388,6 +388,13 @@ class dirichlet:
         return np.exp(dirichlet.logpdf(x, alpha))
 
     @staticmethod
+    def rvs(alpha, size=1, random_state=None):
+        """Samples, as SciPy's (no derivative: a draw is not a function of alpha here)."""
+        import scipy.stats
+        return scipy.stats.dirichlet.rvs(_np.asarray(concrete(alpha, "dirichlet.rvs's alpha")), size=size,
+                                         random_state=random_state)
+
+    @staticmethod
     def entropy(alpha):
         total = np.sum(alpha)
         k = np.shape(alpha)[0]
