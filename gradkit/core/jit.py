@@ -10,7 +10,7 @@ import numpy as _np
 
 from .errors import ConcretizationError  # noqa: F401  (raised for jit by trace.concrete)
 from .reverse import Tape
-from .trace import Tracer, concrete
+from .trace import Tracer
 
 
 class JitTrace(Tape):
@@ -31,11 +31,6 @@ class JitTrace(Tape):
         if prim.inline:  # gradkit code inside (checkpoint, custom rules): record through it
             return prim.impl(*args, **params)
         return Tape.process(self, prim, args, params)
-
-
-def refuse_concrete(x, why):
-    """Raise where x's value is not this call's own (see trace.concrete)."""
-    concrete(x, why)
 
 
 def compile_program(trace, input_slots, outputs):
