@@ -165,21 +165,22 @@ def measure():
     rows = []
     for case in CASES:
         exact = np.atleast_1d(np.asarray(case["df"](case["x"]), float))
+        dim = exact.size
         for method, run in METHODS.items():
             try:
                 g, err, converged, n = run(case)
                 g = np.atleast_1d(np.asarray(g)).reshape(exact.shape)
                 true = float(np.linalg.norm(g - exact))
             except Exception as e:   # a method that cannot run a case (the complex step on a non-analytic f)
-                rows.append(dict(case=case["name"], method=method, error=float("inf"), evals=0, converged=False,
+                rows.append(dict(case=case["name"], dim=dim, method=method, error=float("inf"), evals=0, converged=False,
                                  reported=None, confidently_wrong=False, failed=f"{type(e).__name__}: {e}"))
                 continue
             rel = true / float(np.linalg.norm(exact))
             rel = rel if np.isfinite(rel) else float("inf")
             reported = None if err is None else float(np.linalg.norm(np.atleast_1d(err)))
-            converged = converged and (reported is None or np.isfinite(reported))
+            converged = bool(converged and (reported is None or np.isfinite(reported)))
             wrong = bool(reported is not None and converged and not true <= 10 * reported)
-            rows.append(dict(case=case["name"], method=method, error=rel, evals=int(n), converged=converged,
+            rows.append(dict(case=case["name"], dim=dim, method=method, error=rel, evals=int(n), converged=converged,
                              reported=None if reported is None else reported / float(np.linalg.norm(exact)),
                              confidently_wrong=wrong))
     return rows
@@ -196,14 +197,16 @@ def summary(rows):
         sel = [r for r in rows if r["method"] == method]
         errs = np.array([r["error"] for r in sel])
         evals = np.array([r["evals"] for r in sel])
+        dims = np.array([r["dim"] for r in sel])
         reports = any(r["reported"] is not None for r in sel)
         claimed = [r["error"] for r in sel if r["converged"]]
         lines.append([method, f"{np.median(errs):.1e}", f"{np.max(errs):.1e}",
-                      f"{max(claimed):.1e} ({len(claimed)})" if reports and claimed else "-", f"{np.median(evals):.0f}",
+                      f"{max(claimed):.1e} ({len(claimed)})" if reports and claimed else "-",
+                      f"{np.median(evals / dims):.0f}",
                       int(np.sum(evals)), sum(not r["converged"] for r in sel) if reports else "-",
                       sum(r["confidently_wrong"] for r in sel) if reports else "(no error reported)"])
     return table(["method", "median rel. error", "worst rel. error", "worst where it claimed convergence (cases)",
-                  "median evals", "total evals",
+                  "median evals per coordinate", "total evals",
                   "said not converged", "confidently wrong"], lines)
 
 

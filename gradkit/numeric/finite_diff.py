@@ -40,7 +40,7 @@ F_NOISE = 30 * EPS
 
 # adaptive Richardson extrapolation: first step (times max(1, |x_i|)), step ratio, most
 # levels (steps down to 2^-44 of the first), most extrapolation columns (order 12)
-RICHARDSON_FIRST_STEP, RICHARDSON_RATIO, RICHARDSON_MAX_LEVELS, RICHARDSON_COLUMNS = 0.5, 2.0, 45, 5
+RICHARDSON_FIRST_STEP, RICHARDSON_RATIO, RICHARDSON_MAX_LEVELS, RICHARDSON_COLUMNS = 0.25, 2.0, 45, 5
 # levels of halving (a factor 2^8) a side of x may stay outside f's domain before one-sided differences
 RICHARDSON_SHRINK_LEVELS = 8
 # relative error assumed in each value of f when bounding the rounding error of an estimate
