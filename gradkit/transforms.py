@@ -44,7 +44,7 @@ def _dtype(x):
     if t is float or t is int or t is complex:
         return None
     dtype = getattr(x, "dtype", None)
-    return dtype if isinstance(dtype, _np.dtype) else backend.dtype_of(x) if dtype is not None else _np.result_type(x)
+    return dtype if isinstance(dtype, _np.dtype) else backend.dtype_of(x) if dtype is not None else _np.asarray(x).dtype
 
 
 def _kind(x):
@@ -61,8 +61,8 @@ def _kind(x):
         dtype = backend.dtype_of(x)
     if not isinstance(dtype, _np.dtype):
         try:
-            dtype = _np.result_type(x)
-        except TypeError:
+            dtype = _np.asarray(x).dtype  # (result_type would read a string as a dtype's name)
+        except (TypeError, ValueError):
             return "O"
     return dtype.kind
 
@@ -476,8 +476,9 @@ def _mapped(fun, args, in_axes=0, out_axes=0):
         rank = len(shape_of(o))
         if not -rank <= ax < rank:
             raise ValueError(f"vmap's out_axes asks for the batch axis at position {ax} of output "
-                             f"{tree_paths(out, 'out')[k]}, which has shape {shape_of(o)[1:]} per example, so "
-                             f"{rank} positions with the batch axis: out_axes must be in [{-rank}, {rank}).")
+                             f"{tree_paths(out, 'out')[k]}, but that output has shape {shape_of(o)[1:]} per "
+                             f"example, so the batch axis can go at positions {-rank} to {rank - 1}: out_axes "
+                             f"must be in [{-rank}, {rank}).")
         ax %= rank
         outs.append(gnp.moveaxis(o, 0, ax) if ax != 0 else o)
     return tree_unflatten(out_def, outs)
@@ -981,7 +982,7 @@ class _UserPrimitive(Primitive):
 
     def __init__(self, fun):
         super().__init__(getattr(fun, "__name__", "primitive"), fun)
-        functools.update_wrapper(self, fun, updated=())
+        functools.update_wrapper(self, fun, ("__module__", "__qualname__", "__doc__"), ())  # __name__ is .name
         self.raw_vjps = ()
 
     def defvjp(self, *rules, reads=None, argnum=None):
