@@ -2,11 +2,13 @@
 scheme against the step (truncation on the right, rounding on the left: a V), with AD's
 error as a line; (b) the cost of a gradient against d: about 2dT for central differences,
 O(T) for reverse mode ("cheap gradient principle")."""
+import warnings
+
 import numpy as _np
 
 from ... import grad
 from ... import numpy as gnp
-from ...numeric import fd_error_curve, fd_gradient
+from ...numeric import FiniteDifferenceWarning, fd_error_curve, fd_gradient
 from ..core import Check, Table, check_below, check_range, loglog_slope, register, timeit
 from ..report import new_figure
 
@@ -26,6 +28,33 @@ def df_exact(x):
 def f_d(x):
     """A function of d variables costing T ~ d: a few elementwise operations and a sum."""
     return gnp.sum(gnp.log1p(gnp.exp(-x)) + 0.5 * x * gnp.tanh(x))
+
+
+# issue 16: the adaptive scheme on derivatives known in closed form, where a fixed step fails;
+# the last has no derivative (infinite slope): the scheme must say it did not converge
+ADAPTIVE_CASES = [
+    ("sin(x) at 1000", _np.sin, _np.cos, 1000.0),
+    ("sin(1e6 x) at 1e-6", lambda x: _np.sin(1e6 * x), lambda x: 1e6 * _np.cos(1e6 * x), 1e-6),
+    ("exp(x/1e6) at 1e6", lambda x: _np.exp(x / 1e6), lambda x: _np.exp(x / 1e6) / 1e6, 1e6),
+    ("log(x) at 1e-6", _np.log, lambda x: 1 / x, 1e-6),
+    ("tan(x) at 1.5", _np.tan, lambda x: 1 / _np.cos(x) ** 2, 1.5),
+    ("cbrt(x) at 0", _np.cbrt, lambda x: _np.inf, 0.0),
+]
+
+
+def adaptive_rows():
+    rows = []
+    for name, f, df, x in ADAPTIVE_CASES:
+        with warnings.catch_warnings(), _np.errstate(all="ignore"):
+            warnings.simplefilter("ignore", FiniteDifferenceWarning)
+            est = fd_gradient(lambda v, f=f: f(v[0]), _np.array([x]), "richardson")
+            central = fd_gradient(lambda v, f=f: f(v[0]), _np.array([x]), "central").grad[0]
+        exact = float(df(x))
+        rows.append({"case": name, "exact": exact, "value": float(est.grad[0]), "error": float(est.error[0]),
+                     "converged": bool(est.converged[0]), "n_evals": est.n_evals,
+                     "true_error": float(abs(est.grad[0] - exact)) if _np.isfinite(exact) else None,
+                     "central_rel_error": float(abs(central - exact) / abs(exact)) if _np.isfinite(exact) else None})
+    return rows
 
 
 def measure(ctx):
@@ -51,7 +80,9 @@ def measure(ctx):
         g_fd, g_exact = fd_gradient(f_d, xd, "central").grad, g_ad(xd)
         row["fd_vs_ad_rel_error"] = float(_np.linalg.norm(g_fd - g_exact) / _np.linalg.norm(g_exact))
         cost.append(row)
-    return {"x0": X0, "steps": steps.tolist(), "errors": errors, "ad_error": ad_error, "cost": cost}
+    ctx.progress("adaptive finite differences on hard cases")
+    return {"x0": X0, "steps": steps.tolist(), "errors": errors, "ad_error": ad_error, "cost": cost,
+            "adaptive": adaptive_rows()}
 
 
 def v_shape(steps, errs):
@@ -97,6 +128,16 @@ def judge(data):
     checks.append(check_below("... by a small constant", r_ad[-1], 10.0,
                               f"ratio at d = {ds[-1]} (at small d Python's per-operation overhead dominates) ",
                               fmt=".1f"))
+    adaptive = data.get("adaptive", [])
+    if adaptive:
+        claimed = [r for r in adaptive if r["converged"]]
+        wrong = [r["case"] for r in claimed if r["true_error"] is None or r["true_error"] > 10 * r["error"]]
+        checks.append(Check("adaptive FD: never confidently wrong", not wrong,
+                            f"{len(claimed)} of {len(adaptive)} hard cases claimed convergence, "
+                            f"true error > 10x reported in {len(wrong)}{': ' + ', '.join(wrong) if wrong else ''}"))
+        flagged = [r["case"] for r in adaptive if r["true_error"] is None and not r["converged"]]
+        checks.append(Check("adaptive FD: says so where there is no derivative", len(flagged) == sum(
+            r["true_error"] is None for r in adaptive), f"flagged: {', '.join(flagged) or 'none'}"))
     return checks
 
 
@@ -149,9 +190,19 @@ def present(data):
                [[c["d"], f"{c['t_f'] * 1e3:.4f}", f"{c['t_reverse'] / c['t_f']:.1f}",
                  f"{c['t_forward'] / c['t_f']:.0f}", f"{c['t_central'] / c['t_f']:.0f}",
                  f"{c['fd_vs_ad_rel_error']:.1e}"] for c in cost])
+    tables = [t1, t2]
+    if data.get("adaptive"):
+        tables.append(Table("Adaptive (richardson) on hard cases: reported error against the true one",
+                            ["case", "value", "true error", "reported error", "converged", "evaluations",
+                             "central FD rel. error"],
+                            [[r["case"], f"{r['value']:.10g}",
+                              "-" if r["true_error"] is None else f"{r['true_error']:.1e}", f"{r['error']:.1e}",
+                              r["converged"], r["n_evals"],
+                              "-" if r["central_rel_error"] is None else f"{r['central_rel_error']:.1e}"]
+                             for r in data["adaptive"]]))
     r_ad = [c["t_reverse"] / c["t_f"] for c in cost]
     _, ec, _, _ = v_shape(steps, data["errors"]["central"])
-    return ({"error_vs_step": fig_a, "cost_vs_d": fig_b}, [t1, t2],
+    return ({"error_vs_step": fig_a, "cost_vs_d": fig_b}, tables,
             f"best central FD error {ec:.0e} vs AD {data['ad_error']:.0e}; at d = {cost[-1]['d']} "
             f"grad/f = {cost[-1]['t_central'] / cost[-1]['t_f']:.0f} (central FD) vs {r_ad[-1]:.1f} (AD), AD ratio "
             f"in [{min(r_ad):.1f}, {max(r_ad):.1f}] over d")
