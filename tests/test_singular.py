@@ -330,3 +330,11 @@ def test_complex_gradients_match_jax():
     ]
     for ours, theirs, x in pairs:
         onp.testing.assert_allclose(gk.grad(ours)(x), jax.grad(theirs)(x), rtol=1e-9, atol=1e-12)
+
+
+def test_sqrtm_stacks_and_vmap_to_second_order():
+    a = _rng(6).standard_normal((2, 3, 3))
+    a = a @ onp.swapaxes(a, -1, -2) + onp.eye(3)
+    _check(gsl.sqrtm, a)
+    f = lambda x: np.sum(gsl.sqrtm(x) ** 2)  # noqa: E731
+    onp.testing.assert_allclose(gk.vmap(gk.hessian(f))(a), onp.stack([gk.hessian(f)(b) for b in a]), atol=1e-10)
