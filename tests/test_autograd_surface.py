@@ -245,3 +245,35 @@ def test_fixed_point_of_a_pytree_parameter_and_a_vector():
     onp.testing.assert_allclose(g["b"], exact["b"], rtol=1e-9)
     onp.testing.assert_allclose(g["s"], exact["s"], rtol=1e-9)
     gk.check_grads(lambda b: solve({"s": 0.7, "b": b}), modes=("fwd", "rev"), order=2, rtol=1e-5)(params["b"])
+
+
+# -- gradkit.misc.optimizers and flatten (autograd.misc's interface) ------------------------------
+@pytest.mark.parametrize("name, kw", [("adam", dict(step_size=0.1)), ("sgd", dict(step_size=0.1)),
+                                      ("rmsprop", dict(step_size=0.05))])
+def test_optimizers_match_autograd(name, kw):
+    pytest.importorskip("autograd")
+    import autograd
+    import autograd.numpy as anp
+    import autograd.misc.optimizers as ag_opt
+    from gradkit.misc import optimizers
+
+    def loss(lib):
+        return lambda p, i: lib.sum((p["w"] - 2.0) ** 2) + lib.sum(lib.sin(p["b"]) ** 2) * (1 + 0.1 * i)
+    start = {"w": onp.array([0.5, -1.0]), "b": onp.array([[0.3, 1.0]])}
+    seen = []
+    ours = getattr(optimizers, name)(gk.grad(loss(np)), start, lambda x, i, g: seen.append(i), num_iters=30, **kw)
+    theirs = getattr(ag_opt, name)(autograd.grad(loss(anp)), start, num_iters=30, **kw)
+    for k in start:
+        onp.testing.assert_allclose(ours[k], theirs[k], rtol=1e-12)
+    assert seen == list(range(30))
+
+
+def test_flatten_round_trip_and_gradient():
+    from gradkit.misc.flatten import flatten, flatten_func
+    value = {"a": onp.arange(3.0), "b": (onp.ones((2, 2)), 4.0)}
+    v, unflatten = flatten(value)
+    assert v.shape == (8,)
+    back = unflatten(v)
+    onp.testing.assert_array_equal(back["b"][0], onp.ones((2, 2)))
+    f, unflat, x0 = flatten_func(lambda p: {"s": np.sum(p["a"] ** 2) * p["b"][1]}, value)
+    onp.testing.assert_allclose(gk.grad(lambda x: f(x)[0])(x0)[:3], 2 * 4.0 * onp.arange(3.0))
