@@ -81,7 +81,9 @@ def register(key, title, claim, measure, judge, present):
         key: the claims it covers, "L9-L10" or "L5" (what --only selects).
         title: a few words for the summary table.
         claim: the lecture's claim, in words.
-        measure, judge, present: the experiment's three functions (see this module).
+        measure: ctx -> data, the computation (see this module).
+        judge: data -> [Check], the verdict.
+        present: data -> (figures, tables, measured text).
 
     Returns:
         the `Experiment`.
