@@ -140,7 +140,7 @@ def show(result):
     from IPython.display import HTML, Image, display
     display(HTML("\n".join(markup)))
     for fig in result.figures.values():
-        display(Image(data=_png_bytes(fig), format="png"))
+        display(Image(data=_png_bytes(fig, dpi=80), format="png"))
     if tables:
         display(HTML("\n".join(tables)))
 
