@@ -11,6 +11,7 @@ import pytest
 import gradkit
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
+GENERATED_TABLES = {"docs/coverage.md"}  # written by a program (a table of names), no examples to run
 
 
 @pytest.mark.parametrize("page", ["README.md"] + sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "docs").glob("*.md")))
@@ -18,7 +19,7 @@ def test_python_blocks_run(page):
     """Each page's python blocks, in order, in one namespace."""
     text = (ROOT / page).read_text()
     blocks = re.findall(r"```python\n(.*?)```", text, flags=re.S)
-    assert blocks, f"{page} has no python examples"
+    assert blocks or page in GENERATED_TABLES, f"{page} has no python examples"
     namespace = {}
     for block in blocks:
         exec(compile(block, page, "exec"), namespace)
