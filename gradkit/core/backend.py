@@ -21,7 +21,7 @@ import numpy as _np
 from .errors import GradkitError
 
 __all__ = ["BackendError", "namespace", "backend_name", "is_numpy", "dtype_of", "zeros", "ones",
-           "eye", "broadcast_like", "materialize", "scatter_add", "adopt", "release", "Adopted"]
+           "eye", "chunks_of", "broadcast_chunked", "materialize", "scatter_add", "adopt", "release", "Adopted"]
 
 
 class BackendError(GradkitError, TypeError):
@@ -151,17 +151,24 @@ def eye(n, dtype, like):
     return array_api_compat.array_namespace(x).eye(n, dtype=dtype)
 
 
-def broadcast_like(x, shape, like):
-    """x (small) broadcast to `shape` in the library of `like`, with like's chunks on dask:
-    a reduction's cotangent spread back over the data."""
-    if type(x) is _np.ndarray and type(like) is _np.ndarray:
-        return _np.broadcast_to(x, shape)
-    big = _plain(like)
-    chunks = getattr(big, "chunks", None)
-    if chunks is not None and getattr(big, "shape", None) == tuple(shape) and hasattr(big, "rechunk"):
-        small = x if not is_numpy(x) else _np.zeros((), dtype_of(x), like=big) + x  # into dask, O(1)
-        return _np.broadcast_to(small, shape).rechunk(chunks)
-    return _np.broadcast_to(x, shape)
+def chunks_of(x, shape):
+    """The chunks of a dask value of `shape` (None for every other array): what a small
+    value broadcast over it should be split into, so that it meets the data chunk by chunk.
+    (Under vmap the value holds batch axes first; its last len(shape) chunks are shape's.)"""
+    if type(x) is _np.ndarray:
+        return None
+    x = _plain(x)
+    chunks = getattr(x, "chunks", None)
+    if chunks is None or not hasattr(x, "__dask_graph__") or len(chunks) < len(shape):
+        return None
+    chunks = chunks[len(chunks) - len(shape):]
+    return chunks if tuple(map(sum, chunks)) == tuple(shape) else None
+
+
+def broadcast_chunked(x, shape, chunks):
+    """x (small) broadcast lazily to `shape` in pieces of `chunks` (dask's)."""
+    import dask.array
+    return dask.array.broadcast_to(x, shape, chunks=chunks)
 
 
 def scatter_add(g, idx, shape, repeats):

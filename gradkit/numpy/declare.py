@@ -10,7 +10,7 @@ gives broadcasting operations theirs.
 """
 import numpy as _np
 
-from ..core import Primitive, Tracer
+from ..core import Primitive, Tracer, backend
 from ..core import primitive as _primitive
 
 __all__ = ["elementwise", "linear", "nondiff", "unbroadcast", "shape_of", "is_complex", "broadcast_to",
@@ -53,11 +53,12 @@ def _sum_to_impl(g, shape):
 
 
 sum_to = Primitive("sum_to", _sum_to_impl)  # the transpose of broadcasting
-broadcast_to = Primitive("broadcast_to", lambda x, shape: _np.broadcast_to(x, shape))
+broadcast_to = Primitive("broadcast_to", lambda x, shape, chunks=None: _np.broadcast_to(x, shape) if chunks is None
+                         else backend.broadcast_chunked(x, shape, chunks))  # chunks: the data's, on dask
 sum_to.defvjp(lambda g, ans, x, shape: broadcast_to(g, shape_of(x)), reads=((),))
 sum_to.defjvp(lambda t, ans, x, shape: sum_to(t, shape))
-broadcast_to.defvjp(lambda g, ans, x, shape: sum_to(g, shape_of(x)), reads=((),))
-broadcast_to.defjvp(lambda t, ans, x, shape: broadcast_to(t, shape))
+broadcast_to.defvjp(lambda g, ans, x, shape, chunks=None: sum_to(g, shape_of(x)), reads=((),))
+broadcast_to.defjvp(lambda t, ans, x, shape, chunks=None: broadcast_to(t, shape, chunks=chunks))
 
 
 # -- batching helpers -----------------------------------------------------------------
@@ -96,7 +97,7 @@ def _sum_to_batch(batched, g, shape):
     return sum_to(g, shape_of(g)[:1] + tuple(shape))
 
 
-def _broadcast_to_batch(batched, x, shape):
+def _broadcast_to_batch(batched, x, shape, chunks=None):
     xs = shape_of(x)
     x = x[(slice(None),) + (None,) * (len(shape) + 1 - len(xs))]
     return broadcast_to(x, xs[:1] + tuple(shape))

@@ -3,7 +3,7 @@ import math
 
 import numpy as _np
 
-from ..core import Primitive
+from ..core import Primitive, backend
 from .declare import arraylike, batched_axis, broadcast_to, nondiff, shape_of
 from .elementwise import conj, equal, exp, norm_root
 from .shape import reshape
@@ -32,7 +32,8 @@ def _expand(g, x, axis, keepdims):
     shape = shape_of(x)
     if not keepdims:
         g = reshape(g, _keepdims_shape(shape, axis))
-    return broadcast_to(g, shape)
+    chunks = backend.chunks_of(x, shape)  # dask data: the cotangent spread over the data's own chunks
+    return broadcast_to(g, shape) if chunks is None else broadcast_to(g, shape, chunks=chunks)
 
 
 def _count(x, axis):
