@@ -135,7 +135,13 @@ def markdown():
              "`numpy.linalg` and `numpy.fft` is classified; a test fails when NumPy has one the table lacks.", "",
              "| kind | count |", "|---|---|"]
     lines += [f"| {titles[k]} | {len(rows[k])} |" for k in KINDS]
-    lines += [f"| total | {sum(len(r) for r in rows.values())} |", ""]
+    lines += [f"| total | {sum(len(r) for r in rows.values())} |", "",
+              "The table is data in code; ask it about a name:", "", "```python",
+              "from gradkit.numpy.namespace_table import TABLE", "",
+              'assert TABLE["median"] == ("differentiable", "statistics")',
+              'assert TABLE["argmax"][0] == "nondiff"     # plain integer results, zero derivative',
+              'assert TABLE["save"][0] == "refused"       # an error naming numpy.save on a traced value',
+              "```", ""]
     for k in KINDS:
         lines += [f"## {titles[k]}", "", "| group | functions |", "|---|---|"]
         by_group = {}
