@@ -382,7 +382,11 @@ def test_bounds_are_respected_by_every_scheme(scheme):
         return np.sqrt(v[0]) + np.log1p(-v[1])
     x = np.array([1e-9, 0.0])    # next to a bound on each axis
     exact = np.array([0.5 / np.sqrt(1e-9), -1.0])
-    est = fd_gradient(f, x, scheme, bounds=(lo, hi))
+    if scheme == "richardson":
+        est = fd_gradient(f, x, scheme, bounds=(lo, hi))
+    else:   # x much closer to a bound than the fixed step: one-sided, with a warning that it may be off
+        with pytest.warns(FiniteDifferenceWarning, match="closer than the step"):
+            est = fd_gradient(f, x, scheme, bounds=(lo, hi))
     assert est.notes
     if scheme == "richardson":
         assert_honest(est, exact)

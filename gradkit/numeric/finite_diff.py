@@ -488,6 +488,11 @@ def _fixed(f, x, stencil, h, vectorized, lo_hi, exact_steps):
             if s is not stencil or hi_ != h[i]:
                 notes.append(f"axis {i}: {'one-sided' if s is not stencil else 'shrunk'} step {hi_:.3g} "
                              "to stay within bounds")
+            if s is not stencil and min(xr[i] - lo[i], hi[i] - xr[i]) > 0:
+                warnings.warn(f"x[{i}] is within {min(xr[i] - lo[i], hi[i] - xr[i]):.3g} of a bound, much closer "
+                              f"than the step {h[i]:.3g}: a one-sided fixed step there may be far off if f varies on "
+                              "that scale (log, sqrt near 0); scheme='richardson' measures its error.",
+                              FiniteDifferenceWarning, stacklevel=3)
             stencils[i], h[i] = s, hi_
     if exact_steps:
         h = _exactly(xr, h)
