@@ -1,7 +1,10 @@
-"""numpy.random itself, so that `import gradkit.numpy.random as npr` works as
+"""numpy.random's functions, so that `import gradkit.numpy.random as npr` works as
 `import autograd.numpy.random` does (random draws carry no derivative)."""
-import sys
-
 import numpy.random as _random
+from numpy.random import *  # noqa: F401,F403
 
-sys.modules[__name__] = _random
+__all__ = [n for n in dir(_random) if not n.startswith("_")]
+
+
+def __getattr__(name):  # whatever else numpy.random has (its submodules, private helpers)
+    return getattr(_random, name)
