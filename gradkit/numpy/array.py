@@ -10,7 +10,7 @@ from ..core import concrete
 from ..core import primal as _p
 from ..core import backend as _backend
 from . import elementwise as ew
-from . import creation, indexing, products, reductions, shape
+from . import creation, indexing, keywords, products, reductions, shape
 from .declare import shape_of
 
 NUMPY_EQUIVALENTS = {}  # NumPy function or ufunc -> gradkit function; filled by gradkit.numpy
@@ -164,9 +164,9 @@ _METHODS = {
     "reshape": _reshape, "transpose": _transpose,
     "ravel": shape.ravel, "flatten": shape.ravel, "squeeze": shape.squeeze, "swapaxes": shape.swapaxes,
     "repeat": shape.repeat, "diagonal": shape.diagonal, "trace": shape.trace, "copy": shape.copy,
-    "sum": reductions.sum, "mean": reductions.mean, "prod": reductions.prod,
-    "max": reductions.max, "min": reductions.min, "var": reductions.var, "std": reductions.std,
-    "cumsum": reductions.cumsum, "cumprod": reductions.cumprod,
+    "sum": keywords.sum, "mean": keywords.mean, "prod": keywords.prod,  # NumPy's method signatures
+    "max": keywords.max, "min": keywords.min, "var": keywords.var, "std": keywords.std,
+    "cumsum": keywords.cumsum, "cumprod": keywords.cumprod,
     "argmax": reductions.argmax, "argmin": reductions.argmin, "argsort": reductions.argsort,
     "all": reductions.all, "any": reductions.any, "nonzero": reductions.nonzero,
     "dot": products.dot, "clip": ew.clip, "round": ew.round,
