@@ -443,12 +443,13 @@ cholesky_p.defjvp(_cholesky_jvp)
 
 def cholesky(a, /, *, upper=False):
     """np.linalg.cholesky (lower factor, or upper with upper=True) of a symmetric positive
-    definite matrix; its derivative treats A as symmetric.
+    definite matrix; like NumPy it reads one triangle of A (lower, or upper with upper=True),
+    and so does its derivative.
 
     >>> import gradkit, gradkit.numpy as np
     >>> gradkit.grad(lambda a: np.linalg.cholesky(a)[1, 1])(np.array([[4.0, 2.0], [2.0, 5.0]]))
-    array([[ 0.0625, -0.125 ],
-           [-0.125 ,  0.25  ]])
+    array([[ 0.0625,  0.    ],
+           [-0.25  ,  0.25  ]])
     """
     return cholesky_p(_triangle(a, not upper), upper=upper)
 
