@@ -14,11 +14,11 @@ differentiate in everything).
 """
 import numpy as _np
 
-from .. import numpy as np
-from ..core.trace import concrete
-from ..numpy.declare import nondiff, shape_of
-from ..numpy import linalg as _linalg
-from . import special as _sp
+from ... import numpy as np
+from ...core.trace import concrete
+from ...numpy.declare import nondiff, shape_of
+from ...numpy import linalg as _linalg
+from .. import special as _sp
 
 __all__ = ["norm", "multivariate_normal", "t", "chi2", "poisson", "beta", "gamma", "dirichlet"]
 

@@ -1,0 +1,4 @@
+"""autograd's module form of the distribution: `import gradkit.scipy.stats.t as t`."""
+from . import t as _distribution  # the class in the package, which this module stands for
+
+globals().update({k: getattr(_distribution, k) for k in dir(_distribution) if not k.startswith("_")})
