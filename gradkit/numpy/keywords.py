@@ -73,22 +73,23 @@ def _ddof(ddof, correction, name):
     return correction
 
 
-def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=_NoValue, mean=_NoValue,
-        correction=_NoValue):
-    if out is not None or where is not _NoValue:
-        refuse_keywords("var", out, where)
-    if mean is not _NoValue:
-        raise TypeError("gradkit.numpy.var: mean= is not supported (the mean is recomputed, with its derivative)")
-    return _r.var(_cast(a, dtype), axis, _ddof(ddof, correction, "var"), keepdims)
+def _spread(reduce, name):
+    """var or std with NumPy's keywords (one checking of them for both)."""
+    def f(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=_NoValue, mean=_NoValue,
+          correction=_NoValue):
+        if out is not None or where is not _NoValue:
+            refuse_keywords(name, out, where)
+        if mean is not _NoValue:
+            raise TypeError(f"gradkit.numpy.{name}: mean= is not supported (the mean is recomputed, with its "
+                            f"derivative)")
+        return reduce(_cast(a, dtype), axis, _ddof(ddof, correction, name), keepdims)
+    f.__name__ = f.__qualname__ = name
+    f.__doc__ = f"np.{name} with NumPy's signature (out= and where= refused, mean= not supported)."
+    return f
 
 
-def std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=_NoValue, mean=_NoValue,
-        correction=_NoValue):
-    if out is not None or where is not _NoValue:
-        refuse_keywords("std", out, where)
-    if mean is not _NoValue:
-        raise TypeError("gradkit.numpy.std: mean= is not supported (the mean is recomputed, with its derivative)")
-    return _r.std(_cast(a, dtype), axis, _ddof(ddof, correction, "std"), keepdims)
+var = _spread(_r.var, "var")
+std = _spread(_r.std, "std")
 
 
 def cumsum(a, axis=None, dtype=None, out=None):
