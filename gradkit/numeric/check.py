@@ -30,7 +30,10 @@ def check_grads(f, modes=("fwd", "rev"), order=2, eps=1e-6, rtol=1e-5, atol=1e-6
     """Return a checker: check_grads(f, ...)(*args) raises AssertionError, naming the
     mode and order, if a derivative of f disagrees with finite differences.
 
-    f takes and returns arrays (or pytrees of arrays) of floats.
+    f takes and returns arrays (or pytrees of arrays) of floats. modes: "fwd" and/or "rev";
+    order: how many times to differentiate (2 checks the derivatives of the derivative maps
+    too); eps: the central-difference step; rtol, atol: the tolerance; seed: of the random
+    directions. The checker returns None when every check passes.
 
     >>> import gradkit.numpy as np
     >>> check_grads(np.sin, order=2)(np.array([0.1, 0.7]))
@@ -104,7 +107,15 @@ def _assert_close(a, b, rtol, atol, what):
 
 
 def check_vjp_jvp_adjoint(f, *args, seed=0, rtol=1e-10):
-    """The exact dot-product test <u, J v> == <J^T u, v>, AD against AD (no step size)."""
+    """The exact dot-product test <u, J v> == <J^T u, v>, AD against AD (no step size).
+
+    f is called as f(*args) (arrays or pytrees of arrays); u and v are random (seeded by
+    `seed`). Returns None; raises AssertionError with both sides when forward and reverse
+    mode disagree beyond `rtol`, which, unlike `check_grads`, is at rounding level.
+
+    >>> import gradkit.numpy as np
+    >>> check_vjp_jvp_adjoint(lambda x: np.sin(x) * x, np.array([0.1, 0.2]))
+    """
     from ..transforms import jvp, vjp
     rng = _np.random.default_rng(seed)
     flat, x0 = _flat_function(f, args)

@@ -53,7 +53,16 @@ ADAPTIVE_SHRINK_LIMIT = 2.0 ** 20
 
 class FiniteDifferenceWarning(RuntimeWarning):
     """A finite-difference estimate that could not be made as asked: adaptive extrapolation
-    that did not converge, or f not finite near x whatever the stencil."""
+    that did not converge, or f not finite near x whatever the stencil. The estimate is
+    still returned; the warning says what to distrust (and `.converged`, `.notes` say where).
+
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     est = fd_gradient(lambda x: np.cbrt(x[0]), np.array([0.0]), "richardson")  # no derivative at 0
+    >>> caught[0].category.__name__, est.converged
+    ('FiniteDifferenceWarning', array([False]))
+    """
 
 
 @dataclass(frozen=True)
@@ -76,12 +85,18 @@ class Stencil:
 
     @property
     def is_complex(self):
+        """True for a complex-step stencil (an offset is complex: f must take complex input)."""
         return any(isinstance(o, complex) for o in self.offsets)
 
     def default_step(self):
         """The step for |x| <= 1 minimising truncation + noise error when f and its derivatives
         are about 1: C h^p + F_NOISE sum|w| / h with C = |sum w o^(p+1)| / (p+1)!, so
-        h = (F_NOISE sum|w| / (p C))^(1/(p+1)); e.g. (3 F_NOISE)^(1/3) for central differences."""
+        h = (F_NOISE sum|w| / (p C))^(1/(p+1)); e.g. (3 F_NOISE)^(1/3) for central differences
+        (lecture L9's trade between truncation and rounding error).
+
+        >>> round(SCHEMES["central"].default_step(), 8), SCHEMES["complex"].is_complex
+        (2.714e-05, True)
+        """
         if self.is_complex:
             return EPS   # no cancellation: any h << sqrt(eps) |x| leaves no truncation error
         p = self.order
@@ -521,7 +536,8 @@ def _fixed(f, x, stencil, h, vectorized, lo_hi, exact_steps):
 
 
 def fd_jacobian(f, x, scheme="central", step=None, vectorized=False, bounds=None):
-    """The Jacobian of f at x, shape f(x).shape + x.shape, by finite differences.
+    """The Jacobian of f at x, shape f(x).shape + x.shape, by finite differences, as an
+    `Estimate` (`.value` the Jacobian, `.n_evals` its cost; lecture L9).
 
     scheme: "forward", "backward", "central", "central4", "central6", "complex" (f must take
     complex input and be real for real x), "richardson" (adaptive extrapolation of central
@@ -594,8 +610,10 @@ def _adaptive_axes(f, x, h, vectorized, lo_hi, exact_steps):
 
 
 def fd_gradient(f, x, scheme="central", step=None, vectorized=False, method=None, bounds=None):
-    """The gradient of a scalar f at x (shape of x) by finite differences; see `fd_jacobian`
-    for the options. `method` is another name for `scheme` (the optimisers and the lab use it).
+    """The gradient of a scalar f at x (shape of x) by finite differences, as an `Estimate`;
+    see `fd_jacobian` for the options. `method` is another name for `scheme` (the optimisers
+    and the lab use it). Lecture L7 (the central-difference estimator) and L9 (forward
+    differences cost d + 1 evaluations of f, central ones 2d).
 
     >>> f = lambda x: np.sum(x ** 3)
     >>> g = fd_gradient(f, np.array([1.0, 2.0, 3.0]))
@@ -716,7 +734,7 @@ _HESSIAN_STEP = {"central": F_NOISE ** 0.25, "forward": F_NOISE ** (1 / 3)}
 
 
 def fd_hessian(f, x, scheme="central", step=None, vectorized=False, grad=None, bounds=None):
-    """The Hessian of a scalar f at x, shape x.shape + x.shape.
+    """The Hessian of a scalar f at x, shape x.shape + x.shape, as an `Estimate`.
 
     Without `grad`: second differences of values of f, scheme "central" (error O(h^2),
     2d^2 + 1 evaluations) or "forward" (O(h), (d + 1)(d + 2) / 2 evaluations).

@@ -42,7 +42,8 @@ def _directions(method, d, m, rng):
 def zo_gradient(f, x, method="sphere", n_dirs=None, eps=None, scheme="central", rng=None, vectorized=False,
                 bounds=None):
     """A zero-order estimate of the gradient of a scalar f at x, from 2 n_dirs evaluations of f
-    (scheme "central") or n_dirs + 1 ("forward"), as an `Estimate`.
+    (scheme "central") or n_dirs + 1 ("forward"), as an `Estimate` (lecture L6: the two-point
+    spherical estimator; L7: "coordinate" with all d axes).
 
     method: "sphere", "gaussian" or "coordinate" (see the module's docstring). n_dirs: the
     number m of directions averaged; default 1, and all d axes for "coordinate" (L7).
@@ -126,6 +127,7 @@ def variance_factor(method, d, n_dirs=None):
     """E||G - grad f||^2 / ||grad f||^2 of the estimator with exact differences (quadratic f,
     central scheme), in dimension d with m = n_dirs directions:
     (d - 1)/m for "sphere", (d + 1)/m for "gaussian", d/m - 1 for "coordinate" (0 with all axes).
+    Returns a float; its growth in d is lecture L8's curse of dimensionality.
 
     >>> variance_factor("sphere", 100), variance_factor("coordinate", 100)
     (99.0, 0.0)
