@@ -13,6 +13,7 @@ collect Primitive instances (tests/test_docs.py checks that stays so). Every doc
 for gradkit must hold an example, and each one that tests/test_docs.py cannot reach (the
 docstring of a Primitive) runs here.
 """
+import difflib
 import doctest
 import importlib
 import inspect
@@ -74,11 +75,15 @@ def _in_scope(home):
 
 def _numpys_own_doc(obj):
     """True for a primitive that carries the docstring of the NumPy/SciPy function it wraps, unchanged
-    (SciPy may later append an 'Array API Standard Support' note to NumPy's: so a prefix)."""
+    (SciPy may later insert an 'Array API Standard Support' note into NumPy's: lines added, none changed)."""
     wrapped = getattr(obj, "__wrapped__", None)
     origin = str(getattr(wrapped, "__module__", None) or type(wrapped).__module__)
-    return (type(obj) is Primitive and wrapped is not None and origin.split(".")[0] in ("numpy", "scipy")
-            and bool(obj.__doc__) and inspect.cleandoc(wrapped.__doc__ or "").startswith(inspect.cleandoc(obj.__doc__)))
+    if not (type(obj) is Primitive and wrapped is not None and origin.split(".")[0] in ("numpy", "scipy")
+            and obj.__doc__ and wrapped.__doc__):
+        return False
+    ours, theirs = (inspect.cleandoc(d).splitlines() for d in (obj.__doc__, wrapped.__doc__))
+    edits = difflib.SequenceMatcher(None, ours, theirs, autojunk=False).get_opcodes()
+    return all(op in ("equal", "insert") for op, *_ in edits)
 
 
 CALLABLES = sorted((entry for entry in _public_callables().values() if _in_scope(entry[0])), key=lambda e: e[:2])
