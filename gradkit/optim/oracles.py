@@ -75,12 +75,20 @@ class Oracle:
 
     # -- the calls optimisers make ----------------------------------------------------------
     def value(self, x):
-        """f(x), counted."""
+        """f(x), counted in `n_fev`.
+
+        >>> import numpy, gradkit.numpy as np
+        >>> o = Oracle(lambda x: np.sum(x ** 2))
+        >>> o.value(numpy.ones(2)), o.n_fev
+        (np.float64(2.0), 1)
+        """
         self.n_fev += 1
         return self.f(x)
 
     def grad(self, x):
-        """(gradient or estimate at x, f(x) if it came for free else None), counted."""
+        """(gradient or estimate at x, f(x) if it came for free else None), counted: one in
+        `n_gev`, and in `n_fev` the evaluations of f it spent (1 for "ad", 2n for central
+        differences, none for "exact"). See the class's example."""
         self.n_gev += 1
         if self.kind == "ad":
             self.n_fev += 1
@@ -111,7 +119,12 @@ class Oracle:
 
 
 def exact_gradient(f, problem=None):
-    """The exact gradient function used for monitoring: the closed form if there is one, else AD."""
+    """The exact gradient function used for monitoring: the closed form if there is one, else AD.
+
+    >>> import numpy, gradkit.numpy as np
+    >>> exact_gradient(lambda x: np.sum(x ** 2))(numpy.array([1.0, 2.0]))
+    array([2., 4.])
+    """
     if problem is not None and problem.grad is not None:
         return problem.grad
     return _grad(f)

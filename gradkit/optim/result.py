@@ -27,6 +27,7 @@ class History:
         self._done = False
 
     def append(self, x, f, grad_norm, dist, n_fev, n_gev, time):
+        """Record iterate x_k's row (dist None: unknown, stored as NaN); see the class's example."""
         rows = self._rows
         rows["f"].append(f)
         rows["grad_norm"].append(grad_norm)
@@ -38,7 +39,8 @@ class History:
             self.x.append(_np.array(x, copy=True))
 
     def finish(self):
-        """Turn the columns into arrays (done once, when the run ends); returns self."""
+        """Turn the columns into arrays (done once, when the run ends); returns self. See the
+        class's example."""
         if not self._done:
             for c in COLUMNS:
                 dtype = int if c in ("n_fev", "n_gev") else float
@@ -60,7 +62,13 @@ class History:
         return len(self._rows["f"])
 
     def as_dict(self):
-        """Plain lists (JSON-ready), NaN distances as None."""
+        """Plain lists (JSON-ready), NaN distances as None.
+
+        >>> h = History()
+        >>> h.append(x=None, f=1.0, grad_norm=2.0, dist=None, n_fev=1, n_gev=1, time=0.0)
+        >>> h.finish().as_dict()["dist"]
+        [None]
+        """
         out = {c: [None if isinstance(v, float) and v != v else v for v in _np.asarray(self[c]).tolist()]
                for c in COLUMNS}
         if self.x is not None:
@@ -72,7 +80,18 @@ class History:
 class OptimizeResult:
     """The outcome of `minimize`: the last iterate `x` and its value `fun`, `grad_norm` (of
     the last gradient used), counts `n_iter`, `n_fev`, `n_gev`, wall `time` in seconds,
-    `success` (a tolerance was met), `message` (which stopping rule fired), and `history`."""
+    `success` (a tolerance was met), `message` (which stopping rule fired), `method` and
+    `gradient` (the source: "ad", "exact", "fd", "zo" or "callable"), and `history` (a
+    `History`, one row per iterate).
+
+    >>> import numpy, gradkit.numpy as np
+    >>> from gradkit.optim import minimize
+    >>> r = minimize(lambda x: np.sum(x ** 2), numpy.ones(2), step=0.5)
+    >>> r.x, r.n_iter, r.success, r.message
+    (array([0., 0.]), 1, True, 'gradient norm <= tol')
+    >>> r.history["n_fev"]
+    array([1, 2])
+    """
     x: _np.ndarray
     fun: float
     grad_norm: float

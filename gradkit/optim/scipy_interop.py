@@ -33,7 +33,12 @@ def scipy_jac(f):
 
 def scipy_value_and_jac(f):
     """fun for scipy.optimize.minimize(..., jac=True): x, *args -> (f, gradient), both from
-    one reverse sweep (and one pass over lazy dask data)."""
+    one reverse sweep (and one pass over lazy dask data).
+
+    >>> import numpy, gradkit.numpy as np
+    >>> scipy_value_and_jac(lambda x: np.sum(x ** 4))(numpy.array([1.0, 2.0]))
+    (array(17.), array([ 4., 32.]))
+    """
     from ..core.backend import materialize
     vg = _value_and_grad(f)
     return lambda x, *args: tuple(_np.asarray(v, dtype=float)
@@ -41,13 +46,25 @@ def scipy_value_and_jac(f):
 
 
 def scipy_hessp(f):
-    """hessp for scipy.optimize: x, p, *args -> H(x) p without forming H (gradkit.hvp)."""
+    """hessp for scipy.optimize: x, p, *args -> H(x) p without forming H (gradkit.hvp,
+    lecture L17), as a float array.
+
+    >>> import numpy, gradkit.numpy as np
+    >>> scipy_hessp(lambda x: np.sum(x ** 4))(numpy.array([1.0, 2.0]), numpy.array([1.0, 0.0]))
+    array([12.,  0.])
+    """
     return lambda x, p, *args: _np.asarray(_hvp(lambda z: f(z, *args), _np.asarray(x, float),
                                                 _np.asarray(p, float)), dtype=float)
 
 
 def scipy_hess(f):
-    """hess for scipy.optimize: x, *args -> the Hessian of f as an n x n float array."""
+    """hess for scipy.optimize: x, *args -> the Hessian of f as an n x n float array.
+
+    >>> import numpy, gradkit.numpy as np
+    >>> scipy_hess(lambda x: np.sum(x ** 4))(numpy.array([1.0, 2.0]))
+    array([[12.,  0.],
+           [ 0., 48.]])
+    """
     h = _hessian(f)
     return lambda x, *args: _np.asarray(h(_np.asarray(x, float), *args), dtype=float)
 

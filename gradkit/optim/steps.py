@@ -101,7 +101,14 @@ class Armijo:
 
     def reset(self, second_moment=1.0):
         """Forget the last accepted step, and take the gradient source's second moment as the
-        scale unless one was given (minimize calls this at the start of a run)."""
+        scale unless one was given (minimize calls this at the start of a run). Returns None.
+
+        >>> import numpy
+        >>> rule, f, x = Armijo(alpha0=1.0), lambda y: float(y @ y), numpy.array([2.0])
+        >>> rule(0, x, 4.0, 2 * x, f)[0], rule(1, x, 4.0, 2 * x, f)[0]   # the second starts from 2 * 0.5
+        (0.5, 0.5)
+        >>> rule.reset()                     # a new run starts from alpha0 again
+        """
         self._prev = None
         self._scale = float(second_moment) if self.scale is None else float(self.scale)
 

@@ -4,6 +4,8 @@ from typing import Callable, Optional
 
 import numpy as _np
 
+__all__ = ["Problem"]  # check_size, check_number: the problems' argument checks, not API
+
 
 def check_size(name, value, minimum=1, problem=None):
     """value as an int, or a ValueError naming the parameter, what was given and the valid range.
@@ -75,11 +77,16 @@ class Problem:
 
     @property
     def kappa(self):
-        """The condition number L / mu (None unless both are known)."""
+        """The condition number L / mu (None unless both are known).
+
+        >>> from gradkit.problems import quadratic
+        >>> quadratic(4, L=2.0, mu=0.5).kappa
+        4.0
+        """
         return None if self.L is None or not self.mu else self.L / self.mu
 
     def distance(self, x):
-        """||x - x*|| (Frobenius for matrices), or None when x* is unknown."""
+        """||x - x*|| (Frobenius for matrices), or None when x* is unknown. See the class's example."""
         if self.x_star is None:
             return None
         return _np.linalg.norm(_np.ravel(_np.asarray(x) - self.x_star))

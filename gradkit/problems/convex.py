@@ -16,7 +16,14 @@ def _rng(seed):
 
 
 def random_rotation(n, seed=0):
-    """A random orthogonal n x n matrix (Haar distributed: QR of a Gaussian, signs fixed)."""
+    """A random orthogonal n x n matrix (Haar distributed: QR of a Gaussian, signs fixed);
+    `seed` is a seed or a numpy Generator. `quadratic` rotates its eigenbasis with it.
+
+    >>> import numpy
+    >>> Q = random_rotation(3, seed=1)
+    >>> bool(numpy.allclose(Q.T @ Q, numpy.eye(3)))
+    True
+    """
     q, r = _np.linalg.qr(_rng(seed).standard_normal((n, n)))
     return q * _np.sign(_np.diag(r))
 
@@ -56,6 +63,8 @@ def quadratic(n=10, L=1.0, mu=0.01, kind="linear", eigenvalues=None, rotate=True
     standard normal w, so that f is bounded below, and x* = A^+ b, the minimiser of least
     norm (w projected on the range of A): the one GD reaches from x0 = 0, whose iterates stay
     in the range of A. Then ||x0 - x*|| and (f(x0) - f*) / ||x0 - x*||^2 do not grow with n.
+    Returns a `Problem` (x0 = 0); the strongly convex and convex rows of lecture L8's table
+    are measured on it (`gradkit.optim.iterations_to_tolerance`).
 
     >>> p = quadratic(5, L=10.0, mu=1.0)
     >>> p.L, p.mu, p.kappa

@@ -38,7 +38,8 @@ def classical_mds(D, dim):
     B = -1/2 J D J with J = I - 11^T/N; its top eigenvectors scaled by the square roots of
     their eigenvalues are the points. This is PCA seen from the distances: for D computed
     from points X, B = Xc Xc^T (Xc the centred X), and the result is Xc projected on its
-    principal axes, so it recovers X exactly up to rotation, reflection and shift.
+    principal axes, so it recovers X exactly up to rotation, reflection and shift (the
+    answer to lecture L5's question). D: N x N squared distances; returns N x dim points.
 
     >>> import numpy
     >>> X = numpy.random.default_rng(0).standard_normal((20, 2))
@@ -99,6 +100,12 @@ class MDSProblem(Problem):
 
     `points` are the true points when known (then `distance` and `recovery_error` are
     Procrustes-aligned), `D` the squared distances; `classical()` is classical MDS on D.
+
+    >>> p = mds(n_points=10, dim=2)
+    >>> type(p).__name__, p.shape, p.distance(p.data["points"]) < 1e-12
+    ('MDSProblem', (10, 2), True)
+    >>> p.recovery_error(p.classical()) < 1e-12, p.recovery_error(p.x0) > 0.5    # x0: a random start
+    (True, True)
     """
 
     def distance(self, W):
