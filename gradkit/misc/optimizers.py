@@ -6,6 +6,8 @@ import numpy as _np
 
 from .flatten import flatten
 
+__all__ = ["sgd", "rmsprop", "adam"]
+
 
 def _on_vectors(optimize):
     def run(grad, x0, callback=None, *args, **kwargs):
@@ -21,7 +23,16 @@ def _on_vectors(optimize):
 
 @_on_vectors
 def sgd(grad, x, callback=None, num_iters=200, step_size=0.1, mass=0.9):
-    """Gradient descent with momentum: v <- mass v - (1 - mass) g; x <- x + step_size v."""
+    """Gradient descent with momentum: v <- mass v - (1 - mass) g; x <- x + step_size v.
+
+    grad(x, i) is the gradient at x in iteration i; x the start (any pytree of arrays);
+    callback(x, i, g) runs before each step. Returns the last x, shaped like the start.
+
+    >>> import numpy, gradkit, gradkit.numpy as np
+    >>> g = gradkit.grad(lambda x, i: np.sum((x["a"] - 3.0) ** 2))
+    >>> sgd(g, {"a": numpy.zeros(2)}, num_iters=500)
+    {'a': array([3., 3.])}
+    """
     velocity = _np.zeros(len(x))
     for i in range(num_iters):
         g = grad(x, i)
@@ -34,7 +45,14 @@ def sgd(grad, x, callback=None, num_iters=200, step_size=0.1, mass=0.9):
 
 @_on_vectors
 def rmsprop(grad, x, callback=None, num_iters=100, step_size=0.1, gamma=0.9, eps=10 ** -8):
-    """Steps scaled by a running root mean square of the gradient."""
+    """Steps scaled by a running root mean square of the gradient (decay `gamma`); the
+    arguments and the result are `sgd`'s.
+
+    >>> import numpy, gradkit, gradkit.numpy as np
+    >>> g = gradkit.grad(lambda x, i: np.sum((x["a"] - 3.0) ** 2))
+    >>> rmsprop(g, {"a": numpy.zeros(2)}, num_iters=500, step_size=0.1)
+    {'a': array([3., 3.])}
+    """
     avg_sq_grad = _np.ones(len(x))
     for i in range(num_iters):
         g = grad(x, i)
@@ -47,7 +65,14 @@ def rmsprop(grad, x, callback=None, num_iters=100, step_size=0.1, gamma=0.9, eps
 
 @_on_vectors
 def adam(grad, x, callback=None, num_iters=100, step_size=0.001, b1=0.9, b2=0.999, eps=10 ** -8):
-    """Adam (Kingma and Ba, 2015): bias-corrected running moments of g and g**2."""
+    """Adam (Kingma and Ba, 2015): bias-corrected running moments of g and g**2 (decays b1,
+    b2); the arguments and the result are `sgd`'s.
+
+    >>> import numpy, gradkit, gradkit.numpy as np
+    >>> g = gradkit.grad(lambda x, i: np.sum((x["a"] - 3.0) ** 2))
+    >>> adam(g, {"a": numpy.zeros(2)}, num_iters=500, step_size=0.1)
+    {'a': array([3., 3.])}
+    """
     m = _np.zeros(len(x))
     v = _np.zeros(len(x))
     for i in range(num_iters):
