@@ -37,8 +37,16 @@ _INFIX = {"add": "+", "subtract": "-", "multiply": "*", "divide": "/", "power": 
 class Node:
     """One value of the recording: an input (`op` is None) or a primitive's output.
 
+    `index` is its position in `Graph.nodes`, `name` its label (w1, v1, ..., L), `op` the
+    primitive's name, `value` the value v_i the forward pass stored (lecture L12's memory).
     `parents` maps the primitive's argument positions to parent node indices; `args`
-    holds every argument (constants as values, traced ones as their node index)."""
+    holds every argument (constants as values, traced ones as their node index).
+
+    >>> import gradkit.numpy as np
+    >>> node = record(lambda x, y: x * np.sin(y), 2.0, 0.5).nodes[3]
+    >>> node, node.op, node.parents, round(float(node.value), 6)
+    (Node(L = x * v1), 'multiply', {0: 0, 1: 2}, 0.958851)
+    """
 
     __slots__ = ("index", "name", "op", "args", "parents", "params", "value", "prim", "out_index",
                  "first", "vals", "ans")
@@ -56,7 +64,12 @@ class Node:
 
     @property
     def expression(self):
-        """The operation as text, e.g. 'w2 * v1' or 'log(w1)'."""
+        """The operation as text, e.g. 'w2 * v1' or 'log(w1)'; 'input' for an input.
+
+        >>> import gradkit.numpy as np
+        >>> [n.expression for n in record(lambda x: np.log(x) * 3.0, 2.0).nodes]
+        ['input', 'log(x)', 'v1 * 3']
+        """
         if self.op is None:
             return "input"
         names = [a if isinstance(a, str) else _short(a) for a in self.args]
@@ -69,8 +82,18 @@ class Node:
 
 
 class Graph:
-    """A recorded call: `nodes` in execution order (inputs first), `inputs` and `output`
-    as node indices. Only nodes the output depends on are kept."""
+    """A recorded call (made by `record`): `nodes` in execution order (inputs first),
+    `inputs` and `output` as node indices. Only nodes the output depends on are kept.
+    Its sweeps are lecture L11 (forward) and L12 (reverse), evaluated with the primitives'
+    own derivative rules; in Jupyter it draws itself.
+
+    >>> import gradkit.numpy as np
+    >>> g = record(lambda x, y: x * np.sin(y), 2.0, 0.5)
+    >>> g
+    Graph(4 nodes: v1 = sin(y); L = x * v1)
+    >>> g.inputs, g.output, g.edges
+    ([0, 1], 3, [(1, 2), (0, 3), (2, 3)])
+    """
 
     def __init__(self, nodes, inputs, output):
         self.nodes, self.inputs, self.output = nodes, inputs, output
@@ -81,12 +104,19 @@ class Graph:
 
     @property
     def edges(self):
+        """(parent, child) pairs of node indices, in the children's order; see the class's example."""
         return [(p, n.index) for n in self.nodes for p in sorted(set(n.parents.values()))]
 
     # -- the two sweeps ------------------------------------------------------------------
     def forward_sweep(self, direction):
         """Tangents dv_i = (dv_i/dw) . direction, inputs to output: one sweep per direction
-        (L11). `direction` gives one tangent per input. Returns a list over the nodes."""
+        (L11). `direction` gives one tangent per input. Returns a list over the nodes.
+
+        >>> import gradkit.numpy as np
+        >>> g = record(lambda x, y: x * np.sin(y), 2.0, 0.5)
+        >>> [round(float(t), 6) for t in g.forward_sweep((0.0, 1.0))]   # d/dy: x cos(y) at the end
+        [0.0, 1.0, 0.877583, 1.755165]
+        """
         direction = list(direction)
         if len(direction) != len(self.inputs):
             raise ValueError(f"forward_sweep needs one tangent per input ({len(self.inputs)}), "
@@ -111,7 +141,14 @@ class Graph:
 
     def reverse_sweep(self, seed=1.0):
         """Adjoints dL/dv_i from the output back to the inputs, in one sweep (L12).
-        Every v_i was stored by the forward pass: that is the memory reverse mode costs."""
+        Every v_i was stored by the forward pass: that is the memory reverse mode costs.
+        `seed` is dL/dL (1). Returns a list over the nodes.
+
+        >>> import gradkit.numpy as np
+        >>> g = record(lambda x, y: x * np.sin(y), 2.0, 0.5)
+        >>> [round(float(a), 6) for a in g.reverse_sweep()]    # x, y, v1 = sin(y), L
+        [0.479426, 1.755165, 2.0, 1.0]
+        """
         adj = [None] * len(self.nodes)
         adj[self.output] = _np.asarray(seed, dtype=float) * _np.ones_like(self.nodes[self.output].value,
                                                                           dtype=float)
@@ -134,18 +171,41 @@ class Graph:
         return [_np.zeros_like(n.value, dtype=float) if a is None else a for n, a in zip(self.nodes, adj)]
 
     def gradient(self):
-        """The gradient with respect to every input, from one reverse sweep."""
+        """The gradient with respect to every input, from one reverse sweep (a list, one
+        entry per input).
+
+        >>> import gradkit.numpy as np
+        >>> [round(float(d), 6) for d in record(lambda x, y: x * np.sin(y), 2.0, 0.5).gradient()]
+        [0.479426, 1.755165]
+        """
         adj = self.reverse_sweep()
         return [adj[i] for i in self.inputs]
 
     # -- text ------------------------------------------------------------------------------
     def table(self, sweep="forward", direction=None, digits=6):
         """The sweep as a text table: 'forward' (tangents along `direction`, default the
-        first input's axis) or 'reverse' (adjoints)."""
+        first input's axis) or 'reverse' (adjoints, output first); values to `digits`
+        significant digits. The lab prints these for lecture L11-L12.
+
+        >>> import gradkit.numpy as np
+        >>> print(record(lambda x, y: x * np.sin(y), 2.0, 0.5).table())
+        node  operation  value     tangent (direction (1, 0))
+        ----  ---------  --------  --------------------------
+        x     input      2         1
+        y     input      0.5       0
+        v1    sin(y)     0.479426  0
+        L     x * v1     0.958851  0.479426
+        """
         return _format_table(*self.table_rows(sweep, direction, digits))
 
     def table_rows(self, sweep="forward", direction=None, digits=6):
-        """(header, rows) of the sweep table, rows of strings, one per node."""
+        """(header, rows) of the sweep table, rows of strings, one per node (see `table`).
+
+        >>> import gradkit.numpy as np
+        >>> header, rows = record(lambda x, y: x * np.sin(y), 2.0, 0.5).table_rows("reverse")
+        >>> header[-1], rows[0]
+        ('adjoint dL/dv', ['L', 'x * v1', '0.958851', '1'])
+        """
         if sweep == "forward":
             if direction is None:
                 direction = [1.0] + [0.0] * (len(self.inputs) - 1)
@@ -162,7 +222,17 @@ class Graph:
 
     # -- pictures --------------------------------------------------------------------------
     def to_dot(self):
-        """The graph in Graphviz's dot language."""
+        """The graph in Graphviz's dot language (text).
+
+        >>> print(record(lambda x: 2.0 * x, 1.0).to_dot())
+        digraph G {
+          rankdir=LR;
+          node [fontname="Helvetica"];
+          n0 [label="x", shape=box];
+          n1 [label="L\\n*", shape=doublecircle];
+          n0 -> n1;
+        }
+        """
         lines = ["digraph G {", "  rankdir=LR;", '  node [fontname="Helvetica"];']
         for n in self.nodes:
             shape = "box" if n.op is None else ("doublecircle" if n.index == self.output else "ellipse")
@@ -172,7 +242,12 @@ class Graph:
         return "\n".join(lines + ["}"])
 
     def layers(self):
-        """Depth of each node: inputs 0, others 1 + the deepest parent."""
+        """Depth of each node: inputs 0, others 1 + the deepest parent (a list over the nodes).
+
+        >>> import gradkit.numpy as np
+        >>> record(lambda x, y: x * np.sin(y), 2.0, 0.5).layers()
+        [0, 0, 1, 2]
+        """
         depth = [0] * len(self.nodes)
         for n in self.nodes:
             if n.parents:
@@ -181,7 +256,14 @@ class Graph:
 
     def draw(self, ax=None, values=True, adjoints=False):
         """Draw the graph with matplotlib (inputs left, output right); returns the axes.
-        `values` writes each v_i under its node, `adjoints` each dL/dv_i."""
+        `values` writes each v_i under its node, `adjoints` each dL/dv_i. `ax`: the axes to
+        draw on (None: a new pyplot figure).
+
+        >>> from matplotlib.figure import Figure
+        >>> g = record(lambda x: 2.0 * x, 1.0)
+        >>> type(g.draw(ax=Figure().subplots(), adjoints=True)).__name__
+        'Axes'
+        """
         import matplotlib.pyplot as plt
         from matplotlib.patches import FancyBboxPatch
 
@@ -221,7 +303,13 @@ class Graph:
 
     def render(self, path, engine="auto"):
         """Write the picture to `path` (.png or .svg): with Graphviz's `dot` when it is
-        installed and `engine` is 'auto' or 'graphviz', else with matplotlib."""
+        installed and `engine` is 'auto' or 'graphviz', else with matplotlib. Returns path.
+
+        >>> import os, tempfile
+        >>> path = os.path.join(tempfile.mkdtemp(), "graph.svg")
+        >>> record(lambda x: 2.0 * x, 1.0).render(path, engine="matplotlib") == path, os.path.exists(path)
+        (True, True)
+        """
         fmt = str(path).rsplit(".", 1)[-1]
         if engine in ("auto", "graphviz") and shutil.which("dot"):
             subprocess.run(["dot", f"-T{fmt}", "-o", str(path)], input=self.to_dot().encode(), check=True)
