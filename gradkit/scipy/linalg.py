@@ -39,7 +39,18 @@ def solve(a, b, lower=False, overwrite_a=False, overwrite_b=False, check_finite=
           transposed=False):
     """scipy.linalg.solve. assume_a="pos" solves through the Cholesky factor, "sym" through the
     symmetric matrix built from the `lower` (or upper) triangle, the triangular kinds by a
-    triangular solve; anything else by LU (numpy.linalg.solve's rules)."""
+    triangular solve; anything else by LU (numpy.linalg.solve's rules).
+
+    Differentiable in ``a`` and ``b`` in both modes, to any order (lecture L15): with
+    x = A^{-1} b, dL/db = A^{-T} dL/dx and dL/dA = -A^{-T} (dL/dx) x^T, one more solve.
+    Returns x, of ``b``'s shape, traced when ``a`` or ``b`` is.
+
+    >>> import gradkit as gk, gradkit.numpy as np, gradkit.scipy.linalg as sl
+    >>> A, b = np.array([[2.0, 0.0], [0.0, 4.0]]), np.array([1.0, 1.0])
+    >>> gk.grad(lambda a, b: np.sum(sl.solve(a, b)), argnums=(0, 1))(A, b)
+    (array([[-0.25  , -0.125 ],
+           [-0.125 , -0.0625]]), array([0.5 , 0.25]))
+    """
     if transposed:
         a = _T(a)
     kind = {"positive definite": "pos", "symmetric": "sym", "her": "sym", "hermitian": "sym"}.get(assume_a, assume_a)
@@ -53,31 +64,87 @@ def solve(a, b, lower=False, overwrite_a=False, overwrite_b=False, check_finite=
 
 
 def inv(a, overwrite_a=False, check_finite=True):
+    """Differentiable ``scipy.linalg.inv`` (numpy.linalg's rules): d inv(A) = -inv(A) dA inv(A).
+
+    Differentiable in ``a`` in both modes, to any order (a singular matrix raises LinAlgError,
+    as SciPy). Returns the inverse, traced when ``a`` is.
+
+    >>> import gradkit as gk, gradkit.numpy as np, gradkit.scipy.linalg as sl
+    >>> gk.grad(lambda a: np.trace(sl.inv(a)))(np.array([[2.0, 0.0], [0.0, 4.0]]))
+    array([[-0.25  , -0.    ],
+           [-0.    , -0.0625]])
+    """
     return _nl.inv(a)
 
 
 def det(a, overwrite_a=False, check_finite=True):
+    """Differentiable ``scipy.linalg.det`` (numpy.linalg's rules): d det(A) / dA = det(A) A^{-T}.
+
+    Differentiable in ``a`` in both modes, to any order. Returns the determinant, traced
+    when ``a`` is.
+
+    >>> import gradkit as gk, gradkit.numpy as np, gradkit.scipy.linalg as sl
+    >>> gk.grad(sl.det)(np.array([[2.0, 0.0], [0.0, 4.0]]))
+    array([[4., 0.],
+           [0., 2.]])
+    """
     return _nl.det(a)
 
 
 def norm(a, ord=None, axis=None, keepdims=False, check_finite=True):
+    """Differentiable ``scipy.linalg.norm`` (numpy.linalg.norm's rules; ``check_finite`` ignored).
+
+    Differentiable in ``a`` in both modes, to any order, away from a zero vector (where the
+    derivative is taken as 0). Returns the norm, traced when ``a`` is.
+
+    >>> import gradkit as gk, gradkit.numpy as np, gradkit.scipy.linalg as sl
+    >>> gk.grad(sl.norm)(np.array([[3.0, 4.0]]))
+    array([[0.6, 0.8]])
+    """
     return _nl.norm(a, ord, axis, keepdims)
 
 
 # -- Cholesky ----------------------------------------------------------------------------------
 def cholesky(a, lower=False, overwrite_a=False, check_finite=True):
-    """scipy.linalg.cholesky: the upper factor U (A = U^T U) by default, L with lower=True."""
+    """scipy.linalg.cholesky: the upper factor U (A = U^T U) by default, L with lower=True.
+
+    Differentiable in ``a`` in both modes, to any order; it reads, and differentiates, one
+    triangle of ``a`` (the upper one by default). Returns the factor, traced when ``a`` is.
+
+    >>> import gradkit as gk, gradkit.numpy as np, gradkit.scipy.linalg as sl
+    >>> gk.grad(lambda a: np.trace(sl.cholesky(a)))(np.array([[4.0, 0.0], [0.0, 9.0]]))
+    array([[0.25      , 0.        ],
+           [0.        , 0.16666667]])
+    """
     return _nl.cholesky(a, upper=not lower)
 
 
 def cho_factor(a, lower=False, overwrite_a=False, check_finite=True):
-    """(c, lower): the factor in one triangle of c, a's own entries in the other (as SciPy)."""
+    """(c, lower): the factor in one triangle of c, a's own entries in the other (as SciPy).
+
+    Differentiable in ``a`` in both modes, to any order (through cholesky). Returns (c, lower).
+
+    >>> import gradkit as gk, gradkit.numpy as np, gradkit.scipy.linalg as sl
+    >>> c, lower = sl.cho_factor(np.array([[4.0, 2.0], [2.0, 5.0]]))
+    >>> c
+    array([[2., 1.],
+           [2., 2.]])
+    """
     factor = _nl.cholesky(a, upper=not lower)
     return (factor + triu(a, 1) if lower else factor + tril(a, -1)), lower
 
 
 def cho_solve(c_and_lower, b, overwrite_b=False, check_finite=True):
-    """x with A x = b from cho_factor's (c, lower): two triangular solves."""
+    """x with A x = b from cho_factor's (c, lower): two triangular solves.
+
+    Differentiable in the factor and in ``b`` in both modes, to any order. Returns x, of
+    ``b``'s shape.
+
+    >>> import gradkit as gk, gradkit.numpy as np, gradkit.scipy.linalg as sl
+    >>> A = np.array([[4.0, 2.0], [2.0, 3.0]])
+    >>> gk.grad(lambda b: np.sum(sl.cho_solve(sl.cho_factor(A), b)))(np.array([0.0, 0.0]))
+    array([0.125, 0.25 ])
+    """
     c, lower = c_and_lower
     if lower:  # A = L L^T
         return _solve_triangular(c, _solve_triangular(c, b, lower=True), trans=1, lower=True)
@@ -140,13 +207,30 @@ def _square(a, name):
 
 def lu_factor(a, overwrite_a=False, check_finite=True):
     """(lu, piv) as SciPy: L (unit diagonal) and U packed in lu, row swaps in piv; lu is
-    differentiable (square, non-singular a), piv is not."""
+    differentiable (square, non-singular a), piv is not.
+
+    >>> import gradkit as gk, gradkit.numpy as np, gradkit.scipy.linalg as sl
+    >>> A = np.array([[1.0, 2.0], [3.0, 4.0]])
+    >>> sl.lu_factor(A)[1]
+    array([1, 1], dtype=int32)
+    >>> gk.grad(lambda a: np.sum(np.log(np.abs(np.diagonal(sl.lu_factor(a)[0])))))(A)  # log|det A|: A^{-T}
+    array([[-2. ,  1.5],
+           [ 1. , -0.5]])
+    """
     _square(a, "lu_factor")
     return _lu_factor_p(a)
 
 
 def lu_solve(lu_and_piv, b, trans=0, overwrite_b=False, check_finite=True):
-    """x with A x = b (trans=0) or A^T x = b (trans=1) from lu_factor's (lu, piv)."""
+    """x with A x = b (trans=0) or A^T x = b (trans=1) from lu_factor's (lu, piv).
+
+    Differentiable in ``lu`` and ``b`` in both modes, to any order. Returns x, of ``b``'s shape.
+
+    >>> import gradkit as gk, gradkit.numpy as np, gradkit.scipy.linalg as sl
+    >>> A = np.array([[1.0, 2.0], [3.0, 4.0]])
+    >>> gk.grad(lambda b: np.sum(sl.lu_solve(sl.lu_factor(A), b)))(np.zeros(2))  # A^{-T} (1, 1)
+    array([-0.5,  0.5])
+    """
     lu, piv = lu_and_piv
     p = _permutation(piv)
     vec = len(shape_of(b)) == 1
@@ -158,7 +242,21 @@ def lu_solve(lu_and_piv, b, trans=0, overwrite_b=False, check_finite=True):
 
 
 def lu(a, permute_l=False, overwrite_a=False, check_finite=True, p_indices=False):
-    """(P, L, U) with A = P L U (or (P L, U) with permute_l), from lu_factor."""
+    """(P, L, U) with A = P L U (or (P L, U) with permute_l), from lu_factor.
+
+    L and U are differentiable in ``a`` (square, non-singular), in both modes, to any order;
+    P is a plain permutation matrix.
+
+    >>> import gradkit as gk, gradkit.numpy as np, gradkit.scipy.linalg as sl
+    >>> A = np.array([[1.0, 2.0], [3.0, 4.0]])
+    >>> p, l, u = sl.lu(A)
+    >>> p @ l @ u
+    array([[1., 2.],
+           [3., 4.]])
+    >>> gk.grad(lambda a: np.prod(np.diagonal(sl.lu(a)[2])))(A)  # det(P) det(A) = -det(A)
+    array([[-4.,  3.],
+           [ 2., -1.]])
+    """
     packed, piv = lu_factor(a)
     p = _permutation(piv)
     low, up = _unit_lower(packed), triu(packed)
@@ -210,20 +308,63 @@ expm = _matrix_function("expm", lambda a: _sl.expm(a), """scipy.linalg.expm, the
 sqrtm = _natively_batched(Primitive("sqrtm", lambda a: _sl.sqrtm(a)))
 sqrtm.defjvp(lambda t, ans, a: _sylvester(ans, ans, t))
 sqrtm.defvjp(lambda g, ans, a: _sylvester(_T(ans), _T(ans), g), reads=(("ans",),))
-sqrtm.__doc__ = ("scipy.linalg.sqrtm, the principal square root (differentiable where A has no eigenvalue 0 "
-                 "and no two eigenvalues whose roots sum to 0).")
-logm = _matrix_function("logm", lambda a: _sl.logm(a),
-                        "scipy.linalg.logm, the principal logarithm (no eigenvalue on the closed negative real axis).")
+sqrtm.__doc__ = """scipy.linalg.sqrtm, the principal square root X (X X = A).
+
+Differentiable in ``a`` in both modes, to any order, where A has no eigenvalue 0 and no two
+eigenvalues whose roots sum to 0: dX solves the Sylvester equation X dX + dX X = dA.
+Returns X (complex where A has negative eigenvalues), traced when ``a`` is.
+
+>>> import gradkit as gk, gradkit.numpy as np, gradkit.scipy.linalg as sl
+>>> gk.grad(lambda a: np.trace(sl.sqrtm(a)))(np.array([[4.0, 0.0], [0.0, 9.0]]))  # A^{-1/2} / 2
+array([[0.25      , 0.        ],
+       [0.        , 0.16666667]])
+"""
+logm = _matrix_function("logm", lambda a: _sl.logm(a), """scipy.linalg.logm, the principal logarithm.
+
+    Differentiable in ``a`` in both modes, to any order, where A has no eigenvalue on the
+    closed negative real axis (the Frechet derivative by the block identity above).
+    Returns log(A), traced when ``a`` is.
+
+    >>> import gradkit as gk, gradkit.numpy as np, gradkit.scipy.linalg as sl
+    >>> gk.grad(lambda a: np.trace(sl.logm(a)))(np.array([[2.0, 0.0], [0.0, 4.0]]))  # A^{-T}
+    array([[0.5 , 0.  ],
+           [0.  , 0.25]])
+    """)
 
 
 def expm_frechet(A, E, method=None, compute_expm=True, check_finite=True):
-    """(expm(A), L) with L the Frechet derivative of expm at A in the direction E (or L alone)."""
+    """(expm(A), L) with L the Frechet derivative of expm at A in the direction E (or L alone).
+
+    Differentiable in ``A`` and ``E`` in both modes, to any order (L is the upper-right block
+    of expm([[A, E], [0, A]])). ``method`` is ignored.
+
+    >>> import gradkit as gk, gradkit.numpy as np, gradkit.scipy.linalg as sl
+    >>> expA, L = sl.expm_frechet(np.diag(np.array([0.0, 1.0])), np.eye(2))
+    >>> L
+    array([[1.        , 0.        ],
+           [0.        , 2.71828183]])
+    >>> gk.grad(lambda t: np.trace(sl.expm_frechet(t * np.eye(2), np.eye(2), compute_expm=False)))(0.0)
+    np.float64(2.0)
+    """
     frechet = _frechet(expm, A, E)
     return (expm(A), frechet) if compute_expm else frechet
 
 
 # -- the Sylvester equation A X + X B = Q ---------------------------------------------------
 solve_sylvester = Primitive("solve_sylvester", lambda a, b, q: _sl.solve_sylvester(a, b, q))
+solve_sylvester.__doc__ = """Differentiable ``scipy.linalg.solve_sylvester``: X with A X + X B = Q.
+
+Differentiable in ``a``, ``b`` and ``q`` in both modes, to any order: dX solves
+A dX + dX B = dQ - dA X - X dB, and the backward pass solves A^T Z + Z B^T = G.
+Returns X, traced when any input is.
+
+>>> import gradkit as gk, gradkit.numpy as np, gradkit.scipy.linalg as sl
+>>> f = lambda a, q: np.sum(sl.solve_sylvester(a, np.eye(2), q))
+>>> gk.grad(f, argnums=(0, 1))(np.eye(2), np.eye(2))
+(array([[-0.25, -0.25],
+       [-0.25, -0.25]]), array([[0.5, 0.5],
+       [0.5, 0.5]]))
+"""
 # dX solves A dX + dX B = dQ - dA X - X dB; the transpose solves A^T Z + Z B^T = G
 solve_sylvester.defjvp(lambda t, ans, a, b, q: solve_sylvester(a, b, -matmul(t, ans)),
                        lambda t, ans, a, b, q: solve_sylvester(a, b, -matmul(ans, t)),
@@ -246,7 +387,19 @@ def _sylvester(a, b, q):
 
 # -- block_diag ---------------------------------------------------------------------------
 def block_diag(*arrs):
-    """scipy.linalg.block_diag: the arrays (0-d and 1-d ones as rows) on the diagonal."""
+    """scipy.linalg.block_diag: the arrays (0-d and 1-d ones as rows) on the diagonal.
+
+    Differentiable in every array in both modes, to any order. Returns the block-diagonal
+    matrix, traced when any input is.
+
+    >>> import gradkit as gk, gradkit.numpy as np, gradkit.scipy.linalg as sl
+    >>> sl.block_diag(np.array([[1.0]]), np.array([[2.0, 3.0]]))
+    array([[1., 0., 0.],
+           [0., 2., 3.]])
+    >>> gk.grad(lambda x, y: np.trace(sl.block_diag(x, y)), argnums=(0, 1))(np.ones((1, 1)), np.ones((2, 2)))
+    (array([[1.]]), array([[1., 0.],
+           [0., 1.]]))
+    """
     if not arrs:
         return _np.empty((1, 0))
     mats = [atleast_2d(a) for a in arrs]
@@ -263,7 +416,17 @@ def block_diag(*arrs):
 # -- the decompositions, with SciPy's signatures -----------------------------------------------
 def eigh(a, b=None, *, lower=True, eigvals_only=False, overwrite_a=False, overwrite_b=False, type=1,
          check_finite=True, subset_by_index=None, subset_by_value=None, driver=None):
-    """scipy.linalg.eigh for the standard problem (b=None) over all eigenvalues."""
+    """scipy.linalg.eigh for the standard problem (b=None) over all eigenvalues.
+
+    Differentiable in ``a`` in both modes, to any order, for distinct eigenvalues; it reads
+    one triangle of ``a`` (``lower``), and so does its derivative: dw_i = v_i^T dA v_i.
+    Returns (w, v), or w with ``eigvals_only``.
+
+    >>> import gradkit as gk, gradkit.numpy as np, gradkit.scipy.linalg as sl
+    >>> gk.grad(lambda a: sl.eigh(a)[0][-1])(np.array([[2.0, 0.0], [0.0, 1.0]]))
+    array([[1., 0.],
+           [0., 0.]])
+    """
     if b is not None or subset_by_index is not None or subset_by_value is not None:
         raise NotImplementedError("gradkit.scipy.linalg.eigh supports the standard eigenproblem over all "
                                   "eigenvalues (b=None, no subsets); solve the generalised one as "
@@ -274,21 +437,63 @@ def eigh(a, b=None, *, lower=True, eigvals_only=False, overwrite_a=False, overwr
 
 def eigvalsh(a, b=None, *, lower=True, overwrite_a=False, overwrite_b=False, type=1, check_finite=True,
              subset_by_index=None, subset_by_value=None, driver=None):
+    """Differentiable ``scipy.linalg.eigvalsh``: the eigenvalues, ascending, of the symmetric
+    matrix read from one triangle of ``a`` (``lower``); standard problem only (as ``eigh``).
+
+    Differentiable in ``a`` in both modes, to any order, for distinct eigenvalues:
+    dw_i = v_i^T dA v_i. Returns w, traced when ``a`` is.
+
+    >>> import gradkit as gk, gradkit.numpy as np, gradkit.scipy.linalg as sl
+    >>> gk.grad(lambda a: sl.eigvalsh(a)[0])(np.array([[2.0, 0.0], [0.0, 1.0]]))
+    array([[0., 0.],
+           [0., 1.]])
+    """
     return eigh(a, b, lower=lower, eigvals_only=True, subset_by_index=subset_by_index,
                 subset_by_value=subset_by_value)
 
 
 def svd(a, full_matrices=True, compute_uv=True, overwrite_a=False, check_finite=True, lapack_driver="gesdd"):
+    """Differentiable ``scipy.linalg.svd`` (numpy.linalg's rules; ``lapack_driver`` ignored).
+
+    Differentiable in ``a`` in both modes, to any order, for distinct nonzero singular values
+    (lecture L16: for a loss of the singular values, dL/dW = U diag(dL/dS) V^T). Returns
+    (U, s, Vh), or s with ``compute_uv=False``.
+
+    >>> import gradkit as gk, gradkit.numpy as np, gradkit.scipy.linalg as sl
+    >>> gk.grad(lambda w: np.sum(sl.svd(w, compute_uv=False)))(np.array([[3.0, 0.0], [0.0, -2.0]]))
+    array([[ 1.,  0.],
+           [ 0., -1.]])
+    """
     return _nl.svd(a, full_matrices=full_matrices, compute_uv=compute_uv)
 
 
 def svdvals(a, overwrite_a=False, check_finite=True):
+    """Differentiable ``scipy.linalg.svdvals``: the singular values, descending.
+
+    Differentiable in ``a`` in both modes, to any order, for distinct nonzero singular values
+    (lecture L16): ds_i = u_i^T dA v_i. Returns s, traced when ``a`` is.
+
+    >>> import gradkit as gk, gradkit.numpy as np, gradkit.scipy.linalg as sl
+    >>> gk.grad(lambda w: sl.svdvals(w)[0])(np.array([[3.0, 0.0], [0.0, 1.0]]))
+    array([[1., 0.],
+           [0., 0.]])
+    """
     return _nl.svdvals(a)
 
 
 def qr(a, overwrite_a=False, lwork=None, mode="full", pivoting=False, check_finite=True):
     """scipy.linalg.qr without pivoting: mode "full" (Q m x m), "economic" (Q m x k) or
-    "r" (the tuple (R,), R m x n)."""
+    "r" (the tuple (R,), R m x n).
+
+    Differentiable in ``a`` (full rank) in both modes, to any order; ``pivoting=True`` raises
+    NotImplementedError. Returns (Q, R), or (R,) for mode "r".
+
+    >>> import gradkit as gk, gradkit.numpy as np, gradkit.scipy.linalg as sl
+    >>> A = np.array([[1.0, 2.0], [3.0, 4.0]])
+    >>> gk.grad(lambda a: np.sum(np.log(np.abs(np.diagonal(sl.qr(a)[1])))))(A)  # log|det A|: A^{-T}
+    array([[-2. ,  1.5],
+           [ 1. , -0.5]])
+    """
     if pivoting:
         raise NotImplementedError("gradkit.scipy.linalg.qr: pivoting=True has no derivative rule (the "
                                   "pivot order is discrete); call it without pivoting.")
@@ -369,7 +574,17 @@ def solve_banded(l_and_u, ab, b, overwrite_ab=False, overwrite_b=False, check_fi
 def polar(a, side="right"):
     """scipy.linalg.polar: (u, p) with a = u p (side="right") or p u ("left"), u with orthonormal
     columns (rows for a wide a) and p positive semi-definite; from the thin SVD, so
-    differentiable where the singular values are distinct and nonzero."""
+    differentiable where the singular values are distinct and nonzero.
+
+    >>> import gradkit as gk, gradkit.numpy as np, gradkit.scipy.linalg as sl
+    >>> u, p = sl.polar(np.array([[2.0, 0.0], [0.0, -3.0]]))
+    >>> u
+    array([[ 1.,  0.],
+           [ 0., -1.]])
+    >>> gk.grad(lambda a: np.trace(sl.polar(a)[1]))(np.array([[2.0, 0.0], [0.0, -3.0]]))  # sum of singular values
+    array([[ 1.,  0.],
+           [ 0., -1.]])
+    """
     if side not in ("right", "left"):
         raise ValueError(f"polar: side must be 'right' or 'left', not {side!r}")
     w, s, vh = _nl.svd(a, full_matrices=False)
@@ -385,7 +600,15 @@ def _symmetric_from(a, lower):
 def pinvh(a, atol=None, rtol=None, lower=True, return_rank=False, check_finite=True):
     """scipy.linalg.pinvh: the pseudo-inverse of the symmetric matrix read from the lower
     (or upper) triangle of a; eigenvalues with |w| <= atol + rtol max|w| count as zero
-    (rtol defaults to n eps). Differentiable where the rank does not change."""
+    (rtol defaults to n eps). Differentiable where the rank does not change.
+
+    Returns the pseudo-inverse (and the rank with ``return_rank``), traced when ``a`` is.
+
+    >>> import gradkit as gk, gradkit.numpy as np, gradkit.scipy.linalg as sl
+    >>> gk.grad(lambda a: np.trace(sl.pinvh(a)))(np.array([[2.0, 0.0], [0.0, 4.0]]))
+    array([[-0.25  ,  0.    ],
+           [ 0.    , -0.0625]])
+    """
     sym = _symmetric_from(a, lower)
     n = shape_of(a)[-1]
     w = _np.linalg.eigvalsh(_concrete(sym, "pinvh's cutoff", across_batch=True))
@@ -406,7 +629,16 @@ def _concrete(x, why, across_batch=False):
 def lstsq(a, b, cond=None, overwrite_a=False, overwrite_b=False, check_finite=True, lapack_driver=None):
     """scipy.linalg.lstsq: (x, residues, rank, s); singular values below cond times the largest
     count as zero (cond defaults to machine epsilon). residues is a float for a 1-d b, as in SciPy.
-    x, residues and s are differentiable where the rank does not change."""
+    x, residues and s are differentiable where the rank does not change.
+
+    >>> import gradkit as gk, gradkit.numpy as np, gradkit.scipy.linalg as sl
+    >>> a = np.array([[1.0, -1.0], [1.0, 0.0], [1.0, 1.0]])   # fit b ~ c0 + c1 t at t = -1, 0, 1
+    >>> sl.lstsq(a, np.array([1.0, 2.0, 4.0]))[0]
+    array([2.33333333, 1.5       ])
+    >>> slope_weights = gk.grad(lambda b: sl.lstsq(a, b)[0][1])(np.array([1.0, 2.0, 4.0]))
+    >>> np.round(slope_weights, 12) + 0.0   # (b[2] - b[0]) / 2, to rounding
+    array([-0.5,  0. ,  0.5])
+    """
     x, residues, rank, s = _nl.lstsq(a, b, rcond=_np.finfo(float).eps if cond is None else cond)
     if len(shape_of(b)) == 1 and shape_of(residues) == (1,):
         residues = residues[0]
@@ -465,7 +697,13 @@ def schur(a, output="real", lwork=None, overwrite_a=False, sort=None, check_fini
     output="real" for a matrix with real eigenvalues (T triangular), output="complex" for any
     (Z's column phases are LAPACK's; functions of Z that do not depend on them, such as
     Z T Z^H or |Z|, are what the derivative describes). The reverse rule is the transpose of
-    the forward one."""
+    the forward one.
+
+    >>> import gradkit as gk, gradkit.numpy as np, gradkit.scipy.linalg as sl
+    >>> gk.grad(lambda a: np.trace(sl.schur(a)[0] @ sl.schur(a)[0]))(np.array([[1.0, 2.0], [0.0, 3.0]]))  # tr(A^2)
+    array([[2., 0.],
+           [4., 6.]])
+    """
     if sort is not None:
         from ..core import Tracer
         if type(a) is Tracer:
