@@ -58,7 +58,15 @@ LinAlgError = _np.linalg.LinAlgError
 
 class DegenerateWarning(RuntimeWarning):
     """A derivative was taken at repeated eigenvalues or singular values (see the module
-    docstring for what is returned there)."""
+    docstring for what is returned there).
+
+    >>> import warnings, gradkit as gk, gradkit.numpy as np
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     _ = gk.grad(lambda a: np.linalg.eigh(a)[1][0, 0])(np.eye(2))
+    >>> any(issubclass(w.category, np.linalg.DegenerateWarning) for w in caught)
+    True
+    """
 
 
 def _sl():
@@ -374,13 +382,31 @@ _slogdet_p.defjvp_joint(lambda ts, ans, a: _real_only("slogdet", a) or (None, _t
 
 
 def slogdet(a):
-    """np.linalg.slogdet: (sign, log|det A|); d log|det A| = tr(A^{-1} dA), the sign is constant."""
+    """np.linalg.slogdet: (sign, log|det A|); d log|det A| = tr(A^{-1} dA), the sign is constant.
+
+    Differentiable in ``a`` (real) in both modes, to any order: d log|det A| / dA = A^{-T};
+    a complex ``a`` raises an error naming it. Returns (sign, logabsdet), the sign plain.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> gk.grad(lambda a: np.linalg.slogdet(a)[1])(np.array([[1.0, 2.0], [3.0, 4.0]]))  # A^{-T}
+    array([[-2. ,  1.5],
+           [ 1. , -0.5]])
+    """
     return _slogdet_p(a)
 
 
 def pinv(a, rcond=None, hermitian=False, **kwargs):
     """np.linalg.pinv. Differentiated where the rank is locally constant (Golub and Pereyra, 1973):
-    dP = -P dA P + P P^T dA^T (I - A P) + (I - P A) dA^T P^T P."""
+    dP = -P dA P + P P^T dA^T (I - A P) + (I - P A) dA^T P^T P.
+
+    Differentiable in ``a`` (real) in both modes, to any order. Returns the pseudo-inverse,
+    traced when ``a`` is.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> gk.grad(lambda a: np.sum(np.linalg.pinv(a)))(np.array([[2.0], [0.0]]))  # (a0 + a1) / (a0^2 + a1^2)
+    array([[-0.25],
+           [ 0.25]])
+    """
     return _pinv_p(a, rcond=rcond, hermitian=hermitian, **kwargs)
 
 
@@ -518,7 +544,17 @@ def _quadratic_diag(v, m):
 
 
 def eigvalsh(a, UPLO="L"):
-    """np.linalg.eigvalsh; dw = diag(V^T dA V)."""
+    """np.linalg.eigvalsh; dw = diag(V^T dA V).
+
+    It reads one triangle of ``a`` (``UPLO``), and so does its derivative. Differentiable in
+    both modes, to any order, for distinct eigenvalues. Returns w, ascending, traced when
+    ``a`` is.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> gk.grad(lambda a: np.linalg.eigvalsh(a)[-1])(np.array([[1.0, 0.0], [0.0, 3.0]]))
+    array([[0., 0.],
+           [0., 1.]])
+    """
     if _recorded_for_reverse(a):
         return eigh(a, UPLO)[0]
     return _eigvalsh_p(_triangle(a, UPLO.upper() == "L"), UPLO=UPLO)
@@ -571,7 +607,16 @@ _eig_p.defjvp_joint(_eig_jvp)
 def eig(a):
     """np.linalg.eig of a real or complex matrix with distinct eigenvalues:
     dw = diag(V^{-1} dA V), dV = V (F o V^{-1} dA V) corrected to keep LAPACK's
-    normalisation of V (unit columns whose largest entry is real)."""
+    normalisation of V (unit columns whose largest entry is real).
+
+    Returns (w, v), traced when ``a`` is (complex in general).
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> A = np.array([[2.0, 1.0], [0.0, 1.0]])
+    >>> gk.grad(lambda a: np.real(np.linalg.eig(a)[0][0]))(A)  # eigenvalue 2: u v^T / (u^T v), u, v left/right
+    array([[1., 0.],
+           [1., 0.]])
+    """
     return _eig_p(a)
 
 
@@ -598,7 +643,15 @@ _eigvals_p.defvjp(_eigvals_vjp, reads=((0,),))
 
 
 def eigvals(a):
-    """np.linalg.eigvals (distinct eigenvalues): dw = diag(V^{-1} dA V)."""
+    """np.linalg.eigvals (distinct eigenvalues): dw = diag(V^{-1} dA V).
+
+    Differentiable in ``a`` in both modes, to any order. Returns w, traced when ``a`` is.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> gk.grad(lambda a: np.sum(np.real(np.linalg.eigvals(a))))(np.array([[2.0, 1.0], [0.0, 1.0]]))  # trace: I
+    array([[1., 0.],
+           [0., 1.]])
+    """
     return _eigvals_p(a)
 
 
@@ -736,7 +789,16 @@ def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
 
 
 def svdvals(x, /):
-    """np.linalg.svdvals: the singular values, descending."""
+    """np.linalg.svdvals: the singular values, descending.
+
+    Lecture L16: ds_i = u_i^T dA v_i. Differentiable in both modes, to any order, for distinct
+    nonzero singular values. Returns s, traced when ``x`` is.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> gk.grad(lambda w: np.sum(np.linalg.svdvals(w)))(np.array([[3.0, 0.0], [0.0, -2.0]]))
+    array([[ 1.,  0.],
+           [ 0., -1.]])
+    """
     if _recorded_for_reverse(x):
         return _svd_p(x, full_matrices=False)[1]
     return _svdvals_p(x)
@@ -846,7 +908,15 @@ def qr(a, mode="reduced"):
 # -- least squares, powers, products ------------------------------------------------------
 def lstsq(a, b, rcond=None):
     """np.linalg.lstsq: (x, residuals, rank, s), with x = pinv(a) b, differentiated where the
-    rank is locally constant."""
+    rank is locally constant.
+
+    Differentiable in ``a`` and ``b`` in both modes, to any order; ``rank`` is a plain integer.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> a = np.array([[1.0, -1.0], [1.0, 0.0], [1.0, 1.0]])   # fit b ~ c0 + c1 t at t = -1, 0, 1
+    >>> gk.grad(lambda b: np.linalg.lstsq(a, b)[0][0])(np.array([1.0, 2.0, 4.0]))  # the intercept: the mean
+    array([0.33333333, 0.33333333, 0.33333333])
+    """
     m, n = shape_of(a)[-2:]
     cut = _np.finfo(float).eps * builtins.max(m, n) if rcond is None or rcond < 0 else rcond
     x = matmul(pinv(a, rcond=cut), b)
@@ -863,7 +933,16 @@ def lstsq(a, b, rcond=None):
 
 
 def matrix_power(a, n):
-    """np.linalg.matrix_power by repeated squaring (inverting first for n < 0)."""
+    """np.linalg.matrix_power by repeated squaring (inverting first for n < 0).
+
+    Differentiable in ``a`` in both modes, to any order; ``n`` is static. Returns A^n, traced
+    when ``a`` is.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> gk.grad(lambda a: np.trace(np.linalg.matrix_power(a, 3)))(np.array([[1.0, 0.0], [0.0, 2.0]]))  # 3 (A^2)^T
+    array([[ 3.,  0.],
+           [ 0., 12.]])
+    """
     if not isinstance(n, (int, _np.integer)):
         raise TypeError("matrix_power: the exponent must be an integer")
     if n == 0:
@@ -881,7 +960,16 @@ def matrix_power(a, n):
 
 
 def multi_dot(arrays, *, out=None):
-    """np.linalg.multi_dot: the product of a chain, multiplied in the cheapest order."""
+    """np.linalg.multi_dot: the product of a chain, multiplied in the cheapest order.
+
+    Differentiable in every array in both modes, to any order. Returns the product, traced
+    when any array is.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> u, A = np.array([1.0, 2.0]), np.array([[1.0, 0.0], [0.0, 3.0]])
+    >>> gk.grad(lambda v: np.linalg.multi_dot([u, A, v]))(np.zeros(2))  # A^T u
+    array([1., 6.])
+    """
     if out is not None:
         raise TypeError("gradkit.numpy.linalg.multi_dot does not write into out=")
     arrays = list(arrays)
@@ -923,14 +1011,40 @@ def _chain_order(dims):
 
 
 def tensorinv(a, ind=2):
-    """np.linalg.tensorinv, as inv of the matricised tensor."""
+    """np.linalg.tensorinv, as inv of the matricised tensor.
+
+    Differentiable in ``a`` in both modes, to any order; ``ind`` is static.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> a = 2.0 * np.eye(4).reshape(2, 2, 2, 2)          # the matrix 2 I, as a tensor
+    >>> np.linalg.tensorinv(a).reshape(4, 4)
+    array([[0.5, 0. , 0. , 0. ],
+           [0. , 0.5, 0. , 0. ],
+           [0. , 0. , 0.5, 0. ],
+           [0. , 0. , 0. , 0.5]])
+    >>> trace_of_inverse = lambda t: np.sum(np.linalg.tensorinv(t) * np.eye(4).reshape(2, 2, 2, 2))
+    >>> gk.grad(trace_of_inverse)(a).reshape(4, 4) + 0.0   # -(M^{-2})^T = -I / 4
+    array([[-0.25,  0.  ,  0.  ,  0.  ],
+           [ 0.  , -0.25,  0.  ,  0.  ],
+           [ 0.  ,  0.  , -0.25,  0.  ],
+           [ 0.  ,  0.  ,  0.  , -0.25]])
+    """
     shape = shape_of(a)
     rows = int(_np.prod(shape[:ind]))
     return reshape(inv(reshape(a, (rows, -1))), shape[ind:] + shape[:ind])
 
 
 def tensorsolve(a, b, axes=None):
-    """np.linalg.tensorsolve, as solve on the matricised tensor."""
+    """np.linalg.tensorsolve, as solve on the matricised tensor.
+
+    Differentiable in ``a`` and ``b`` in both modes, to any order; ``axes`` is static.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> a = 2.0 * np.eye(4).reshape(2, 2, 2, 2)
+    >>> gk.grad(lambda b: np.sum(np.linalg.tensorsolve(a, b)))(np.zeros((2, 2)))
+    array([[0.5, 0.5],
+           [0.5, 0.5]])
+    """
     nd = _ndim(a)
     if axes is not None:
         order = [k for k in range(nd) if k not in [x % nd for x in axes]] + [x % nd for x in axes]
@@ -943,27 +1057,89 @@ def tensorsolve(a, b, axes=None):
 
 # -- the array-API names of numpy.linalg (NumPy 2) ---------------------------------------
 def vecdot(x1, x2, /, *, axis=-1):
+    """Differentiable ``numpy.linalg.vecdot``: sum(conj(x1) * x2) along ``axis``.
+
+    Differentiable in ``x1`` and ``x2`` in both modes, to any order. Returns the dot products,
+    traced when either input is.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> f = lambda x, y: np.linalg.vecdot(x, y)
+    >>> gk.grad(f, argnums=(0, 1))(np.array([1.0, 2.0]), np.array([3.0, 4.0]))
+    (array([3., 4.]), array([1., 2.]))
+    """
     return sum(conj(x1) * x2, axis=axis)
 
 
 def diagonal(x, /, *, offset=0):
+    """Differentiable ``numpy.linalg.diagonal``: the diagonal ``offset`` of the last two axes.
+
+    Differentiable in ``x`` in both modes, to any order. Returns the diagonals, traced when
+    ``x`` is.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> gk.grad(lambda x: np.sum(np.linalg.diagonal(x)))(np.zeros((2, 2)))
+    array([[1., 0.],
+           [0., 1.]])
+    """
     return _diagonal(x, offset, -2, -1)
 
 
 def trace(x, /, *, offset=0, dtype=None):
+    """Differentiable ``numpy.linalg.trace``: the sum of the diagonal ``offset`` of the last two
+    axes (``dtype`` ignored).
+
+    Differentiable in ``x`` in both modes, to any order: d tr(X) / dX = I. Returns the traces,
+    traced when ``x`` is.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> gk.grad(np.linalg.trace)(np.zeros((2, 2)))
+    array([[1., 0.],
+           [0., 1.]])
+    """
     return sum(_diagonal(x, offset, -2, -1), axis=-1)
 
 
 def matrix_transpose(x, /):
+    """Differentiable ``numpy.linalg.matrix_transpose``: the last two axes swapped.
+
+    Differentiable in ``x`` in both modes, to any order. Returns the transpose, traced when
+    ``x`` is.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> gk.grad(lambda x: np.linalg.matrix_transpose(x)[0, 1])(np.zeros((2, 2)))
+    array([[0., 0.],
+           [1., 0.]])
+    """
     return _T(x)
 
 
 def vector_norm(x, /, *, axis=None, keepdims=False, ord=2):
+    """Differentiable ``numpy.linalg.vector_norm``: the ``ord``-norm over ``axis`` (all axes
+    when None).
+
+    Differentiable in ``x`` in both modes, to any order; at x = 0 the derivative is taken as
+    0 (a subgradient). Returns the norms, traced when ``x`` is.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> gk.grad(np.linalg.vector_norm)(np.array([3.0, 4.0]))  # x / ||x||
+    array([0.6, 0.8])
+    """
     axis = tuple(range(_ndim(x))) if axis is None else axis if _np.ndim(axis) == 0 else tuple(axis)
     return _vector_norm(x, ord, axis, keepdims)
 
 
 def matrix_norm(x, /, *, keepdims=False, ord="fro"):
+    """Differentiable ``numpy.linalg.matrix_norm``: the ``ord``-norm of the last two axes
+    ("fro", "nuc", 1, -1, 2, -2, inf, -inf).
+
+    Differentiable in ``x`` in both modes, to any order, away from ties and zeros. Returns
+    the norms, traced when ``x`` is.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> gk.grad(lambda x: np.linalg.matrix_norm(x, ord="nuc"))(np.array([[3.0, 0.0], [0.0, -2.0]]))
+    array([[ 1.,  0.],
+           [ 0., -1.]])
+    """
     return norm(x, ord, (-2, -1), keepdims)
 
 
@@ -971,7 +1147,14 @@ def matrix_norm(x, /, *, keepdims=False, ord="fro"):
 def norm(x, ord=None, axis=None, keepdims=False):
     """np.linalg.norm for vector and matrix ords. Where the norm is not differentiable a
     subgradient is returned: 0 at x = 0 (all higher derivatives 0 there too), ties of
-    max-type ords share the derivative evenly."""
+    max-type ords share the derivative evenly.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> gk.grad(np.linalg.norm)(np.array([3.0, 4.0]))
+    array([0.6, 0.8])
+    >>> gk.grad(np.linalg.norm)(np.zeros(2))
+    array([0., 0.])
+    """
     x = arraylike(x)
     ndim = len(shape_of(x))
     if axis is None and (ord is None or ndim == 1 or ndim > 2):
