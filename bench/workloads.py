@@ -141,6 +141,16 @@ def logistic_vg(x, A, y):
     return np.mean(np.log(s)), (-((y * e / s) @ A) / len(y),)
 
 
+def _logistic_weights(x, A, y):
+    e = np.exp(-y * (A @ x))
+    return e / (1 + e) ** 2 / len(y)  # the loss's second derivative in A x, per row
+
+
+LOGISTIC_BY_HAND = {"vg": logistic_vg,
+                    "hessian": lambda x, A, y: (A.T * _logistic_weights(x, A, y)) @ A,
+                    "hvp": lambda v, x, A, y: (_logistic_weights(x, A, y) * (A @ v)) @ A}
+
+
 def mds_stress_vg(W, D):
     sq = np.sum(W * W, axis=1)
     R = sq[:, None] + sq[None, :] - 2 * (W @ W.T) - D
@@ -206,7 +216,7 @@ def workloads(smoke=False):
     A = normal((m, d)) / np.sqrt(d)
     out.append(Workload(f"logistic {m}x{d}", logistic, (normal(d),),
                         (A, np.sign(normal(m))), note="mean(log(1 + exp(-y * (A x))))",
-                        by_hand={"vg": logistic_vg}))
+                        by_hand=LOGISTIC_BY_HAND))
 
     for N, dim in ((size(500, 6), 2), (size(2000, 7), 3)):
         truth = normal((N, dim))
@@ -241,4 +251,12 @@ def workloads(smoke=False):
         out.append(Workload(f"fd-vs-rev d={d}", rosenbrock, (rng.uniform(-1, 1, d),),
                             tasks=("f", "vg", "fd"), note="chained Rosenbrock",
                             by_hand={"vg": rosenbrock_vg}))
+
+    # issue 15's overhead-bound logistic loss (own generator: the data above stay as they were)
+    rng = np.random.default_rng(1)
+    m = d = size(200, 6)
+    out.append(Workload(f"logistic {m}x{d}", logistic, (rng.standard_normal(d),),
+                        (rng.standard_normal((m, d)) / np.sqrt(d), np.sign(rng.standard_normal(m))),
+                        ("f", "vg", "hessian", "hvp"), note="the logistic loss at an overhead-bound size",
+                        direction=rng.standard_normal(d), by_hand=LOGISTIC_BY_HAND))
     return out

@@ -70,7 +70,8 @@ def _kind(x):
 def _check_differentiable(leaves, what):
     """Refuse integer and boolean inputs (leaf k is named `what` k in the error)."""
     for k, x in enumerate(leaves):
-        if type(x) is float:
+        t = type(x)
+        if t is float or t is _np.float64 or t is _np.ndarray and x.dtype.kind in "fc":
             continue
         kind = _kind(x)
         if kind not in "fc":
@@ -191,6 +192,8 @@ class _Recording:
 
 
 def _cast_like(g, x):
+    if type(g) is _np.ndarray and g.dtype.kind == "f" or type(g) is _np.float64:
+        return g
     if is_complex(g) and not is_complex(x):
         from .numpy import real
         g = real(g)
@@ -316,6 +319,8 @@ def value_and_grad(fun, argnums=0, has_aux=False):
 
 
 def _check_real_scalar(value):
+    if type(value) is _np.float64:
+        return
     _check_scalar(value)
     if is_complex(value):
         raise DifferentiationTypeError(

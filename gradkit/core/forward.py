@@ -1,5 +1,5 @@
 """Forward mode: values carry their tangents from the inputs to the outputs (lecture L11)."""
-from .trace import Tracer, new_level, rebuild
+from .trace import Tracer, as_traced, new_level, rebuild
 
 
 class JVPTrace:
@@ -13,7 +13,7 @@ class JVPTrace:
         self.level = new_level()
 
     def new_input(self, value, tangent):
-        return Tracer(value, self, tangent)
+        return Tracer(as_traced(value), self, tangent)
 
     def process(self, prim, args, params):
         if not prim.differentiable:  # evaluated below this level, never recorded

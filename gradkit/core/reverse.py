@@ -5,7 +5,7 @@ so the backward sweep is one reverse loop: no graph search and no recursion.
 """
 import numpy as _np
 
-from .trace import Tracer, new_level, rebuild
+from .trace import Tracer, as_traced, new_level, rebuild
 
 # Values of at least this many elements that no VJP rule reads are not kept on the tape
 # (smaller ones cost less to keep than to replace); the tests set it to 0.
@@ -52,7 +52,7 @@ class Tape:
 
     def new_input(self, value):
         self.records.append(None)
-        return Tracer(value, self, len(self.records) - 1)
+        return Tracer(as_traced(value), self, len(self.records) - 1)
 
     def process(self, prim, args, params):
         """Evaluate prim below this level and append it to the tape; return its tracer(s)."""

@@ -8,6 +8,8 @@ nested derivatives apart ("perturbation confusion" cannot happen).
 """
 import itertools
 
+import numpy as _np
+
 from .errors import ConcretizationError
 
 _levels = itertools.count(1)  # global and monotonic: also correct across threads
@@ -37,6 +39,17 @@ class Tracer:
         shape = getattr(v, "shape", ())
         dtype = getattr(v, "dtype", type(v).__name__)
         return f"Tracer(level={self._trace.level}, shape={shape}, dtype={dtype})"
+
+
+_NUMBERS = {float: _np.float64, complex: _np.complex128}
+
+
+def as_traced(value):
+    """An input value as traces hold it: a Python float or complex as the NumPy scalar,
+    so that every traced value follows NumPy's arithmetic (1 / 0.0 is inf, not
+    ZeroDivisionError) and derivative rules may use Python's operators on it."""
+    number = _NUMBERS.get(type(value))
+    return value if number is None else number(value)
 
 
 def primal(x):

@@ -47,9 +47,11 @@ for _prim in (add, subtract, multiply, negative):
     _prim.defbatch(broadcasting_batch(_prim))
 
 positive = elementwise(_np.positive, lambda ans, x: 1.0, reads=((),))
-# rules divide by an argument with divide(), never Python's /: an argument may be a Python
-# float, and 1.0 / 0.0 must be inf (with NumPy's warning), as NumPy gives, not ZeroDivisionError
-divide = elementwise(_np.divide, lambda ans, x, y: divide(1.0, y), lambda ans, x, y: -divide(ans, y),
+# A rule may divide by its own traced argument with `/`: traced values are never Python
+# numbers (trace.as_traced), so 1 / 0.0 is NumPy's inf. A divisor that may be an untraced
+# Python number (x / 0.0, differentiated in x) goes through NumPy's divide (which traced
+# values, dask and Array API arrays take over by their protocols).
+divide = elementwise(_np.divide, lambda ans, x, y: _np.divide(1.0, y), lambda ans, x, y: -(ans / y),
                      reads=((1,), (1, "ans")))
 true_divide = divide
 reciprocal = elementwise(_np.reciprocal, lambda ans, x: -ans * ans, reads=(("ans",),))
@@ -84,16 +86,16 @@ power = elementwise(_np.power, _power_dx, _power_dy, reads=((0, 1), (0, "ans")))
 float_power = elementwise(_np.float_power, _power_dx, _power_dy, reads=((0, 1), (0, "ans")))
 mod = elementwise(_np.mod, lambda ans, x, y: 1.0, lambda ans, x, y: -floor_divide(x, y), reads=((), (0, 1)))
 remainder = mod
-fmod = elementwise(_np.fmod, lambda ans, x, y: 1.0, lambda ans, x, y: -trunc(divide(x, y)), reads=((), (0, 1)))
+fmod = elementwise(_np.fmod, lambda ans, x, y: 1.0, lambda ans, x, y: -trunc(x / y), reads=((), (0, 1)))
 
 # -- exponentials and logarithms ------------------------------------------------------
 exp = elementwise(_np.exp, lambda ans, x: ans, reads=(("ans",),))
 exp2 = elementwise(_np.exp2, lambda ans, x: ans * _np.log(2.0), reads=(("ans",),))
 expm1 = elementwise(_np.expm1, lambda ans, x: ans + 1.0, reads=(("ans",),))
-log = elementwise(_np.log, lambda ans, x: divide(1.0, x), reads=((0,),))
+log = elementwise(_np.log, lambda ans, x: 1.0 / x, reads=((0,),))
 log2 = elementwise(_np.log2, lambda ans, x: 1.0 / (x * _np.log(2.0)), reads=((0,),))
 log10 = elementwise(_np.log10, lambda ans, x: 1.0 / (x * _np.log(10.0)), reads=((0,),))
-log1p = elementwise(_np.log1p, lambda ans, x: divide(1.0, x + 1.0), reads=((0,),))
+log1p = elementwise(_np.log1p, lambda ans, x: 1.0 / (x + 1.0), reads=((0,),))
 logaddexp = elementwise(_np.logaddexp, lambda ans, x, y: exp(x - ans), lambda ans, x, y: exp(y - ans),
                         reads=((0, "ans"), (1, "ans")))
 logaddexp2 = elementwise(_np.logaddexp2, lambda ans, x, y: exp2(x - ans), lambda ans, x, y: exp2(y - ans),
@@ -105,8 +107,8 @@ cos = elementwise(_np.cos, lambda ans, x: -sin(x), reads=((0,),))
 tan = elementwise(_np.tan, lambda ans, x: 1.0 + ans * ans, reads=(("ans",),))
 arcsin = elementwise(_np.arcsin, lambda ans, x: 1.0 / sqrt(1.0 - x * x), reads=((0,),))
 arccos = elementwise(_np.arccos, lambda ans, x: -1.0 / sqrt(1.0 - x * x), reads=((0,),))
-arctan = elementwise(_np.arctan, lambda ans, x: divide(1.0, 1.0 + x * x), reads=((0,),))
-arctan2 = elementwise(_np.arctan2, lambda ans, x, y: divide(y, x * x + y * y), lambda ans, x, y: divide(-x, x * x + y * y),
+arctan = elementwise(_np.arctan, lambda ans, x: 1.0 / (1.0 + x * x), reads=((0,),))
+arctan2 = elementwise(_np.arctan2, lambda ans, x, y: y / (x * x + y * y), lambda ans, x, y: -x / (x * x + y * y),
                       reads=((0, 1), (0, 1)))
 # hypot is a norm: at x = y = 0 its derivative is taken as 0, as norm_root's
 hypot = elementwise(_np.hypot, lambda ans, x, y: _over_norm(x, ans), lambda ans, x, y: _over_norm(y, ans),
@@ -123,7 +125,7 @@ cosh = elementwise(_np.cosh, lambda ans, x: sinh(x), reads=((0,),))
 tanh = elementwise(_np.tanh, lambda ans, x: 1.0 - ans * ans, reads=(("ans",),))
 arcsinh = elementwise(_np.arcsinh, lambda ans, x: 1.0 / sqrt(x * x + 1.0), reads=((0,),))
 arccosh = elementwise(_np.arccosh, lambda ans, x: 1.0 / sqrt(x * x - 1.0), reads=((0,),))
-arctanh = elementwise(_np.arctanh, lambda ans, x: divide(1.0, 1.0 - x * x), reads=((0,),))
+arctanh = elementwise(_np.arctanh, lambda ans, x: 1.0 / (1.0 - x * x), reads=((0,),))
 deg2rad = elementwise(_np.deg2rad, lambda ans, x: _np.pi / 180.0, reads=((),))
 rad2deg = elementwise(_np.rad2deg, lambda ans, x: 180.0 / _np.pi, reads=((),))
 radians, degrees = deg2rad, rad2deg

@@ -30,7 +30,7 @@ def _keepdims_shape(shape, axis):
 def _expand(g, x, axis, keepdims):
     """Broadcast a reduction's cotangent `g` back to the shape of `x`."""
     shape = shape_of(x)
-    if not keepdims:
+    if not keepdims and axis is not None:  # (a total's cotangent is a scalar: it broadcasts as it is)
         g = reshape(g, _keepdims_shape(shape, axis))
     chunks = backend.chunks_of(x, shape)  # dask data: the cotangent spread over the data's own chunks
     return broadcast_to(g, shape) if chunks is None else broadcast_to(g, shape, chunks=chunks)
@@ -42,6 +42,8 @@ def _count(x, axis):
 
 
 def _sum(x, axis=None, keepdims=False):
+    if type(x) is _np.ndarray:  # what np.sum does, without its dispatch (a third of a small sum's time)
+        return _np.add.reduce(x, axis=axis, keepdims=keepdims)
     return _np.sum(x, axis=axis, keepdims=keepdims)
 
 
