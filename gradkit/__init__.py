@@ -5,8 +5,7 @@
 
     gk.grad(lambda x: np.sum(np.tanh(x) ** 2))(np.ones(3))
 """
-from .core.jit import ConcretizationError
-from .core import (GradkitError, MissingRuleError, NonDifferentiableError, Primitive, ShapeError,
+from .core import (ConcretizationError, GradkitError, MissingRuleError, NonDifferentiableError, Primitive, ShapeError,
                    UnsupportedFunctionError, primal, tree_flatten, tree_map, tree_unflatten)
 from .transforms import (DifferentiationTypeError, checkpoint, custom_jvp, custom_vjp, defgrad, defjvp, defvjp,
                          elementwise_grad, grad, hessian, hessian_tensor_product, hessian_vector_product,

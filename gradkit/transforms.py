@@ -20,7 +20,6 @@ import numpy as _np
 from .core import (BatchTrace, JVPTrace, NonDifferentiableError, Primitive, ShapeError, Tape, Tracer,
                    primal, tree_flatten, tree_leaves_like, tree_map, tree_unflatten, value_at)
 from .core import backend
-from .core.jit import JitTrace, compile_program
 from .core.tree import broadcast_prefix, register_pytree_node, tree_paths  # noqa: F401  (re-exported)
 from .numpy.declare import is_complex, shape_of
 
@@ -896,6 +895,7 @@ def jit(fun, static_argnums=(), static_argnames=()):
         if entry is not None:
             program, out_def = entry
             return tree_unflatten(out_def, program(*leaves))
+        from .core.jit import JitTrace, compile_program  # (loaded on first recording, not at start-up)
         trace = JitTrace()
         inputs = [trace.new_input(x) for x in leaves]
         slots = [t.node for t in inputs]

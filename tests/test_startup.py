@@ -4,8 +4,7 @@ import subprocess
 import sys
 
 DEFERRED = ["gradkit.lab", "gradkit.graph", "gradkit.scipy", "gradkit.numeric", "gradkit.optim", "gradkit.problems",
-            "gradkit.memory", "scipy", "matplotlib", "rich", "ctypes.util", "subprocess"]
-# gradkit.core.jit is still imported by gradkit/transforms.py at module level (see the report of issue 15)
+            "gradkit.memory", "gradkit.core.jit", "scipy", "matplotlib", "rich", "ctypes.util", "subprocess"]
 
 
 def _loaded(code):
@@ -22,5 +21,6 @@ def test_import_loads_nothing_the_first_call_does_not_need():
 
 
 def test_deferred_modules_load_on_use():
-    loaded = _loaded("import gradkit\ngradkit.memory.keep_freed_memory\ngradkit.graph.record\ngradkit.check_grads")
-    assert {"gradkit.memory", "gradkit.graph", "gradkit.numeric.check"} <= loaded
+    loaded = _loaded("import gradkit\ngradkit.memory.keep_freed_memory\ngradkit.graph.record\ngradkit.check_grads\n"
+                     "gradkit.jit(lambda x: x + 1)(1.0)")
+    assert {"gradkit.memory", "gradkit.graph", "gradkit.numeric.check", "gradkit.core.jit"} <= loaded
