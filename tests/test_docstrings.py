@@ -63,6 +63,8 @@ def _public_callables():
                     continue
             elif id(obj) in found:
                 continue
+            elif getattr(importlib.import_module(defined_in), getattr(obj, "__name__", ""), None) is obj:
+                name = obj.__name__  # its own name at home (gradkit.core.primitive.as_array is numpy's array)
             elif module_name.startswith(defined_in + "."):
                 name = module_name[len(defined_in) + 1:] + "." + name
             found[id(obj)] = (defined_in, name, obj)
