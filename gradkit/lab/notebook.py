@@ -16,7 +16,7 @@ import importlib.util
 import inspect
 import sys
 
-__all__ = ["build_notebook", "write_notebook", "experiment_source", "show"]
+__all__ = ["build_notebook", "write_notebook", "experiment_source", "show", "summary"]
 
 _SETUP = """\
 # gradkit lab as a notebook: run the cells in order. Each experiment's code cell defines its
@@ -39,7 +39,13 @@ show(result)"""
 def experiment_source(exp):
     """The source of the module defining `exp`, made to run at a notebook's top level:
     relative imports become absolute, and the call adding it to the lab's list is left out
-    (the notebook builds its `Experiment` itself)."""
+    (the notebook builds its `Experiment` itself). Returns the source as text.
+
+    >>> from gradkit.lab.runner import select
+    >>> source = experiment_source(select("L11")[0])
+    >>> "def measure(ctx):" in source, "register(" in source, "from gradkit.lab.core import" in source
+    (True, False, True)
+    """
     module = sys.modules[exp.measure.__module__]
     source = inspect.getsource(module)
     lines = source.splitlines(keepends=True)
@@ -68,7 +74,12 @@ def build_notebook(quick=False, only=None, seed=0):
         seed: the random seed of every experiment.
 
     Returns:
-        nbformat.NotebookNode, not yet executed.
+        nbformat.NotebookNode, not yet executed: a title, a setup cell, then per experiment
+        its claim, its code and a cell running it, and a summary cell.
+
+    >>> nb = build_notebook(quick=True, only="L11")
+    >>> [c.cell_type for c in nb.cells]
+    ['markdown', 'code', 'markdown', 'code', 'code', 'code']
     """
     import nbformat
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
@@ -95,7 +106,13 @@ def build_notebook(quick=False, only=None, seed=0):
 
 
 def write_notebook(path, quick=False, only=None, seed=0):
-    """Write `build_notebook(quick, only, seed)` to path (folders created); returns path."""
+    """Write `build_notebook(quick, only, seed)` to path (folders created); returns path.
+
+    >>> import os, tempfile
+    >>> path = write_notebook(os.path.join(tempfile.mkdtemp(), "lab", "lab.ipynb"), quick=True, only="L11")
+    >>> os.path.basename(path), os.path.getsize(path) > 1000
+    ('lab.ipynb', True)
+    """
     import os
 
     import nbformat
@@ -105,6 +122,8 @@ def write_notebook(path, quick=False, only=None, seed=0):
 
 
 def _in_ipython():
+    if "IPython" not in sys.modules:  # a kernel has imported it; elsewhere importing it costs about 1 s
+        return False
     try:
         from IPython import get_ipython
     except ImportError:
@@ -114,7 +133,15 @@ def _in_ipython():
 
 def show(result):
     """Show one experiment's Result: verdict, checks, figures and tables, inline in Jupyter
-    (figures as PNG images), as text elsewhere."""
+    (figures as PNG images), as text elsewhere. Returns None.
+
+    >>> from gradkit.lab.core import Check, Experiment, Result
+    >>> toy = Experiment("L0", "a toy claim", "...", None, None, None)
+    >>> show(Result(toy, "reproduced", "error 0e+00", [Check("exact", True, "error 0")], seconds=0.1))
+    L0 a toy claim: reproduced in 0.1 s
+    measured: error 0e+00
+      PASS exact: error 0
+    """
     from .report import _png_bytes
     e = html.escape
     x = result.experiment
@@ -146,7 +173,15 @@ def show(result):
 
 
 def summary(results):
-    """One line per Result and the count reproduced; returns that count."""
+    """Print one line per Result and the count reproduced; returns that count (the
+    notebook's last cell).
+
+    >>> from gradkit.lab.core import Experiment, Result
+    >>> summary([Result(Experiment("L0", "toy", "...", None, None, None), "reproduced", "error 0", seconds=0.1)])
+    L0       reproduced         0.1 s  error 0
+    1 of 1 reproduced.
+    1
+    """
     lines = [f"{r.experiment.key:8s} {r.status:15s} {r.seconds:6.1f} s  {r.measured}" for r in results]
     n_ok = sum(r.ok for r in results)
     print("\n".join(lines + [f"{n_ok} of {len(results)} reproduced."]))

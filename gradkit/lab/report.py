@@ -15,7 +15,14 @@ STATUS_COLOURS = {"reproduced": "#1a7f37", "not reproduced": "#cf222e", "error":
 
 
 def new_figure(ncols=1, nrows=1, width=5.2, height=3.8):
-    """A matplotlib Figure made without pyplot (no global state, no GUI backend)."""
+    """A matplotlib Figure made without pyplot (no global state, no GUI backend), with
+    nrows x ncols axes of width x height inches each; returns (figure, axes), the axes one
+    Axes or a flat array of them. Experiments draw their figures with it.
+
+    >>> fig, (left, right) = new_figure(ncols=2)
+    >>> [round(float(s), 1) for s in fig.get_size_inches()]
+    [10.4, 3.8]
+    """
     from matplotlib.figure import Figure
     fig = Figure(figsize=(width * ncols, height * nrows), layout="constrained")
     axes = fig.subplots(nrows, ncols, squeeze=False)
@@ -23,7 +30,13 @@ def new_figure(ncols=1, nrows=1, width=5.2, height=3.8):
 
 
 def to_jsonable(x):
-    """Arrays and NumPy scalars as lists and floats; non-finite floats as strings."""
+    """Arrays and NumPy scalars as lists and floats; non-finite floats as strings; complex
+    numbers as [real, imag]; dict keys as strings (what results.json holds).
+
+    >>> import numpy
+    >>> to_jsonable({"x": numpy.array([1.0, numpy.inf]), 2: numpy.float64(0.5), "z": 1j})
+    {'x': [1.0, 'inf'], '2': 0.5, 'z': [0.0, 1.0]}
+    """
     if isinstance(x, dict):
         return {str(k): to_jsonable(v) for k, v in x.items()}
     if isinstance(x, (list, tuple)):
@@ -46,7 +59,8 @@ def _png_bytes(fig, dpi=110):
 
 
 class OutputError(ValueError):
-    """The output folder cannot be written: raised before any experiment runs."""
+    """The output folder cannot be written: raised before any experiment runs (a ValueError).
+    See `check_output_dir`'s example."""
 
 
 def check_output_dir(out_dir):
@@ -93,7 +107,17 @@ class ReportWriter:
     """Writes the lab's outputs into out_dir as the run goes: each experiment's figures when it
     finishes, and results.json and report.html rewritten after each experiment, so that a run
     that stops late (an interrupt, a crash) keeps everything measured until then. `planned` are
-    the keys of the experiments to run; the report says which are still missing."""
+    the keys of the experiments to run; the report says which are still missing. `meta`: the
+    run's description (`run_meta`); `svg`: write SVG figures beside the PNGs.
+
+    >>> import os, tempfile
+    >>> from gradkit.lab.core import Experiment, Result
+    >>> out = tempfile.mkdtemp()
+    >>> writer = ReportWriter(out, run_meta(True, 0, "L0"), planned=["L0"])
+    >>> writer.add(Result(Experiment("L0", "toy", "...", None, None, None), "reproduced", "error 0"))
+    >>> os.path.basename(writer.finish(seconds=1.0)), sorted(os.listdir(out))
+    ('report.html', ['figures', 'report.html', 'results.json'])
+    """
 
     def __init__(self, out_dir, meta, svg=True, planned=()):
         self.out_dir = check_output_dir(out_dir)
@@ -103,7 +127,7 @@ class ReportWriter:
         self._write_summary(complete=False)
 
     def add(self, result):
-        """Write one finished experiment's figures, then the summary files."""
+        """Write one finished experiment's figures, then the summary files; see the class's example."""
         key = result.experiment.key
         for old in os.listdir(self.fig_dir):  # an earlier run's figures of this experiment may have other names
             if old.startswith(f"{key}_"):
@@ -120,7 +144,7 @@ class ReportWriter:
         self._write_summary(complete=False)
 
     def finish(self, seconds=None):
-        """Mark the run complete; returns the report's path."""
+        """Mark the run complete (its `seconds` into the meta); returns the report's path."""
         self.meta["seconds"] = seconds
         return self._write_summary(complete=True)
 
@@ -136,7 +160,14 @@ class ReportWriter:
 
 
 def results_json(results, meta):
-    """The raw numbers of a run, as written to results.json."""
+    """The raw numbers of a run, as written to results.json: {"meta", "experiments": [one
+    dict per Result: key, title, claim, status, measured, checks, tables, figures, data...]}.
+
+    >>> from gradkit.lab.core import Experiment, Result
+    >>> doc = results_json([Result(Experiment("L0", "toy", "...", None, None, None), "reproduced")], {})
+    >>> doc["experiments"][0]["key"], doc["experiments"][0]["status"]
+    ('L0', 'reproduced')
+    """
     return {"meta": meta, "experiments": [{
         "key": r.experiment.key, "title": r.experiment.title, "claim": r.experiment.claim,
         "status": r.status, "measured": r.measured, "seconds": r.seconds, "note": r.note,
@@ -147,7 +178,16 @@ def results_json(results, meta):
 
 
 def write_outputs(results, out_dir, meta, svg=True):
-    """Write figures/, results.json and report.html into out_dir at once; return the report's path."""
+    """Write figures/, results.json and report.html into out_dir at once; return the report's
+    path. For Results made without one (`run_lab(..., out=None)`), afterwards.
+
+    >>> import os, tempfile
+    >>> from gradkit.lab.core import Experiment, Result
+    >>> results = [Result(Experiment("L0", "toy", "...", None, None, None), "reproduced")]
+    >>> path = write_outputs(results, tempfile.mkdtemp(), run_meta(True, 0, None))
+    >>> "1 of 1 reproduced" in open(path).read()
+    True
+    """
     writer = ReportWriter(out_dir, meta, svg, [r.experiment.key for r in results])
     for r in results:
         writer.add(r)
@@ -155,7 +195,11 @@ def write_outputs(results, out_dir, meta, svg=True):
 
 
 def run_meta(quick, seed, only, seconds=None):
-    """What a report says about its run: options, date, versions and the machine (a dict)."""
+    """What a report says about its run: options, date, versions and the machine (a dict).
+
+    >>> sorted(run_meta(quick=True, seed=0, only=None))
+    ['date', 'gradkit', 'machine', 'numpy', 'only', 'python', 'quick', 'scipy', 'seconds', 'seed']
+    """
     import numpy
     import scipy
     from .. import __version__
@@ -189,7 +233,12 @@ def _status(status):
 def render_html(results, meta, embedded):
     """The self-contained report.html of `results`: a summary table, then one section per
     experiment with its claim, verdict, checks, figures (`embedded`: (key, name) -> base64
-    PNG) and tables."""
+    PNG) and tables. `meta`: the run's description (`run_meta`). Returns the HTML as text.
+
+    >>> html_text = render_html([], run_meta(True, 0, None), {})
+    >>> html_text.startswith("<!DOCTYPE html>"), "0 of 0 reproduced" in html_text
+    (True, True)
+    """
     e = html.escape
     n_ok = sum(r.ok for r in results)
     out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',

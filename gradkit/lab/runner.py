@@ -15,7 +15,12 @@ def _load_experiments():
 
 
 def select(only=None):
-    """The experiments covering the claims in `only` ("L9,L13" or a list), all if None."""
+    """The experiments covering the claims in `only` ("L9,L13" or a list), all if None, as a
+    list of `Experiment` in lecture order; ValueError naming an unknown claim.
+
+    >>> [x.key for x in select("L9,L13")]
+    ['L9-L10', 'L13']
+    """
     exps = _load_experiments()
     if not only:
         return list(exps)
@@ -29,7 +34,16 @@ def select(only=None):
 
 
 def run_experiment(exp, ctx):
-    """Measure, judge and present one experiment; failures become a Result, never a crash."""
+    """Measure, judge and present one experiment `exp` in the `Context` ctx; returns its
+    `Result`. Failures become a Result (status "error", the traceback in `note`), never a
+    crash. A working experiment is run in `gradkit.lab.core`'s example; a broken one:
+
+    >>> from gradkit.lab.core import Experiment
+    >>> broken = Experiment("L0", "toy", "...", lambda ctx: 1 / 0, None, None)
+    >>> result = run_experiment(broken, Context())
+    >>> result.status, "ZeroDivisionError" in result.note
+    ('error', True)
+    """
     t0 = time.perf_counter()
     try:
         data = exp.measure(ctx)
@@ -127,6 +141,10 @@ def run_lab(quick=False, only=None, seed=0, out="gradkit-lab", console=True, svg
     Raises:
         ValueError: `only` names an unknown claim; `OutputError` (a ValueError) if `out`
             cannot be written.
+
+    >>> results = run_lab(quick=True, only="L11", out=None, console=False)
+    >>> [(r.experiment.key, r.status) for r in results]
+    [('L11-L12', 'reproduced')]
     """
     exps = select(only)
     writer = None
@@ -153,7 +171,17 @@ def run_lab(quick=False, only=None, seed=0, out="gradkit-lab", console=True, svg
 
 
 def print_summary(results, out, seconds):
-    """Print the table of claims, what was measured and the verdicts, then the errors."""
+    """Print the table of claims, what was measured and the verdicts, then the errors
+    (rich's table). `out`: the report's folder, named in the last line (None: no report);
+    `seconds`: the run's time.
+
+    >>> from gradkit.lab.core import Experiment
+    >>> r = Result(Experiment("L0", "a toy claim", "...", None, None, None), "reproduced", "error 0e+00")
+    >>> print_summary([r], out=None, seconds=1.0)
+       gradkit lab: the lecture's claims, measured
+    ...L0 a toy claim...error 0e+00...reproduced...
+    1 of 1 reproduced in 1 s.
+    """
     from rich.console import Console
     from rich.table import Table
     con = Console()
@@ -176,7 +204,12 @@ def print_summary(results, out, seconds):
 
 
 def parser():
-    """The argparse parser of `gradkit lab`."""
+    """The argparse parser of `gradkit lab`.
+
+    >>> args = parser().parse_args(["--quick", "--only", "L9,L13"])
+    >>> args.quick, args.only, args.out
+    (True, 'L9,L13', 'gradkit-lab')
+    """
     p = argparse.ArgumentParser(prog="gradkit lab", description=(
         "Reproduce the lecture's claims on automatic differentiation (L1-L20) as measured figures. "
         "Writes report.html, figures/ and results.json into --out; exits 1 if any claim was not reproduced."))
@@ -193,7 +226,16 @@ def parser():
 
 
 def main(argv=None):
-    """`gradkit lab ...`: returns the process exit status."""
+    """`gradkit lab ...` with the arguments `argv` (None: sys.argv's); returns the process
+    exit status: 0 when every claim was reproduced, 1 when one was not, 2 for bad arguments
+    or missing matplotlib/rich.
+
+    >>> main(["--list"])
+    L1-L3    Matrix calculus warm-up
+    ...
+    L20      What AD is not: the closing table
+    0
+    """
     args = parser().parse_args(argv)
     try:
         import matplotlib  # noqa: F401

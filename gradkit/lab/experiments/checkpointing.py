@@ -21,6 +21,8 @@ from ... import numpy as gnp
 from ..core import Check, Table, check_below, peak_bytes, register, timeit
 from ..report import new_figure
 
+__all__ = ["measure", "judge", "present"]  # the protocol (gradkit.lab.core); the rest is this module's own
+
 MiB = 2.0 ** 20
 
 
@@ -63,6 +65,8 @@ def user_sys_seconds(fn, min_time):
 def measure(ctx):
     # activations (batch x width) much larger than the weights (width x width): they are what the
     # tape holds, while the weights' gradient (the result itself) is a floor no checkpoint lowers
+    """Without checkpointing and for each segment length: the tape's bytes after the forward pass, the
+    peak bytes and CPU time (user, system) of the gradient, and the layers evaluated."""
     depth, width, batch = ctx.pick((32, 64, 1024), (64, 64, 2048))
     rng = ctx.rng(19)
     Ws = list(rng.standard_normal((depth, width, width)) / _np.sqrt(width))
@@ -91,6 +95,8 @@ def measure(ctx):
 
 
 def judge(data):
+    """Same gradient; the tape holds fewer intermediates and the peak memory drops; the price is about
+    one extra forward pass."""
     rows, d = data["rows"], data["depth"]
     base = rows[0]
     ck = [r for r in rows if r["segment"] is not None]
@@ -122,6 +128,7 @@ def judge(data):
 
 
 def present(data):
+    """Memory and time against the segment length, and the table of every configuration."""
     rows, d = data["rows"], data["depth"]
     base, ck = rows[0], [r for r in rows if r["segment"] is not None]
     segs = _np.array([r["segment"] for r in ck])

@@ -18,6 +18,8 @@ from ...numeric import fd_gradient
 from ..core import Check, Table, loglog_slope, peak_bytes, register, timeit
 from ..report import new_figure
 
+__all__ = ["measure", "judge", "present"]  # the protocol (gradkit.lab.core); the rest is this module's own
+
 # -- a minimal symbolic differentiator: expressions are tuples ("x",), ("c", v), (op, a, b)
 X = ("x",)
 
@@ -147,6 +149,8 @@ def _methods(f):
 
 
 def measure(ctx):
+    """AD, finite differences and symbolic differentiation on iterated logistic maps: accuracy,
+    expression swell, cost and extra peak memory of a gradient over the depth."""
     ks = list(range(1, ctx.pick(11, 15)))
     x0 = 0.3
     swell = []
@@ -200,6 +204,8 @@ def _memory_slopes(data):
 
 
 def judge(data):
+    """AD exact to rounding (unlike FD), no expression swell (unlike symbolic), reverse mode time-
+    efficient, but memory-hungry."""
     acc, cost, sw, mem = data["accuracy"], data["cost"], data["swell"], data["memory"]
     fd_best = min(v for m, v in acc.items() if m.startswith("finite"))
     ad = max(acc[REV], acc[FWD])
@@ -229,6 +235,7 @@ def judge(data):
 
 
 def present(data):
+    """The closing figure (swell, accuracy, memory) and tables filled with this run's numbers."""
     sw, acc, cost, mem = data["swell"], data["accuracy"], data["cost"], data["memory"]
     fig, (a1, a2, a3) = new_figure(3, 1, width=4.6, height=3.8)
     ks = [s["k"] for s in sw]

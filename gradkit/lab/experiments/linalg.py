@@ -11,6 +11,8 @@ from ... import numpy as gnp
 from ..core import Check, Table, check_below, register, timeit
 from ..report import new_figure
 
+__all__ = ["measure", "judge", "present"]  # the protocol (gradkit.lab.core); the rest is this module's own
+
 TOL = 1e-10  # relative error allowed against the closed forms (well-conditioned A, float64)
 
 
@@ -50,6 +52,8 @@ def _svd_errors(rng, n):
 
 
 def measure(ctx):
+    """Derivatives through solve and SVD against their closed forms, and the forward and backward
+    passes of solve timed apart, over n."""
     rng = ctx.rng(15)
     sizes = ctx.pick([4, 16, 64, 256], [4, 16, 64, 256, 512, 1024])
     t_min = ctx.pick(0.01, 0.03)
@@ -69,6 +73,7 @@ def _ratio(r, kind):
 
 
 def judge(data):
+    """The rules equal the closed forms; the backward pass costs about a forward one."""
     rows, tol = data["rows"], data["tol"]
     big = [r for r in rows if r["n"] >= 64]  # below, Python's per-call overhead is most of either pass
     mat = [_ratio(r, "matrix") for r in big]
@@ -90,6 +95,7 @@ def judge(data):
 
 
 def present(data):
+    """Errors and the backward/forward cost ratio over n, and their table."""
     rows = data["rows"]
     ns = [r["n"] for r in rows]
     fig, (a1, a2, a3) = new_figure(3, 1, width=4.4, height=3.7)

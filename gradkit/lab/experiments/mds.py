@@ -12,6 +12,8 @@ from ... import optim, problems
 from ..core import Check, Table, register, timeit
 from ..report import new_figure
 
+__all__ = ["measure", "judge", "present"]  # the protocol (gradkit.lab.core); the rest is this module's own
+
 FLOOR = 1e-30  # smaller losses (exact zeros) are drawn here
 SHOWN = 40     # points drawn in the configuration panel
 NAMES = {"gd": "GD, AD gradients", "classical": "classical MDS", "zo": "zero-order GD", "fd": "central-difference GD"}
@@ -23,6 +25,8 @@ def _name(key):
 
 
 def measure(ctx):
+    """`gradkit.optim.mds_comparison` on random points, with an AD gradient charged at its measured
+    cost in evaluations of L."""
     n_points = ctx.pick(60, 200)
     factors = ctx.pick((1, 10), (1, 10, 100))
     # L10's cheap-gradient constant, measured here: what one AD gradient costs in evaluations of L
@@ -47,6 +51,8 @@ def measure(ctx):
 
 
 def judge(data):
+    """GD with AD gradients recovers the configuration; zero-order and FD GD at the same budget are far
+    behind; classical MDS is exact."""
     r, f0 = data["runs"], data["f0"]
     gd, cl = r["gd"], r["classical"]
     checks = [Check("GD with AD gradients recovers the configuration", gd["recovery_error"] < 1e-6,
@@ -66,6 +72,7 @@ def judge(data):
 
 
 def present(data):
+    """Loss against evaluations and time, the recovered configurations over the true one, and the table."""
     runs, f0 = data["runs"], data["f0"]
     fig, (a1, a2, a3) = new_figure(3, 1, width=4.7, height=4.2)
     colours = {"gd": "C0", "zo": "C2", "fd": "C1"}

@@ -8,6 +8,8 @@ from ...numeric import fd_gradient
 from ..core import Check, Table, check_below, register
 from ..report import new_figure
 
+__all__ = ["measure", "judge", "present"]  # the protocol (gradkit.lab.core); the rest is this module's own
+
 
 def forward(Ws, X):
     """v_0 = X, v_k = tanh(v_{k-1} W_k) for the hidden layers, a linear last layer."""
@@ -33,6 +35,8 @@ def _init(rng, widths):
 
 
 def measure(ctx):
+    """A small sigmoid network trained by GD with backprop: the loss curve, each layer's gradient norm,
+    and backprop against finite differences."""
     rng = ctx.rng(14)
     X, y = _data(rng, ctx.pick(128, 256))
     widths = [3, 16, 16, 1]
@@ -70,6 +74,7 @@ def measure(ctx):
 
 
 def judge(data):
+    """The loss falls and the backprop gradient equals finite differences."""
     c = data["curve"]
     return [
         Check("GD with backprop trains the network", c[-1] < 0.2 * c[0] and c[-1] < min(c[:10]),
@@ -81,6 +86,7 @@ def judge(data):
 
 
 def present(data):
+    """The training curve and the layer-by-layer table."""
     fig, (a1, a2) = new_figure(2, 1, width=4.8, height=3.6)
     a1.semilogy(data["curve"])
     a1.set_xlabel("GD step")

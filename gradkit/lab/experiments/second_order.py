@@ -7,6 +7,8 @@ from ... import numpy as gnp
 from ..core import Check, Table, check_below, check_range, loglog_slope, register, timeit
 from ..report import new_figure
 
+__all__ = ["measure", "judge", "present"]  # the protocol (gradkit.lab.core); the rest is this module's own
+
 
 def make_f(rng, n):
     """A smooth coupled function with a dense Hessian: sum log(1 + exp(B x)) + |x|^2 / 2."""
@@ -18,6 +20,8 @@ def make_f(rng, n):
 
 
 def measure(ctx):
+    """Times of a Hessian-vector product and of the full Hessian over n, and Hutchinson's trace
+    estimate from m HVPs with its error over m."""
     rng = ctx.rng(17)
     sizes = ctx.pick([8, 32, 128, 512], [8, 32, 128, 512, 1024])
     cost = []
@@ -52,6 +56,8 @@ def measure(ctx):
 
 
 def judge(data):
+    """HVP = H v at a few gradients' cost, the Hessian's cost growing ~n times faster; Hutchinson's
+    error ~1/sqrt(m), as its variance predicts."""
     cost, hut = data["cost"], data["hutchinson"]
     ratio = [c["t_hessian"] / c["t_hvp"] for c in cost]
     big = cost[len(cost) // 2:]
@@ -72,6 +78,7 @@ def judge(data):
 
 
 def present(data):
+    """The HVP-cost and Hutchinson-error figure, and their tables."""
     cost, hut = data["cost"], data["hutchinson"]
     fig, (a1, a2, a3) = new_figure(3, 1, width=4.4, height=3.6)
     ns = [c["n"] for c in cost]

@@ -8,6 +8,8 @@ from ...graph import record
 from ..core import Check, Table, check_below, register
 from ..report import new_figure
 
+__all__ = ["measure", "judge", "present"]  # the protocol (gradkit.lab.core); the rest is this module's own
+
 W1, W2 = 2.0, 3.0
 
 
@@ -26,6 +28,8 @@ def closed_form(w1, w2):
 
 
 def measure(ctx):
+    """The lecture's L(w1, w2) recorded by `gradkit.graph.record` at (2, 3): its nodes, both sweeps and
+    the gradient."""
     g = record(L, W1, W2)
     fwd = [g.forward_sweep(e) for e in ([1.0, 0.0], [0.0, 1.0])]  # one sweep per input
     rev = g.reverse_sweep()                                        # one sweep for both
@@ -44,6 +48,8 @@ LECTURE_OPS = ["log", "multiply", "sqrt", "add"]
 
 
 def judge(data):
+    """The recorded graph is the lecture's; both sweeps give the exact gradient, in d forward sweeps or
+    one reverse sweep."""
     ref = _np.array(data["grad_closed_form"])
     err_f = float(_np.max(_np.abs(_np.array(data["grad_forward"]) - ref) / _np.abs(ref)))
     err_r = float(_np.max(_np.abs(_np.array(data["grad_reverse"]) - ref) / _np.abs(ref)))
@@ -69,6 +75,7 @@ def _graph_figure():
 
 
 def present(data):
+    """The drawn graph, the forward and reverse sweep tables and the gradient."""
     nodes = data["nodes"]
     fwd = Table("L11 forward sweeps (tangents from the inputs to L; one sweep per input)",
                 ["v_i", "operation", "value", "dv_i/dw1 (sweep 1)", "dv_i/dw2 (sweep 2)"],

@@ -15,6 +15,8 @@ from ... import numpy as gnp
 from ..core import Check, Table, check_range, peak_bytes, register, timeit
 from ..report import new_figure
 
+__all__ = ["measure", "judge", "present"]  # the protocol (gradkit.lab.core); the rest is this module's own
+
 BATCH = 64            # examples in the minibatch: the loss costs O(BATCH d), its Hessian O(d^2)
 TARGETS = (1e6, 1e9, 1e10)
 LIMIT = 1e10          # the lecture's "tens of billions"
@@ -50,6 +52,8 @@ def _cost(fn, min_time):
 
 
 def measure(ctx):
+    """Peak memory and CPU time of one gradient and of one full Hessian of a minibatch logistic loss
+    over a log grid of d."""
     rng = ctx.rng(4)
     d_hessian = ctx.pick(2 ** _np.arange(4, 12), 2 ** _np.arange(4, 13)).tolist()   # up to 2048 / 4096
     d_grad = ctx.pick(2 ** _np.arange(4, 17), 2 ** _np.arange(4, 19)).tolist()      # up to 65536 / 262144
@@ -99,6 +103,8 @@ def seconds_at(fit, d):
 
 
 def judge(data):
+    """The gradient's memory grows like d, the Hessian's like d^2 and outgrows this machine below d =
+    1e10 while the gradient still fits."""
     f = fits(data)
     g, h, M = f["gradient"], f["hessian"], data["machine_bytes"]
     share = bytes_at(g, h["d_full"]) / M if math.isfinite(h["d_full"]) else float("nan")
@@ -132,6 +138,7 @@ def _duration(s):
 
 
 def present(data):
+    """Memory and time against d with the fitted power laws, and the extrapolation to 1e6, 1e9, 1e10."""
     f = fits(data)
     g, h, M = f["gradient"], f["hessian"], data["machine_bytes"]
     fig, (a1, a2) = new_figure(2, 1, width=5.0, height=4.0)

@@ -8,6 +8,8 @@ from ... import optim
 from ..core import Check, Table, check_range, register
 from ..report import new_figure
 
+__all__ = ["measure", "judge", "present"]  # the protocol (gradkit.lab.core); the rest is this module's own
+
 TOL = 1e-3
 KAPPA = 10.0  # L / mu in the strongly convex setting
 # setting -> (title, quantity brought below TOL times its start, GD's rate, zero-order GD's rate)
@@ -20,6 +22,7 @@ SETTINGS = {
 
 
 def measure(ctx):
+    """`gradkit.optim.iterations_to_tolerance` in L8's three settings over n: GD against zero-order GD."""
     ns = ctx.pick((8, 16, 32, 64), (8, 16, 32, 64, 128, 256))
     seeds = tuple(range(ctx.seed, ctx.seed + ctx.pick(2, 3)))
     out = {"ns": list(ns), "seeds": list(seeds), "tol": TOL, "kappa": KAPPA, "settings": {}}
@@ -38,6 +41,7 @@ def _within(measured, bounds):
 
 
 def judge(data):
+    """Zero-order GD needs ~n times GD's iterations, and each method stays within its theoretical bound."""
     checks = []
     for setting, (title, _, rate_gd, rate_zo) in SETTINGS.items():
         s = data["settings"][setting]
@@ -65,6 +69,7 @@ def contraction(iterations, tol, squared):
 
 
 def present(data):
+    """Iterations against n per setting, and the tables with evaluations and theory's bounds."""
     from matplotlib.ticker import LogLocator, NullFormatter, ScalarFormatter
     ns = _np.array(data["ns"])
     fig, axes = new_figure(4, 1, width=3.9, height=3.9)
