@@ -31,6 +31,22 @@ def _cast(a, dtype):
 
 
 def sum(a, axis=None, dtype=None, out=None, keepdims=False, initial=_NoValue, where=_NoValue):
+    """Differentiable ``numpy.sum`` (NumPy's signature: ``dtype``, ``initial``; ``out=`` and
+    ``where=`` refused).
+
+    Differentiable in ``a`` in both modes, to any order: the backward pass broadcasts the
+    cotangent over the summed axes; ``axis``, ``keepdims`` and ``dtype`` are static (an integer
+    ``dtype`` drops the derivative).
+
+    Returns the sums over ``axis``, traced when ``a`` is.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> gk.grad(lambda x: np.sum(x ** 2))(np.array([1.0, 2.0, 3.0]))
+    array([2., 4., 6.])
+    >>> gk.grad(lambda x: np.sum(x, axis=0)[1])(np.ones((2, 2)))
+    array([[0., 1.],
+           [0., 1.]])
+    """
     if out is not None or where is not _NoValue:
         refuse_keywords("sum", out, where)
     s = _r.sum(a if dtype is None else astype(a, dtype), axis, keepdims)
@@ -38,12 +54,33 @@ def sum(a, axis=None, dtype=None, out=None, keepdims=False, initial=_NoValue, wh
 
 
 def mean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=_NoValue):
+    """Differentiable ``numpy.mean`` (NumPy's signature: ``dtype``; ``out=`` and ``where=`` refused).
+
+    Differentiable in ``a`` in both modes, to any order: d/dx_i = 1/n over the averaged axes.
+    Returns the means over ``axis``, traced when ``a`` is.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> gk.grad(np.mean)(np.array([1.0, 2.0, 3.0, 4.0]))
+    array([0.25, 0.25, 0.25, 0.25])
+    """
     if out is not None or where is not _NoValue:
         refuse_keywords("mean", out, where)
     return _r.mean(a if dtype is None else astype(a, dtype), axis, keepdims)
 
 
 def prod(a, axis=None, dtype=None, out=None, keepdims=False, initial=_NoValue, where=_NoValue):
+    """Differentiable ``numpy.prod`` (NumPy's signature: ``dtype``, ``initial``; ``out=`` and
+    ``where=`` refused).
+
+    Differentiable in ``a`` in both modes, to any order: d/dx_i = the product of the other
+    entries, exact at zero entries too (no division by x).
+
+    Returns the products over ``axis``, traced when ``a`` is.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> gk.grad(np.prod)(np.array([2.0, 0.0, 5.0]))
+    array([ 0., 10.,  0.])
+    """
     if out is not None or where is not _NoValue:
         refuse_keywords("prod", out, where)
     p = _r.prod(_cast(a, dtype), axis, keepdims)
@@ -57,7 +94,17 @@ def _extreme(reduce, combine, name):
         m = reduce(a, axis, keepdims)
         return m if initial is _NoValue else combine(m, initial)
     f.__name__ = f.__qualname__ = name
-    f.__doc__ = f"np.{name}; ties share the derivative equally (a subgradient)."
+    data, grad = {"max": ("[1.0, 3.0, 3.0]", "[0. , 0.5, 0.5]"), "min": ("[1.0, 1.0, 3.0]", "[0.5, 0.5, 0. ]")}[name]
+    f.__doc__ = f"""Differentiable ``numpy.{name}`` (NumPy's signature, ``initial=`` too; ``out=`` and ``where=`` refused).
+
+    Differentiable in ``a`` in both modes, to any order: the {name}imum gets derivative 1
+    and tied {name}ima share it equally (a subgradient); ``axis`` and ``keepdims`` are static.
+    Returns the {name}ima over ``axis``, traced when ``a`` is.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> gk.grad(np.{name})(np.array({data}))
+    array({grad})
+    """
     return f
 
 
@@ -84,7 +131,18 @@ def _spread(reduce, name):
                             f"derivative)")
         return reduce(_cast(a, dtype), axis, _ddof(ddof, correction, name), keepdims)
     f.__name__ = f.__qualname__ = name
-    f.__doc__ = f"np.{name} with NumPy's signature (out= and where= refused, mean= not supported)."
+    rule, grad = {"var": ("2 (x - mean) / (n - ddof)", "[-1.,  0.,  1.]"),
+                  "std": ("(x - mean) / ((n - ddof) std), where std > 0", "[-0.5,  0. ,  0.5]")}[name]
+    f.__doc__ = f"""Differentiable ``numpy.{name}`` (NumPy's signature: ``ddof`` or ``correction``, ``dtype``;
+    ``out=`` and ``where=`` refused, ``mean=`` not supported).
+
+    Differentiable in ``a`` in both modes, to any order: d/dx = {rule}.
+    Returns the {name} over ``axis``, traced when ``a`` is.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> gk.grad(lambda x: np.{name}(x, ddof=1))(np.array([1.0, 2.0, 3.0]))
+    array({grad})
+    """
     return f
 
 
@@ -93,18 +151,33 @@ std = _spread(_r.std, "std")
 
 
 def cumsum(a, axis=None, dtype=None, out=None):
+    """Differentiable ``numpy.cumsum`` (NumPy's signature; ``out=`` is refused).
+
+    Differentiable in ``a`` in both modes, to any order; ``axis`` and ``dtype`` are static.
+    The backward pass is the reversed cumulative sum of the cotangent.
+
+    Returns what ``numpy.cumsum`` returns, traced when ``a`` is.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> gk.grad(lambda x: np.sum(np.cumsum(x)))(np.ones(3))
+    array([3., 2., 1.])
+    """
     if out is not None:
         refuse_keywords("cumsum", out)
     return _r.cumsum(_cast(a, dtype), axis)
 
 
 def cumprod(a, axis=None, dtype=None, out=None):
-    """np.cumprod; its derivatives are exact at zero entries too (no division by x)."""
+    """np.cumprod; its derivatives are exact at zero entries too (no division by x).
+
+    Differentiable in ``a`` in both modes, to any order (``out=`` refused); ``axis`` and
+    ``dtype`` are static. Returns the cumulative products, traced when ``a`` is.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> gk.grad(lambda x: np.cumprod(x)[-1])(np.array([2.0, 0.0, 5.0]))
+    array([ 0., 10.,  0.])
+    """
     if out is not None:
         refuse_keywords("cumprod", out)
     return _r.cumprod(_cast(a, dtype), axis)
 
-
-for _f, _ref in ((sum, _np.sum), (mean, _np.mean), (prod, _np.prod), (var, _np.var), (std, _np.std),
-                 (cumsum, _np.cumsum)):
-    _f.__doc__ = _f.__doc__ or f"np.{_ref.__name__}, differentiable (NumPy's signature; out= and where= refused)."
