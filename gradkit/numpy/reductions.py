@@ -72,11 +72,31 @@ _reduction_batch(_sum_p)
 
 
 def sum(a, axis=None, keepdims=False, dtype=None):
-    """np.sum (dtype is ignored: gradkit sums in the input's precision)."""
+    """The sum over ``axis``: the primitive behind ``gradkit.numpy.sum`` (which takes NumPy's
+    full signature; here ``dtype`` is ignored, the sum runs in the input's precision).
+
+    Differentiable in ``a`` in both modes, to any order: the backward pass broadcasts the
+    cotangent over the summed axes. Returns the sums, traced when ``a`` is.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> from gradkit.numpy import reductions
+    >>> gk.grad(lambda x: reductions.sum(x ** 2))(np.array([1.0, 2.0]))
+    array([2., 4.])
+    """
     return _sum_p(a, axis=_norm_axis(axis), keepdims=keepdims)
 
 
 def mean(a, axis=None, keepdims=False):
+    """The mean over ``axis`` (sum / count), behind ``gradkit.numpy.mean``.
+
+    Differentiable in ``a`` in both modes, to any order: d/dx_i = 1/n. Returns the means,
+    traced when ``a`` is.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> from gradkit.numpy import reductions
+    >>> gk.grad(reductions.mean)(np.array([1.0, 2.0, 3.0, 4.0]))
+    array([0.25, 0.25, 0.25, 0.25])
+    """
     a = arraylike(a)
     return sum(a, axis, keepdims) / _count(a, axis)
 
@@ -114,6 +134,17 @@ _prod_p.defjvp(lambda t, ans, x, axis=None, keepdims=False:
 
 
 def prod(a, axis=None, keepdims=False):
+    """The product over ``axis``: the primitive behind ``gradkit.numpy.prod``.
+
+    Differentiable in ``a`` in both modes, to any order: d/dx_i = the product of the other
+    entries, from cumulative products (no division, so exact at zeros). Returns the products,
+    traced when ``a`` is.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> from gradkit.numpy import reductions
+    >>> gk.grad(reductions.prod)(np.array([2.0, 0.0, 5.0]))
+    array([ 0., 10.,  0.])
+    """
     return _prod_p(a, axis=_norm_axis(axis), keepdims=keepdims)
 
 
@@ -144,10 +175,30 @@ _min_p = _reduction_batch(_extreme(Primitive("min", _min)))
 
 
 def max(a, axis=None, keepdims=False):
+    """The maximum over ``axis``: the primitive behind ``gradkit.numpy.max``.
+
+    Differentiable in ``a`` in both modes, to any order: tied maxima share the derivative
+    equally (a subgradient). Returns the maxima, traced when ``a`` is.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> from gradkit.numpy import reductions
+    >>> gk.grad(reductions.max)(np.array([1.0, 3.0, 3.0]))
+    array([0. , 0.5, 0.5])
+    """
     return _max_p(a, axis=_norm_axis(axis), keepdims=keepdims)
 
 
 def min(a, axis=None, keepdims=False):
+    """The minimum over ``axis``: the primitive behind ``gradkit.numpy.min``.
+
+    Differentiable in ``a`` in both modes, to any order: tied minima share the derivative
+    equally (a subgradient). Returns the minima, traced when ``a`` is.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> from gradkit.numpy import reductions
+    >>> gk.grad(reductions.min)(np.array([1.0, 1.0, 3.0]))
+    array([0.5, 0.5, 0. ])
+    """
     return _min_p(a, axis=_norm_axis(axis), keepdims=keepdims)
 
 
@@ -155,6 +206,17 @@ amax, amin = max, min
 
 
 def var(a, axis=None, ddof=0, keepdims=False):
+    """The variance over ``axis`` with ``ddof``, behind ``gradkit.numpy.var``; for complex ``a``,
+    the mean of |a - mean|^2.
+
+    Differentiable in ``a`` in both modes, to any order: d/dx = 2 (x - mean) / (n - ddof).
+    Returns the variances, traced when ``a`` is.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> from gradkit.numpy import reductions
+    >>> gk.grad(lambda x: reductions.var(x, ddof=1))(np.array([1.0, 2.0, 3.0]))
+    array([-1.,  0.,  1.])
+    """
     a = arraylike(a)
     centred = a - mean(a, axis, keepdims=True)
     return sum(real(centred * conj(centred)), axis, keepdims) / (_count(a, axis) - ddof)
@@ -162,7 +224,18 @@ def var(a, axis=None, ddof=0, keepdims=False):
 
 def std(a, axis=None, ddof=0, keepdims=False):
     """np.std; at a constant input (and for 0-d ones), where it has no derivative, its
-    derivative is taken as 0 (see norm_root)."""
+    derivative is taken as 0 (see norm_root).
+
+    Differentiable in ``a`` in both modes, to any order: d/dx = (x - mean) / ((n - ddof) std).
+    Behind ``gradkit.numpy.std``. Returns the standard deviations, traced when ``a`` is.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> from gradkit.numpy import reductions
+    >>> gk.grad(reductions.std)(np.array([1.0, 3.0]))
+    array([-0.5,  0.5])
+    >>> gk.grad(reductions.std)(np.array([2.0, 2.0]))
+    array([0., 0.])
+    """
     return norm_root(var(a, axis, ddof, keepdims))
 
 
@@ -183,6 +256,17 @@ _scan_batch(_cumsum_p)
 
 
 def cumsum(a, axis=None):
+    """The cumulative sum along ``axis`` (flattened when None): the primitive behind
+    ``gradkit.numpy.cumsum``.
+
+    Differentiable in ``a`` in both modes, to any order: the backward pass is the reversed
+    cumulative sum of the cotangent. Returns the cumulative sums, traced when ``a`` is.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> from gradkit.numpy import reductions
+    >>> gk.grad(lambda x: reductions.sum(reductions.cumsum(x)))(np.ones(3))
+    array([3., 2., 1.])
+    """
     return _cumsum_p(a, axis=axis)
 
 
@@ -242,12 +326,33 @@ _scan_batch(_cumprod_p)
 
 
 def cumprod(a, axis=None):
-    """np.cumprod; its derivatives are exact at zero entries too (no division by x)."""
+    """np.cumprod; its derivatives are exact at zero entries too (no division by x).
+
+    The primitive behind ``gradkit.numpy.cumprod``: differentiable in ``a`` in both modes, to
+    any order. Returns the cumulative products, traced when ``a`` is.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> from gradkit.numpy import reductions
+    >>> gk.grad(lambda x: reductions.cumprod(x)[-1])(np.array([2.0, 0.0, 5.0]))
+    array([ 0., 10.,  0.])
+    """
     return _cumprod_p(a, axis=axis)
 
 
 def average(a, axis=None, weights=None, returned=False, keepdims=False):
-    """np.average; differentiable in both `a` and `weights`."""
+    """np.average; differentiable in both `a` and `weights`.
+
+    Differentiable in ``a`` and ``weights`` in both modes, to any order:
+    d/da_i = w_i / sum(w), d/dw_i = (a_i - average) / sum(w). Returns the average (and the sum
+    of the weights with ``returned=True``), traced when an input is.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> a, w = np.array([1.0, 3.0]), np.array([1.0, 3.0])
+    >>> np.average(a, weights=w)
+    np.float64(2.5)
+    >>> gk.grad(lambda a, w: np.average(a, weights=w), argnums=(0, 1))(a, w)
+    (array([0.25, 0.75]), array([-0.375,  0.125]))
+    """
     a, weights = arraylike(a), arraylike(weights)
     if weights is None:
         avg = mean(a, axis, keepdims)
@@ -295,6 +400,16 @@ def diff(a, n=1, axis=-1, prepend=None, append=None):
 
 
 def ediff1d(ary, to_end=None, to_begin=None):
+    """Differentiable ``numpy.ediff1d``: the differences of consecutive entries of ``ary``
+    flattened, with ``to_begin`` and ``to_end`` put around them.
+
+    Differentiable in ``ary``, ``to_begin`` and ``to_end`` in both modes, to any order (a
+    linear map). Returns a 1-D array, traced when an input is.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> gk.grad(lambda x: np.sum(np.ediff1d(x) ** 2))(np.array([0.0, 1.0, 3.0]))
+    array([-2., -2.,  4.])
+    """
     from .shape import concatenate, ravel
     flat = ravel(ary)
     parts = [ravel(to_begin)] if to_begin is not None else []
@@ -306,7 +421,17 @@ def ediff1d(ary, to_end=None, to_begin=None):
 
 def gradient(f, *varargs, axis=None, edge_order=1):
     """np.gradient with uniform (scalar) spacings: central differences inside, one-sided
-    differences of order `edge_order` at the ends (a linear map of f)."""
+    differences of order `edge_order` at the ends (a linear map of f).
+
+    Differentiable in ``f`` in both modes, to any order; the spacings are static. Returns an
+    array (a tuple of arrays for several axes), traced when ``f`` is.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> np.gradient(np.array([0.0, 1.0, 4.0, 9.0]))
+    array([1., 2., 4., 5.])
+    >>> gk.grad(lambda f: np.gradient(f)[1])(np.zeros(4))  # (f[2] - f[0]) / 2
+    array([-0.5,  0. ,  0.5,  0. ])
+    """
     from .shape import concatenate
     ndim = len(shape_of(f))
     axes = tuple(range(ndim)) if axis is None else (axis,) if _np.ndim(axis) == 0 else tuple(axis)
@@ -339,7 +464,17 @@ def gradient(f, *varargs, axis=None, edge_order=1):
 
 def histogram(a, bins=10, range=None, density=None, weights=None):
     """np.histogram. Counts are integers; weighted sums are differentiable in the weights,
-    and bin edges that come from the data (no explicit edges or range) in its min and max."""
+    and bin edges that come from the data (no explicit edges or range) in its min and max.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> a = np.array([0.0, 1.0, 4.0])
+    >>> np.histogram(a, bins=2)
+    (array([2, 1]), array([0., 2., 4.]))
+    >>> gk.grad(lambda w: np.histogram(a, bins=2, weights=w)[0][1])(np.ones(3))  # the weights in bin 1
+    array([0., 0., 1.])
+    >>> gk.grad(lambda a: np.histogram(a, bins=2)[1][1])(a)  # the middle edge: (min + max) / 2
+    array([0.5, 0. , 0.5])
+    """
     from ..core import Tracer, concrete
     from .creation import linspace
     from .indexing import bincount
@@ -408,6 +543,17 @@ _argsort = _scan_batch(nondiff(_np.argsort))
 
 
 def argsort(a, axis=-1, kind=None):
+    """``numpy.argsort``: the indices that sort ``a`` along ``axis``.
+
+    Not differentiable (integer indices); it accepts traced values and batches under vmap.
+    To differentiate through a sort, use ``sort`` or gather with ``take_along_axis``.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> np.argsort(np.array([3.0, 1.0, 2.0]))
+    array([1, 2, 0])
+    >>> gk.grad(lambda x: x[np.argsort(x)][0] * 10.0)(np.array([3.0, 1.0, 2.0]))
+    array([ 0., 10.,  0.])
+    """
     return _argsort(a, axis=axis, kind=kind)
 
 
@@ -415,5 +561,16 @@ _argpartition = _scan_batch(nondiff(_np.argpartition))
 
 
 def argpartition(a, kth, axis=-1):
+    """``numpy.argpartition``: indices that put the ``kth`` entry in its sorted place, smaller
+    ones before it and larger ones after (in any order).
+
+    Not differentiable (integer indices); it accepts traced values and batches under vmap.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> int(np.argpartition(np.array([3.0, 1.0, 2.0]), 0)[0])
+    1
+    >>> gk.grad(lambda x: x[np.argpartition(x, 0)[0]])(np.array([3.0, 1.0, 2.0]))
+    array([0., 1., 0.])
+    """
     return _argpartition(a, kth=kth, axis=axis)
 nonzero, argwhere, flatnonzero = (nondiff(f) for f in (_np.nonzero, _np.argwhere, _np.flatnonzero))
