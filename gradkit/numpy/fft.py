@@ -93,22 +93,73 @@ def fft(a, n=None, axis=-1, norm=None):
 
 
 def ifft(a, n=None, axis=-1, norm=None):
+    """Differentiable ``numpy.fft.ifft``: the inverse DFT along ``axis`` (length ``n``, ``norm``
+    as NumPy's).
+
+    Differentiable in ``a`` in both modes, to any order (a linear map); the VJP is its
+    transpose, an ifft again, under autograd's complex convention. Returns a complex array,
+    traced when ``a`` is.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> gk.grad(lambda x: np.real(np.fft.ifft(x))[0])(np.ones(4))  # ifft(x)[0] is the mean
+    array([0.25, 0.25, 0.25, 0.25])
+    """
     return _complex_transform(a, None if n is None else (n,), (axis,), norm, True)
 
 
 def fftn(a, s=None, axes=None, norm=None):
+    """Differentiable ``numpy.fft.fftn``: the DFT over ``axes`` (all by default), lengths ``s``.
+
+    Differentiable in ``a`` in both modes, to any order (a linear map whose transpose is
+    itself). Returns a complex array, traced when ``a`` is.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> gk.grad(lambda x: np.real(np.fft.fftn(x))[0, 0])(np.zeros((2, 2)))  # the zero frequency: the sum
+    array([[1., 1.],
+           [1., 1.]])
+    """
     return _complex_transform(a, s, axes, norm, False)
 
 
 def ifftn(a, s=None, axes=None, norm=None):
+    """Differentiable ``numpy.fft.ifftn``: the inverse DFT over ``axes`` (all by default), lengths ``s``.
+
+    Differentiable in ``a`` in both modes, to any order (a linear map). Returns a complex
+    array, traced when ``a`` is.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> gk.grad(lambda x: np.real(np.fft.ifftn(x))[0, 0])(np.zeros((2, 2)))  # the mean
+    array([[0.25, 0.25],
+           [0.25, 0.25]])
+    """
     return _complex_transform(a, s, axes, norm, True)
 
 
 def fft2(a, s=None, axes=(-2, -1), norm=None):
+    """Differentiable ``numpy.fft.fft2``: ``fftn`` over the last two axes.
+
+    Differentiable in ``a`` in both modes, to any order (a linear map). Returns a complex
+    array, traced when ``a`` is.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> gk.grad(lambda x: np.real(np.fft.fft2(x))[0, 1])(np.zeros((2, 2)))  # column 0 minus column 1
+    array([[ 1., -1.],
+           [ 1., -1.]])
+    """
     return _complex_transform(a, s, axes, norm, False)
 
 
 def ifft2(a, s=None, axes=(-2, -1), norm=None):
+    """Differentiable ``numpy.fft.ifft2``: ``ifftn`` over the last two axes.
+
+    Differentiable in ``a`` in both modes, to any order (a linear map). Returns a complex
+    array, traced when ``a`` is.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> gk.grad(lambda x: np.real(np.fft.ifft2(x))[0, 0])(np.zeros((2, 2)))
+    array([[0.25, 0.25],
+           [0.25, 0.25]])
+    """
     return _complex_transform(a, s, axes, norm, True)
 
 
@@ -158,17 +209,43 @@ _irfft_p.defjvp(lambda t, ans, c, **params: _irfft_p(t, **params))
 
 
 def rfft(a, n=None, axis=-1, norm=None):
-    """np.fft.rfft: the non-negative frequencies of a real signal."""
+    """np.fft.rfft: the non-negative frequencies of a real signal.
+
+    Differentiable in ``a`` in both modes, to any order (a real-linear map to the n//2 + 1
+    non-negative frequencies; its transpose zero-pads and applies fft). Returns a complex
+    array, traced when ``a`` is.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> gk.grad(lambda x: np.real(np.fft.rfft(x))[1])(np.zeros(4))  # cos(2 pi t / 4)
+    array([ 1.,  0., -1.,  0.])
+    """
     return _rfft_p(a, n=n, axis=_negative_axes((axis,), len(shape_of(a)))[0], norm=norm)
 
 
 def irfft(a, n=None, axis=-1, norm=None):
-    """np.fft.irfft: the real signal (length n, default 2 (m - 1)) with these non-negative frequencies."""
+    """np.fft.irfft: the real signal (length n, default 2 (m - 1)) with these non-negative frequencies.
+
+    Differentiable in ``a`` in both modes, to any order (a real-linear map). Returns a real
+    array, traced when ``a`` is.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> gk.grad(lambda c: np.fft.irfft(c)[0])(np.zeros(3))  # (c0 + 2 c1 + c2) / 4 for n = 4
+    array([0.25, 0.5 , 0.25])
+    """
     return _irfft_p(a, n=n, axis=_negative_axes((axis,), len(shape_of(a)))[0], norm=norm)
 
 
 def rfftn(a, s=None, axes=None, norm=None):
-    """np.fft.rfftn: rfft along the last axis, then fft along the others."""
+    """np.fft.rfftn: rfft along the last axis, then fft along the others.
+
+    Differentiable in ``a`` in both modes, to any order. Returns a complex array, traced
+    when ``a`` is.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> gk.grad(lambda x: np.real(np.fft.rfftn(x))[0, 0])(np.zeros((2, 2)))  # the sum
+    array([[1., 1.],
+           [1., 1.]])
+    """
     s, axes = _nd_args(a, s, axes)
     s = s or [None] * len(axes)
     out = rfft(a, s[-1], axes[-1], norm)
@@ -178,7 +255,16 @@ def rfftn(a, s=None, axes=None, norm=None):
 
 
 def irfftn(a, s=None, axes=None, norm=None):
-    """np.fft.irfftn: ifft along all but the last axis, then irfft along it."""
+    """np.fft.irfftn: ifft along all but the last axis, then irfft along it.
+
+    Differentiable in ``a`` in both modes, to any order. Returns a real array, traced when
+    ``a`` is.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> gk.grad(lambda c: np.fft.irfftn(c)[0, 0])(np.zeros((2, 2)))  # output 2 x 2: the mean of the spectrum
+    array([[0.25, 0.25],
+           [0.25, 0.25]])
+    """
     s, axes = _nd_args(a, s, axes)
     s = s or [None] * len(axes)
     for n, ax in zip(s[:-1], axes[:-1]):
@@ -187,10 +273,30 @@ def irfftn(a, s=None, axes=None, norm=None):
 
 
 def rfft2(a, s=None, axes=(-2, -1), norm=None):
+    """Differentiable ``numpy.fft.rfft2``: ``rfftn`` over the last two axes.
+
+    Differentiable in ``a`` in both modes, to any order. Returns a complex array, traced
+    when ``a`` is.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> gk.grad(lambda x: np.real(np.fft.rfft2(x))[0, 0])(np.zeros((2, 2)))
+    array([[1., 1.],
+           [1., 1.]])
+    """
     return rfftn(a, s, axes, norm)
 
 
 def irfft2(a, s=None, axes=(-2, -1), norm=None):
+    """Differentiable ``numpy.fft.irfft2``: ``irfftn`` over the last two axes.
+
+    Differentiable in ``a`` in both modes, to any order. Returns a real array, traced when
+    ``a`` is.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> gk.grad(lambda c: np.fft.irfft2(c)[0, 0])(np.zeros((2, 2)))
+    array([[0.25, 0.25],
+           [0.25, 0.25]])
+    """
     return irfftn(a, s, axes, norm)
 
 
@@ -198,11 +304,29 @@ _SWAP = {None: "forward", "backward": "forward", "ortho": "ortho", "forward": "b
 
 
 def hfft(a, n=None, axis=-1, norm=None):
-    """np.fft.hfft: the real spectrum of a signal with Hermitian symmetry."""
+    """np.fft.hfft: the real spectrum of a signal with Hermitian symmetry.
+
+    Differentiable in ``a`` in both modes, to any order (irfft of conj(a), norms swapped).
+    Returns a real array of length ``n`` (default 2 (m - 1)), traced when ``a`` is.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> gk.grad(lambda a: np.fft.hfft(a)[0])(np.zeros(3))  # a0 + 2 a1 + a2
+    array([1., 2., 1.])
+    """
     return irfft(conj(a), n, axis, _SWAP[norm])
 
 
 def ihfft(a, n=None, axis=-1, norm=None):
+    """Differentiable ``numpy.fft.ihfft``: the inverse of ``hfft``, conj(rfft(a)) with the
+    norms swapped (1/n by default).
+
+    Differentiable in ``a`` in both modes, to any order. Returns the n//2 + 1 complex
+    coefficients, traced when ``a`` is.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> gk.grad(lambda a: np.real(np.fft.ihfft(a))[0])(np.zeros(4))  # the mean
+    array([0.25, 0.25, 0.25, 0.25])
+    """
     return conj(rfft(a, n, axis, _SWAP[norm]))
 
 
@@ -215,11 +339,32 @@ def _shift_axes(x, axes):
 
 
 def fftshift(x, axes=None):
-    """np.fft.fftshift: the zero frequency moved to the centre (a roll, so linear)."""
+    """np.fft.fftshift: the zero frequency moved to the centre (a roll, so linear).
+
+    Differentiable in ``x`` in both modes, to any order. Returns the shifted array, traced
+    when ``x`` is.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> np.fft.fftshift(np.array([0.0, 1.0, 2.0]))
+    array([2., 0., 1.])
+    >>> gk.grad(lambda x: np.fft.fftshift(x)[0])(np.zeros(3))
+    array([0., 0., 1.])
+    """
     axes = _shift_axes(x, axes)
     return roll(x, [shape_of(x)[a] // 2 for a in axes], axes)
 
 
 def ifftshift(x, axes=None):
+    """Differentiable ``numpy.fft.ifftshift``: the inverse of ``fftshift`` (a roll, so linear).
+
+    Differentiable in ``x`` in both modes, to any order. Returns the shifted array, traced
+    when ``x`` is.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> np.fft.ifftshift(np.array([0.0, 1.0, 2.0]))
+    array([1., 2., 0.])
+    >>> gk.grad(lambda x: np.fft.ifftshift(x)[0])(np.zeros(3))
+    array([0., 1., 0.])
+    """
     axes = _shift_axes(x, axes)
     return roll(x, [-(shape_of(x)[a] // 2) for a in axes], axes)
