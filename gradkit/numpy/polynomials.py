@@ -17,7 +17,17 @@ __all__ = ["polyval", "polyfit", "polyder", "polyint", "polyadd", "polysub", "po
 
 
 def polyval(p, x):
-    """np.polyval by Horner's rule, differentiable in p and x."""
+    """np.polyval by Horner's rule, differentiable in p and x.
+
+    Returns p[0] x^(n-1) + ... + p[n-1], traced when ``p`` or ``x`` is.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> p = np.array([1.0, 0.0, -2.0])          # x^2 - 2
+    >>> gk.grad(lambda x: np.polyval(p, x))(3.0)  # 2x
+    np.float64(6.0)
+    >>> gk.grad(lambda p: np.polyval(p, 3.0))(p)  # the powers 9, 3, 1
+    array([9., 3., 1.])
+    """
     y = 0.0 * x
     for k in range(shape_of(p)[0]):
         y = y * x + p[k]
@@ -32,20 +42,62 @@ def _lead(a, n):
 
 
 def polyadd(a1, a2):
+    """Differentiable ``numpy.polyadd``: the coefficients of the sum (highest power first).
+
+    Differentiable in ``a1`` and ``a2`` in both modes, to any order. Returns a 1-D array,
+    traced when either is.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> np.polyadd(np.array([1.0, 2.0]), np.array([3.0]))
+    array([1., 5.])
+    >>> gk.grad(lambda a: np.sum(np.polyadd(a, np.array([1.0, 0.0, 0.0]))))(np.array([1.0, 2.0]))
+    array([1., 1.])
+    """
     n = max(shape_of(atleast_1d(a1))[0], shape_of(atleast_1d(a2))[0])
     return _lead(a1, n) + _lead(a2, n)
 
 
 def polysub(a1, a2):
+    """Differentiable ``numpy.polysub``: the coefficients of a1 - a2 (highest power first).
+
+    Differentiable in ``a1`` and ``a2`` in both modes, to any order. Returns a 1-D array,
+    traced when either is.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> gk.grad(lambda b: np.sum(np.polysub(np.array([1.0, 0.0, 0.0]), b)))(np.array([1.0, 2.0]))
+    array([-1., -1.])
+    """
     n = max(shape_of(atleast_1d(a1))[0], shape_of(atleast_1d(a2))[0])
     return _lead(a1, n) - _lead(a2, n)
 
 
 def polymul(a1, a2):
+    """Differentiable ``numpy.polymul``: the coefficients of the product (a convolution).
+
+    Differentiable in ``a1`` and ``a2`` in both modes, to any order. Returns a 1-D array,
+    traced when either is.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> np.polymul(np.array([1.0, 1.0]), np.array([1.0, -1.0]))   # (x + 1)(x - 1)
+    array([ 1.,  0., -1.])
+    >>> gk.grad(lambda a: np.polymul(a, np.array([1.0, -1.0]))[1])(np.array([1.0, 1.0]))
+    array([-1.,  1.])
+    """
     return convolve(atleast_1d(a1), atleast_1d(a2))
 
 
 def polyder(p, m=1):
+    """Differentiable ``numpy.polyder``: the coefficients of the ``m``-th derivative.
+
+    Differentiable in ``p`` in both modes, to any order (a linear map); ``m`` is static.
+    Returns a 1-D array, traced when ``p`` is.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> np.polyder(np.array([1.0, 1.0, 1.0]))      # x^2 + x + 1 -> 2x + 1
+    array([2., 1.])
+    >>> gk.grad(lambda p: np.polyder(p)[0])(np.array([1.0, 1.0, 1.0]))
+    array([2., 0., 0.])
+    """
     if m < 0:
         raise ValueError("Order of derivative must be positive (see polyint)")
     p = atleast_1d(p)
@@ -58,6 +110,18 @@ def polyder(p, m=1):
 
 
 def polyint(p, m=1, k=None):
+    """Differentiable ``numpy.polyint``: the coefficients of the ``m``-th antiderivative, with
+    integration constants ``k``.
+
+    Differentiable in ``p`` and ``k`` in both modes, to any order (a linear map); ``m`` is
+    static. Returns a 1-D array, traced when ``p`` or ``k`` is.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> np.polyint(np.array([3.0, 2.0]))           # 3x + 2 -> 1.5 x^2 + 2x
+    array([1.5, 2. , 0. ])
+    >>> gk.grad(lambda p: np.polyint(p)[0])(np.array([3.0, 2.0]))
+    array([0.5, 0. ])
+    """
     if m < 0:
         raise ValueError("Order of integral must be positive (see polyder)")
     k = _np.zeros(m) if k is None else k
@@ -77,7 +141,15 @@ def polyint(p, m=1, k=None):
 
 def polydiv(u, v):
     """np.polydiv by long division: (quotient, remainder), differentiable in both. The
-    remainder's leading (numerically) zero terms are dropped, as NumPy drops them."""
+    remainder's leading (numerically) zero terms are dropped, as NumPy drops them.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> q, r = np.polydiv(np.array([1.0, 0.0, -1.0]), np.array([1.0, 1.0]))   # (x^2 - 1) / (x + 1)
+    >>> q, r
+    (array([ 1., -1.]), array([0.]))
+    >>> gk.grad(lambda u: np.polydiv(u, np.array([2.0, 0.0]))[0][0])(np.array([1.0, 0.0, -1.0]))
+    array([0.5, 0. , 0. ])
+    """
     u, v = atleast_1d(u) + 0.0, atleast_1d(v) + 0.0
     m, n = shape_of(u)[0] - 1, shape_of(v)[0] - 1
     r = [u[k] for k in range(m + 1)]
@@ -98,7 +170,15 @@ def polydiv(u, v):
 
 
 def vander(x, N=None, increasing=False):
-    """np.vander: the columns x**k (differentiable in x)."""
+    """np.vander: the columns x**k (differentiable in x).
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> np.vander(np.array([2.0, 3.0]), 3)
+    array([[4., 2., 1.],
+           [9., 3., 1.]])
+    >>> gk.grad(lambda x: np.sum(np.vander(x, 3)))(np.array([2.0, 3.0]))   # d(x^2 + x + 1) = 2x + 1
+    array([5., 7.])
+    """
     n = shape_of(x)[0] if N is None else N
     k = _np.arange(n) if increasing else _np.arange(n - 1, -1, -1)
     return power(ravel(x)[:, None], k)
@@ -106,7 +186,16 @@ def vander(x, N=None, increasing=False):
 
 def polyfit(x, y, deg, rcond=None, full=False, w=None, cov=False):
     """np.polyfit (least squares on the scaled Vandermonde matrix, as NumPy solves it),
-    differentiable in x, y and w. full= and cov= are not supported."""
+    differentiable in x, y and w. full= and cov= are not supported.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> x = np.array([-1.0, 0.0, 1.0])
+    >>> np.polyfit(x, np.array([1.0, 2.0, 4.0]), 1)
+    array([1.5       , 2.33333333])
+    >>> slope = gk.grad(lambda y: np.polyfit(x, y, 1)[0])(np.array([1.0, 2.0, 4.0]))
+    >>> np.round(slope, 12) + 0.0   # (y[2] - y[0]) / 2
+    array([-0.5,  0. ,  0.5])
+    """
     if full or cov:
         raise NotImplementedError("gradkit.numpy.polyfit: full= and cov= are not supported; compute residuals "
                                   "as y - polyval(p, x)")
@@ -130,7 +219,17 @@ def polyfit(x, y, deg, rcond=None, full=False, w=None, cov=False):
 
 def roots(p):
     """np.roots: the eigenvalues of the companion matrix (differentiable to first order, as
-    eigvals is, for distinct roots)."""
+    eigvals is, for distinct roots).
+
+    Returns the roots (complex where the companion matrix's eigenvalues are), traced when
+    ``p`` is.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> np.roots(np.array([1.0, -3.0, 2.0]))      # x^2 - 3x + 2 = (x - 2)(x - 1)
+    array([2., 1.])
+    >>> gk.grad(lambda c: np.real(np.roots(np.array([1.0, -3.0, c]))[0]))(2.0)  # d root / dc = -1 / p'(2)
+    array(-1.)
+    """
     from .linalg import eigvals
     p = atleast_1d(p)
     if len(shape_of(p)) != 1:
@@ -155,7 +254,17 @@ def roots(p):
 
 def poly(seq_of_zeros):
     """np.poly: the coefficients of prod (x - r) (from a square matrix, of its eigenvalues);
-    real when the roots come in conjugate pairs, as NumPy decides."""
+    real when the roots come in conjugate pairs, as NumPy decides.
+
+    Differentiable in the roots in both modes, to any order (repeated convolutions; from a
+    matrix through eigvals, to first order). Returns the coefficients, traced when the input is.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> np.poly(np.array([1.0, 2.0]))             # (x - 1)(x - 2)
+    array([ 1., -3.,  2.])
+    >>> gk.grad(lambda r: np.poly(r)[2])(np.array([1.0, 2.0]))  # d(r0 r1)
+    array([2., 1.])
+    """
     seq = atleast_1d(seq_of_zeros)
     shape = shape_of(seq)
     if len(shape) == 2 and shape[0] == shape[1] and shape[0] != 0:
