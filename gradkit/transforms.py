@@ -133,6 +133,19 @@ def _with_args(fun, args, argnums):
     return f, tuple(args[n] for n in argnums)
 
 
+def _autograd_argnum(transform):
+    """transform, also taking autograd's keyword argnum=k for argnums=k, so that autograd
+    programs run unchanged."""
+    @functools.wraps(transform)
+    def wrapper(fun, *args, argnum=None, **kwargs):
+        if argnum is not None:
+            if args or "argnums" in kwargs:
+                raise TypeError(f"{transform.__name__} takes argnums= or autograd's argnum=, not both.")
+            kwargs["argnums"] = argnum
+        return transform(fun, *args, **kwargs)
+    return wrapper
+
+
 def _bind(fun, kwargs):
     return functools.partial(fun, **kwargs) if kwargs else fun
 
@@ -305,6 +318,7 @@ def _refuse_structure(out_def, has_aux):
     raise ShapeError(f"grad needs a function with one scalar output, got the structure {out_def!r}.{hint}")
 
 
+@_autograd_argnum
 def value_and_grad(fun, argnums=0, has_aux=False):
     """fun and its gradient with respect to the arguments at argnums, in one sweep.
     An output of size 1 (shape (1,) or (1, 1), a keepdims sum) counts as the scalar, as
@@ -351,6 +365,7 @@ def _second(fun):
     return functools.wraps(fun)(lambda *args, **kwargs: fun(*args, **kwargs)[1])
 
 
+@_autograd_argnum
 def grad(fun, argnums=0, has_aux=False):
     """The gradient of a scalar function (lecture L10: about the cost of fun itself).
 
@@ -369,6 +384,7 @@ def grad(fun, argnums=0, has_aux=False):
     return wrapper
 
 
+@_autograd_argnum
 def holomorphic_grad(fun, argnums=0):
     """The complex derivative f'(z) of a holomorphic scalar function.
 
@@ -379,6 +395,7 @@ def holomorphic_grad(fun, argnums=0):
     return _second(_pullback_of_ones(fun, argnums, False, _check_scalar))
 
 
+@_autograd_argnum
 def elementwise_grad(fun, argnums=0):
     """The gradient of sum(fun(x)): for an elementwise fun, its pointwise derivative.
 
@@ -599,9 +616,10 @@ def jacfwd(fun, argnums=0, has_aux=False):
     return wrapper
 
 
-jacobian = jacrev
+jacobian = _autograd_argnum(jacrev)  # autograd's name
 
 
+@_autograd_argnum
 def hessian(fun, argnums=0, has_aux=False):
     """The Hessian, forward-over-reverse. With argnums=(0, 1) it is the nested tuple
     ((H00, H01), (H10, H11)) of blocks (JAX's convention)."""

@@ -277,3 +277,24 @@ def test_flatten_round_trip_and_gradient():
     onp.testing.assert_array_equal(back["b"][0], onp.ones((2, 2)))
     f, unflat, x0 = flatten_func(lambda p: {"s": np.sum(p["a"] ** 2) * p["b"][1]}, value)
     onp.testing.assert_allclose(gk.grad(lambda x: f(x)[0])(x0)[:3], 2 * 4.0 * onp.arange(3.0))
+
+
+
+@pytest.mark.parametrize("name", ["grad", "value_and_grad", "elementwise_grad", "jacobian", "hessian"])
+def test_autograds_argnum_keyword(name):
+    """autograd writes grad(f, argnum=1) (its negative_binomial_maxlike example does): the
+    same derivative as argnums=1 and as autograd's own."""
+    autograd = pytest.importorskip("autograd")
+    import autograd.numpy as anp
+
+    def f(xp, a, b):
+        return xp.sum(xp.sin(a) * b ** 3)
+    a, b = onp.array([0.3, -1.2]), onp.array([0.7, 2.0])
+    ours = getattr(gk, name)(lambda a, b: f(np, a, b), argnum=1)(a, b)
+    by_argnums = getattr(gk, name)(lambda a, b: f(np, a, b), argnums=1)(a, b)
+    theirs = getattr(autograd, name)(lambda a, b: f(anp, a, b), argnum=1)(a, b)
+    for got, want, same in zip(*[x if name == "value_and_grad" else (x,) for x in (ours, theirs, by_argnums)]):
+        onp.testing.assert_allclose(got, want, rtol=1e-12)
+        onp.testing.assert_array_equal(got, same)
+    with pytest.raises(TypeError, match="not both"):
+        getattr(gk, name)(lambda a, b: f(np, a, b), 0, argnum=1)
