@@ -92,6 +92,16 @@ scatter_add.defbatch(_scatter_add_batch)
 
 def take(a, indices, axis=None):
     # indices go through getitem, which refuses traced ones under jit rather than baking them in
+    """Differentiable ``numpy.take``: the entries at ``indices`` along ``axis`` (of ``a``
+    flattened when None), a gather.
+
+    Differentiable in ``a`` in both modes, to any order: the cotangents of repeated indices
+    add up. ``indices`` carry no derivative. Returns the gathered array, traced when ``a`` is.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> gk.grad(lambda x: np.sum(np.take(x, [0, 2, 2])))(np.zeros(3))
+    array([1., 0., 2.])
+    """
     indices = _concrete_index(indices)
     if axis is None:
         from .shape import ravel
@@ -147,7 +157,17 @@ put_along_axis_add.defbatch(lambda batched, g, indices, axis, shape: put_along_a
 
 
 def take_along_axis(arr, indices, axis):
-    """np.take_along_axis; differentiable in arr (indices may come from argsort of a traced value)."""
+    """np.take_along_axis; differentiable in arr (indices may come from argsort of a traced value).
+
+    Differentiable in ``arr`` in both modes, to any order; the transpose adds the cotangent
+    back at the indices. Returns the gathered array, traced when ``arr`` is.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> x = np.array([[3.0, 1.0], [2.0, 4.0]])
+    >>> gk.grad(lambda x: np.sum(np.take_along_axis(x, np.argsort(x, axis=1)[:, :1], axis=1)))(x)  # the row minima
+    array([[0., 1.],
+           [1., 0.]])
+    """
     from .shape import ravel
     if axis is None:
         arr, axis = ravel(arr), 0
@@ -174,7 +194,15 @@ def sort(a, axis=-1, kind=None):
 
 
 def partition(a, kth, axis=-1):
-    """np.partition; the derivative follows the permutation NumPy chose."""
+    """np.partition; the derivative follows the permutation NumPy chose.
+
+    Differentiable in ``a`` in both modes, to any order. Returns the partitioned array, traced
+    when ``a`` is.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> gk.grad(lambda x: np.partition(x, 1)[1])(np.array([3.0, 1.0, 2.0]))  # the second smallest
+    array([0., 0., 1.])
+    """
     from .reductions import argpartition
     if axis is None:
         from .shape import ravel
@@ -184,7 +212,17 @@ def partition(a, kth, axis=-1):
 
 def unique(ar, return_index=False, return_inverse=False, return_counts=False, axis=None, *, equal_nan=True):
     """np.unique; the unique values are gathered from the input (at the first occurrence of
-    each), so they carry its derivative; indices and counts are plain integers."""
+    each), so they carry its derivative; indices and counts are plain integers.
+
+    Differentiable in ``ar`` in both modes, to any order. Returns what NumPy returns (values,
+    then the index, inverse and counts asked for).
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> np.unique(np.array([2.0, 1.0, 2.0]))
+    array([1., 2.])
+    >>> gk.grad(lambda x: np.sum(np.unique(x) * np.array([1.0, 10.0])))(np.array([2.0, 1.0, 2.0]))
+    array([10.,  1.,  0.])
+    """
     if type(ar) is not Tracer:
         return _np.unique(ar, return_index, return_inverse, return_counts, axis, equal_nan=equal_nan)
     found = _np.unique(concrete(ar, "the size of np.unique's result"), True, return_inverse, return_counts, axis, equal_nan=equal_nan)
@@ -226,6 +264,17 @@ _bincount_p.defjvp(None, lambda t, ans, x, weights, minlength=0: _bincount_p(x, 
 
 
 def select(condlist, choicelist, default=0):
+    """Differentiable ``numpy.select``: from the first condition that holds, its choice, else
+    ``default`` (a chain of ``where``).
+
+    Differentiable in the choices and ``default`` in both modes, to any order; the
+    conditions are read by value. Returns the selected array, traced when a choice is.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> f = lambda x: np.sum(np.select([x < 0, x < 2], [-x, x ** 2], default=10 * x))
+    >>> gk.grad(f)(np.array([-1.0, 1.0, 3.0]))
+    array([-1.,  2., 10.])
+    """
     from .elementwise import where
     out = default
     for cond, choice in reversed(list(zip(condlist, choicelist))):
@@ -313,17 +362,45 @@ _mul_p.defjvp(lambda t, ans, x, v, idx: _mul_p(t, v, idx),
 
 
 def index_update(x, idx, y):
-    """A copy of x with x[idx] = y (JAX's old jax.ops.index_update); works on plain arrays too."""
+    """A copy of x with x[idx] = y (JAX's old jax.ops.index_update); works on plain arrays too.
+
+    Differentiable in ``x`` (zero at the overwritten entries) and ``y`` in both modes, to any
+    order; ``idx`` is static. Returns the updated copy, traced when ``x`` or ``y`` is.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> f = lambda x, y: np.sum(np.index_update(x, 1, y) * np.array([1.0, 5.0, 1.0]))
+    >>> gk.grad(f, argnums=(0, 1))(np.zeros(3), 2.0)
+    (array([1., 0., 1.]), np.float64(5.0))
+    """
     return _update_p(x, y, _normalize(idx))
 
 
 def index_add(x, idx, y):
-    """A copy of x with y added at idx; repeated indices accumulate."""
+    """A copy of x with y added at idx; repeated indices accumulate.
+
+    Differentiable in ``x`` and ``y`` in both modes, to any order; ``idx`` is static.
+    Returns the updated copy, traced when ``x`` or ``y`` is.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> np.index_add(np.zeros(3), [0, 0, 2], 1.0)
+    array([2., 0., 1.])
+    >>> gk.grad(lambda y: np.sum(np.index_add(np.zeros(3), [0, 0, 2], y) ** 2))(1.0)  # 2^2 + 1^2 in y
+    np.float64(10.0)
+    """
     return _add_p(x, y, _normalize(idx))
 
 
 def index_multiply(x, idx, y):
-    """A copy of x with x[idx] multiplied by y."""
+    """A copy of x with x[idx] multiplied by y.
+
+    Differentiable in ``x`` and ``y`` in both modes, to any order; ``idx`` is static.
+    Returns the updated copy, traced when ``x`` or ``y`` is.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> f = lambda x, y: np.sum(np.index_multiply(x, 0, y))
+    >>> gk.grad(f, argnums=(0, 1))(np.array([2.0, 3.0]), 4.0)
+    (array([4., 1.]), np.float64(2.0))
+    """
     return _mul_p(x, y, _normalize(idx))
 
 

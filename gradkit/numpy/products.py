@@ -178,7 +178,18 @@ def _sum_terms(terms):
 
 
 def einsum(subscripts, *operands, optimize=None):
-    """np.einsum with explicit subscripts (the interleaved operand form is not supported)."""
+    """np.einsum with explicit subscripts (the interleaved operand form is not supported).
+
+    Differentiable in every operand in both modes, to any order: each operand's cotangent is
+    another einsum of the cotangent with the other operands. Returns the contraction, traced
+    when an operand is. (gradkit.numpy.einsum also takes NumPy's interleaved form.)
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> from gradkit.numpy import products
+    >>> A = np.array([[1.0, 2.0], [3.0, 4.0]])
+    >>> gk.grad(lambda x: products.einsum("i,ij,j->", x, A, x))(np.array([1.0, 0.0]))  # (A + A^T) x
+    array([2., 5.])
+    """
     if not isinstance(subscripts, str):
         raise TypeError("gradkit.numpy.einsum needs the subscripts string as its first argument")
     return _einsum_p(subscripts, *operands)
@@ -231,29 +242,81 @@ tensordot_p.defjvp(lambda t, ans, a, b, axes=2: tensordot_p(t, b, axes=axes),
 
 
 def tensordot(a, b, axes=2):
+    """Differentiable ``numpy.tensordot``: the sum of products over ``axes`` (an int: the last
+    ``axes`` of ``a`` with the first of ``b``; or two lists of axes).
+
+    Differentiable in ``a`` and ``b`` in both modes, to any order (bilinear: each cotangent is
+    a contraction with the other factor). Returns the contraction, traced when ``a`` or ``b``
+    is.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> A = np.array([[1.0, 2.0], [3.0, 4.0]])
+    >>> gk.grad(lambda B: np.tensordot(A, B))(np.zeros((2, 2)))   # d sum(A * B) / dB = A
+    array([[1., 2.],
+           [3., 4.]])
+    """
     if _np.ndim(axes) != 0:
         axes = tuple(tuple(x) if _np.ndim(x) else x for x in axes)
     return tensordot_p(a, b, axes=axes)
 
 
 def inner(a, b):
+    """Differentiable ``numpy.inner``: the sum of products over the last axes of ``a`` and ``b``
+    (a product when either is a scalar).
+
+    Differentiable in ``a`` and ``b`` in both modes, to any order. Returns the contraction,
+    traced when ``a`` or ``b`` is.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> gk.grad(lambda a: np.inner(a, a))(np.array([1.0, 2.0]))   # 2a
+    array([2., 4.])
+    """
     if _ndim(a) == 0 or _ndim(b) == 0:
         return a * b
     return tensordot(a, b, axes=([-1], [-1]))
 
 
 def outer(a, b):
+    """Differentiable ``numpy.outer``: ``a[i] * b[j]`` for ``a`` and ``b`` flattened.
+
+    Differentiable in ``a`` and ``b`` in both modes, to any order. Returns the matrix, traced
+    when ``a`` or ``b`` is.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> gk.grad(lambda a: np.sum(np.outer(a, np.array([1.0, 2.0, 3.0]))))(np.zeros(2))
+    array([6., 6.])
+    """
     from .shape import ravel
     return einsum("i,j->ij", ravel(a), ravel(b))
 
 
 def vdot(a, b):
+    """Differentiable ``numpy.vdot``: sum(conj(a) * b) over ``a`` and ``b`` flattened.
+
+    Differentiable in ``a`` and ``b`` in both modes, to any order. Returns a scalar, traced
+    when ``a`` or ``b`` is.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> gk.grad(lambda a, b: np.vdot(a, b), argnums=(0, 1))(np.array([1.0, 2.0]), np.array([3.0, 4.0]))
+    (array([3., 4.]), array([1., 2.]))
+    """
     from .elementwise import conj
     from .shape import ravel
     return dot(ravel(conj(a)), ravel(b))
 
 
 def kron(a, b):
+    """Differentiable ``numpy.kron``: the Kronecker product (blocks a[i] * b).
+
+    Differentiable in ``a`` and ``b`` in both modes, to any order (an einsum and a reshape).
+    Returns the product, traced when ``a`` or ``b`` is.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> np.kron(np.array([1.0, 2.0]), np.array([1.0, 10.0]))
+    array([ 1., 10.,  2., 20.])
+    >>> gk.grad(lambda a: np.sum(np.kron(a, np.array([1.0, 10.0]))))(np.zeros(2))
+    array([11., 11.])
+    """
     nd = max(_ndim(a), _ndim(b))
     a = reshape(a, (1,) * (nd - _ndim(a)) + shape_of(a))
     b = reshape(b, (1,) * (nd - _ndim(b)) + shape_of(b))
@@ -263,7 +326,18 @@ def kron(a, b):
 
 
 def cross(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
-    """np.cross for 3-vectors, as an einsum with the Levi-Civita tensor."""
+    """np.cross for 3-vectors, as an einsum with the Levi-Civita tensor.
+
+    Differentiable in ``a`` and ``b`` in both modes, to any order. Returns the cross products,
+    traced when ``a`` or ``b`` is.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> e1, e2 = np.array([1.0, 0.0, 0.0]), np.array([0.0, 1.0, 0.0])
+    >>> np.cross(e1, e2)
+    array([0., 0., 1.])
+    >>> gk.grad(lambda b: np.cross(e1, b)[2])(e2)   # (a x b)_z = a_x b_y - a_y b_x
+    array([0., 1., 0.])
+    """
     from .shape import moveaxis
     if axis is not None:
         axisa = axisb = axisc = axis
