@@ -132,6 +132,32 @@ def test_graph_as_small_as_the_hand_written_one():
     assert ours < 3 * by_hand, (ours, by_hand)
 
 
+def computing_tasks(*arrays):
+    """The tasks dask runs for arrays after its optimisation (fusion), aliases not counted."""
+    from dask._task_spec import Alias
+    graph = dask.base.collections_to_expr(arrays).optimize().__dask_graph__()
+    return sum(not isinstance(task, Alias) for task in dict(graph).values())
+
+
+def hand_written_least_squares(w, X, y):
+    r = X @ w - y
+    return 0.5 * da.mean(r ** 2), X.T @ r / X.shape[0]
+
+
+@pytest.mark.parametrize("loss,hand,shared", [(least_squares, hand_written_least_squares, 0),
+                                              (logistic, hand_written_gradient, 2)])
+def test_each_chunk_costs_the_tasks_of_the_hand_written_gradient(loss, hand, shared):
+    """The reduction's cotangent, spread over the data, fuses into the elementwise work
+    that reads it (a broadcast of its own cost a task per chunk, and transfers between
+    workers); what remains per chunk is what the hand-written gradient runs, plus, for the
+    logistic loss, logaddexp's value shared with its derivative (and z, read three times)."""
+    per_chunk = []
+    for fn in (lambda X, y: gk.value_and_grad(loss)(W, X, y), lambda X, y: hand(W, X, y)):
+        few, many = (computing_tasks(*fn(*data(8000, chunk=8000 // n))) for n in (4, 8))
+        per_chunk.append((many - few) / 4)
+    assert per_chunk[0] <= per_chunk[1] + shared, per_chunk
+
+
 def test_value_and_gradient_compute_in_one_pass():
     calls = []
 

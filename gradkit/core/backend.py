@@ -166,9 +166,23 @@ def chunks_of(x, shape):
 
 
 def broadcast_chunked(x, shape, chunks):
-    """x (small) broadcast lazily to `shape` in pieces of `chunks` (dask's)."""
-    import dask.array
-    return dask.array.broadcast_to(x, shape, chunks=chunks)
+    """x (small) broadcast lazily to `shape` in pieces of `chunks` (dask's), as a blockwise
+    operation: dask fuses each piece into the elementwise work that reads it, so a
+    reduction's spread cotangent is never a task (nor a transfer between workers) of its own."""
+    import dask.array as da
+    from dask.array.utils import meta_from_array
+    from dask.layers import ArrayChunkShapeDep
+    shape, x = tuple(shape), da.asarray(x)
+    lead = len(shape) - x.ndim
+    out_ind = tuple(range(len(shape)))
+    # x's axes of length 1 that spread get an index of their own (one block, passed whole)
+    spread = [a for a in range(x.ndim) if x.shape[a] == 1 and shape[a + lead] != 1]
+    x_ind = tuple(len(shape) + a if a in spread else a + lead for a in range(x.ndim))
+    x = x.rechunk({a: chunks[a + lead] for a in range(x.ndim) if a not in spread})
+    # the output's chunk shapes (the axes x lacks or spreads take theirs from here)
+    return da.blockwise(_np.broadcast_to, out_ind, x, x_ind, ArrayChunkShapeDep(chunks), out_ind,
+                        align_arrays=False, concatenate=True, dtype=x.dtype,
+                        meta=meta_from_array(x, ndim=len(shape)))
 
 
 def scatter_add(g, idx, shape, repeats):
