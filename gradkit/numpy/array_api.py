@@ -27,12 +27,30 @@ acos, asin, atan, atan2, acosh, asinh, atanh, pow = (arccos, arcsin, arctan, arc
 concat, permute_dims = concatenate, transpose  # NumPy's own aliases too
 
 def matvec(x1, x2, /):
-    """np.matvec: the matrix-vector product over the last axes (broadcast over the others)."""
+    """np.matvec: the matrix-vector product over the last axes (broadcast over the others).
+
+    Differentiable in ``x1`` and ``x2`` in both modes, to any order. Returns the products,
+    traced when either is.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> A = np.array([[1.0, 2.0], [3.0, 4.0]])
+    >>> gk.grad(lambda v: np.sum(np.matvec(A, v)))(np.zeros(2))   # A^T (1, 1)
+    array([4., 6.])
+    """
     return matmul(x1, x2[..., None])[..., 0]
 
 
 def vecmat(x1, x2, /):
-    """np.vecmat: the conjugated vector times the matrix, over the last axes."""
+    """np.vecmat: the conjugated vector times the matrix, over the last axes.
+
+    Differentiable in ``x1`` and ``x2`` in both modes, to any order. Returns the products,
+    traced when either is.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> A = np.array([[1.0, 2.0], [3.0, 4.0]])
+    >>> gk.grad(lambda v: np.sum(np.vecmat(v, A)))(np.zeros(2))   # A (1, 1)
+    array([3., 7.])
+    """
     return matmul(conj(x1)[..., None, :], x2)[..., 0, :]
 
 
@@ -54,8 +72,28 @@ def _cumulative(scan, initial_value, name):
         first = _np.full(shape, initial_value, dtype=y.dtype)
         return concatenate([first, y], axis=axis)
     f.__name__ = f.__qualname__ = name
-    f.__doc__ = f"np.{name} (the Array API's cumulative {'sum' if initial_value == 0 else 'product'})."
+    f.__doc__ = _cumulative_doc(name, scan.__name__, initial_value)
     return f
+
+
+def _cumulative_doc(name, scan, initial_value):
+    """cumulative_sum's or cumulative_prod's docstring; the example's numbers hold for it."""
+    values, prefixed, loss, at, grad = {
+        "cumsum": ("[2.0, 3.0]", "[0., 2., 5.]", "np.sum(np.cumulative_sum(x))", "np.ones(3)", "[3., 2., 1.]"),
+        "cumprod": ("[2.0, 3.0]", "[1., 2., 6.]", "np.cumulative_prod(x)[-1]", "np.array([2.0, 0.0, 5.0])",
+                    "[ 0., 10.,  0.]")}[scan]
+    return f"""Differentiable ``numpy.{name}``, the Array API's form of ``{scan}`` (``out=`` refused).
+
+    Along ``axis`` (required for more than one axis); ``include_initial`` puts the
+    {initial_value} in front. Differentiable in ``x`` in both modes, to any order. Returns the
+    cumulative values, traced when ``x`` is.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> np.{name}(np.array({values}), include_initial=True)
+    array({prefixed})
+    >>> gk.grad(lambda x: {loss})({at})
+    array({grad})
+    """
 
 
 cumulative_sum = _cumulative(cumsum, 0, "cumulative_sum")
@@ -63,13 +101,34 @@ cumulative_prod = _cumulative(cumprod, 1, "cumulative_prod")
 
 
 def unstack(x, /, *, axis=0):
+    """Differentiable ``numpy.unstack``: the slices of ``x`` along ``axis``, as a tuple.
+
+    Differentiable in ``x`` in both modes, to any order (each slice is an index). Returns a
+    tuple of arrays, traced when ``x`` is.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> gk.grad(lambda x: np.sum(np.unstack(x, axis=1)[1]))(np.zeros((2, 2)))
+    array([[0., 1.],
+           [0., 1.]])
+    """
     moved = moveaxis(x, axis, 0)
     return tuple(moved[k] for k in range(shape_of(moved)[0]))
 
 
 def einsum(*operands, optimize=None, **kwargs):
     """np.einsum, in the subscripts form `einsum('ij,jk->ik', a, b)` or NumPy's interleaved
-    form `einsum(a, [0, 1], b, [1, 2], [0, 2])` (integer labels, Ellipsis for '...')."""
+    form `einsum(a, [0, 1], b, [1, 2], [0, 2])` (integer labels, Ellipsis for '...').
+
+    Differentiable in every operand in both modes, to any order. Returns the contraction,
+    traced when an operand is.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> A = np.array([[1.0, 2.0], [3.0, 4.0]])
+    >>> gk.grad(lambda x: np.einsum("i,ij,j->", x, A, x))(np.array([1.0, 0.0]))   # (A + A^T) x
+    array([2., 5.])
+    >>> gk.grad(lambda x: np.einsum(x, [0], A, [0, 1], x, [1]))(np.array([1.0, 0.0]))
+    array([2., 5.])
+    """
     refuse_keywords("einsum", kwargs.pop("out", None))
     if kwargs:
         raise TypeError(f"gradkit.numpy.einsum: unsupported keyword arguments {sorted(kwargs)}")
@@ -107,7 +166,14 @@ _modf_fraction = elementwise(lambda x: _np.modf(x)[0], lambda ans, x: 1.0, name=
 
 def frexp(x, /):
     """np.frexp: (mantissa, exponent), x = mantissa 2**exponent; the mantissa's derivative is
-    2**-exponent (the exponent is an integer)."""
+    2**-exponent (the exponent is an integer).
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> np.frexp(np.array([8.0]))
+    (array([0.5]), array([4], dtype=int32))
+    >>> gk.grad(lambda x: np.frexp(x)[0])(8.0)   # 8 = 0.5 * 2**4: slope 2**-4
+    np.float64(0.0625)
+    """
     exponent = _frexp_exponent(x)
     return ldexp(x, -exponent), exponent
 
@@ -116,16 +182,39 @@ _frexp_exponent = nondiff(lambda x: _np.frexp(x)[1], name="frexp_exponent", broa
 
 
 def modf(x, /):
-    """np.modf: (fractional part, integral part); the fraction has slope 1."""
+    """np.modf: (fractional part, integral part); the fraction has slope 1.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> np.modf(np.array([2.5]))
+    (array([0.5]), array([2.]))
+    >>> gk.grad(lambda x: np.modf(x)[0] + np.modf(x)[1])(2.5)
+    np.float64(1.0)
+    """
     return _modf_fraction(x), trunc(x)
 
 
 def divmod(x1, x2, /):
-    """np.divmod: (floor_divide(x1, x2), mod(x1, x2)); only the remainder has a derivative."""
+    """np.divmod: (floor_divide(x1, x2), mod(x1, x2)); only the remainder has a derivative.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> np.divmod(np.array([7.0]), 2.0)
+    (array([3.]), array([1.]))
+    >>> gk.grad(lambda x: np.divmod(x, 2.0)[1])(7.0)
+    np.float64(1.0)
+    """
     return floor_divide(x1, x2), mod(x1, x2)
 
 
 def sort_complex(a):
-    """np.sort_complex: sorted along the last axis (real part first), as complex numbers."""
+    """np.sort_complex: sorted along the last axis (real part first), as complex numbers.
+
+    Differentiable in ``a`` in both modes, to any order (a sort). Returns a complex array.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> np.sort_complex(np.array([3.0, 1.0]))
+    array([1.+0.j, 3.+0.j])
+    >>> gk.grad(lambda x: np.real(np.sort_complex(x))[0])(np.array([3.0, 1.0]))
+    array([0., 1.])
+    """
     s = sort(a, axis=-1)
     return s if s.dtype.kind == "c" else astype(s, complex)

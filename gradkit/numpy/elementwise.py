@@ -219,7 +219,19 @@ _where.defjvp(None,
 
 
 def where(condition, x=None, y=None):
-    """np.where; with one argument it returns indices (not differentiable)."""
+    """np.where; with one argument it returns indices (not differentiable).
+
+    With three arguments: differentiable in ``x`` and ``y`` in both modes, to any order, the
+    cotangent going to the one the condition picked (``condition`` is read by value).
+    Returns the blended array, traced when ``x`` or ``y`` is.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> f = lambda x: np.sum(np.where(x > 0, x ** 2, -x))
+    >>> gk.grad(f)(np.array([-1.0, 3.0]))
+    array([-1.,  6.])
+    >>> np.where(np.array([0.0, 2.0]) > 1)
+    (array([1]),)
+    """
     if x is None and y is None:
         from .reductions import nonzero
         return nonzero(condition)
@@ -253,6 +265,17 @@ def _angle_vjp(g, ans, z, deg=False):
 
 
 angle = Primitive("angle", _angle)
+angle.__doc__ = """Differentiable ``numpy.angle``: the argument of ``z`` (in degrees with ``deg=True``).
+
+Differentiable in ``z`` in both modes, to any order: d angle = Im(conj(z) dz) / |z|^2.
+Returns a real array, traced when ``z`` is.
+
+>>> import gradkit as gk, gradkit.numpy as np
+>>> float(np.angle(1j))
+1.5707963267948966
+>>> gk.jvp(np.angle, (1.0 + 0j,), (1j,))   # a step along i at z = 1 turns by 1 radian per unit
+(np.float64(0.0), np.float64(1.0))
+"""
 angle.defvjp(_angle_vjp, reads=((0,),))
 angle.defbatch(broadcasting_batch(angle))
 angle.defjvp(lambda t, ans, z, deg=False: (180.0 / _np.pi if deg else 1.0) * imag(t * conj(z)) / real(z * conj(z)))
@@ -264,7 +287,16 @@ def _match_complex(g, x):
 
 def real_if_close(a, tol=100):
     """np.real_if_close: the real part when every imaginary part is within tol machine
-    epsilons of zero (decided on the value, as NumPy does), else a itself."""
+    epsilons of zero (decided on the value, as NumPy does), else a itself.
+
+    Differentiable in ``a`` in both modes, to any order. Returns an array, traced when ``a`` is.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> np.real_if_close(np.array([2.0 + 1e-16j]))
+    array([2.])
+    >>> gk.grad(lambda x: np.real_if_close(x * (1 + 0j)) ** 2)(3.0)
+    np.float64(6.0)
+    """
     from ..core import concrete
     value = concrete(a, "np.real_if_close's choice of result type", across_batch=True)
     if is_complex(value) and _np.isrealobj(_np.real_if_close(value, tol)):
@@ -282,6 +314,17 @@ _nan_to_num_p = elementwise(_nan_to_num, lambda ans, x, **params: isfinite(x), n
 
 
 def nan_to_num(x, copy=True, nan=0.0, posinf=None, neginf=None):
+    """Differentiable ``numpy.nan_to_num``: NaN replaced by ``nan``, infinities by ``posinf``
+    and ``neginf`` (the largest finite floats by default).
+
+    Differentiable in ``x`` in both modes, to any order: slope 1 at finite entries, 0 at the
+    replaced ones. ``copy`` is ignored (a new array is always returned). Returns the cleaned
+    array, traced when ``x`` is.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> gk.grad(lambda x: np.sum(np.nan_to_num(x, posinf=5.0) * 3.0))(np.array([1.0, np.nan, np.inf]))
+    array([3., 0., 0.])
+    """
     return _nan_to_num_p(x, nan=nan, posinf=posinf, neginf=neginf)
 
 
