@@ -90,7 +90,16 @@ _register_numpy_equivalents()
 
 
 def _loop_batch(prim, batched, args, params):
-    """The batch rule of last resort: apply prim to each batch entry and stack."""
+    """The batch rule of last resort: apply prim to each batch entry and stack.
+
+    A primitive declared without a batch rule still works under vmap, one example at a time:
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> from gradkit.core import Primitive
+    >>> twice = Primitive("twice", lambda x: 2.0 * x)     # no defbatch
+    >>> gk.vmap(twice)(np.arange(3.0))
+    array([0., 2., 4.])
+    """
     from .declare import batch_size, shape_of
     results = [prim(*[a[k] if b else a for a, b in zip(args, batched)], **params)
                for k in range(batch_size(batched, args))]

@@ -108,11 +108,23 @@ for _kind, _group, _names in GROUPS:
 
 
 def names(kind):
+    """The names of one kind in the table ("differentiable", "nondiff", "refused" or "numpy"),
+    sorted.
+
+    >>> from gradkit.numpy import namespace_table
+    >>> "median" in namespace_table.names("differentiable"), "argmax" in namespace_table.names("nondiff")
+    (True, True)
+    """
     return sorted(n for n, (k, _) in TABLE.items() if k == kind)
 
 
 def numpy_public_callables():
-    """Every public callable of the installed numpy, numpy.linalg and numpy.fft."""
+    """Every public callable of the installed numpy, numpy.linalg and numpy.fft.
+
+    >>> from gradkit.numpy import namespace_table
+    >>> "linalg.solve" in namespace_table.numpy_public_callables()
+    True
+    """
     import numpy
     found = []
     for prefix, module in (("", numpy), ("linalg.", numpy.linalg), ("fft.", numpy.fft)):
@@ -123,7 +135,12 @@ def numpy_public_callables():
 
 
 def markdown():
-    """docs/coverage.md: the counts and the full table."""
+    """docs/coverage.md: the counts and the full table.
+
+    >>> from gradkit.numpy import namespace_table
+    >>> namespace_table.markdown().splitlines()[0]
+    "# Coverage of NumPy's namespace"
+    """
     import numpy
     present = set(numpy_public_callables())
     rows = {k: [(n, g) for n, (kk, g) in TABLE.items() if kk == k and n in present] for k in KINDS}

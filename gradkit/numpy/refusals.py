@@ -16,7 +16,15 @@ def _holds_tracer(x):
 
 
 def refusing(func, reason, name=None):
-    """func, refusing traced arguments with an error that names it and says why."""
+    """func, refusing traced arguments with an error that names it and says why.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> try:
+    ...     gk.grad(lambda x: np.savetxt("never-written.txt", x))(np.ones(2))
+    ... except gk.UnsupportedFunctionError as error:
+    ...     print(str(error).split(";")[0])
+    numpy.savetxt was called on a traced value
+    """
     name = name or func.__name__
 
     @functools.wraps(func)

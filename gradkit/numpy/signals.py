@@ -20,7 +20,17 @@ __all__ = ["correlate", "interp", "trapezoid", "unwrap", "i0", "kaiser"]
 
 
 def correlate(a, v, mode="valid"):
-    """np.correlate: c[k] = sum_n a[n + k] conj(v[n]), a convolution of a with conj(v) flipped."""
+    """np.correlate: c[k] = sum_n a[n + k] conj(v[n]), a convolution of a with conj(v) flipped.
+
+    Differentiable in ``a`` and ``v`` in both modes, to any order (a convolution). Returns the
+    correlation, traced when ``a`` or ``v`` is.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> np.correlate(np.array([1.0, 2.0, 3.0]), np.array([0.0, 1.0]))
+    array([2., 3.])
+    >>> gk.grad(lambda v: np.correlate(np.array([1.0, 2.0, 3.0]), v)[0])(np.zeros(2))   # c[0] = a0 v0 + a1 v1
+    array([1., 2.])
+    """
     if mode != "same":
         return convolve(a, conj(flip(v)), mode)
     n, m = shape_of(a)[0], shape_of(v)[0]
@@ -71,7 +81,16 @@ def interp(x, xp, fp, left=None, right=None, period=None):
 
 
 def trapezoid(y, x=None, dx=1.0, axis=-1):
-    """np.trapezoid: the trapezoidal rule, differentiable in y and in the sample points x."""
+    """np.trapezoid: the trapezoidal rule, differentiable in y and in the sample points x.
+
+    Returns the integral over ``axis``, traced when ``y`` or ``x`` is.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> gk.grad(np.trapezoid)(np.zeros(4))   # the weights 1/2, 1, 1, 1/2
+    array([0.5, 1. , 1. , 0.5])
+    >>> gk.grad(lambda x: np.trapezoid(np.array([1.0, 1.0]), x))(np.array([0.0, 2.0]))   # d(x1 - x0)
+    array([-1.,  1.])
+    """
     ndim = len(shape_of(y))
     axis %= ndim
     if x is None:
@@ -96,18 +115,46 @@ _correction.defbatch(lambda batched, p, discont, axis, period: _correction(p, di
 
 
 def unwrap(p, discont=None, axis=-1, *, period=2 * _np.pi):
-    """np.unwrap: p plus multiples of the period that remove its jumps (slope 1)."""
+    """np.unwrap: p plus multiples of the period that remove its jumps (slope 1).
+
+    Differentiable in ``p`` in both modes, to any order (slope 1; the correction is piecewise
+    constant). Returns the unwrapped phases, traced when ``p`` is.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> np.unwrap(np.array([0.0, 3.0, -3.0]))
+    array([0.        , 3.        , 3.28318531])
+    >>> gk.grad(lambda p: np.sum(np.unwrap(p)))(np.array([0.0, 3.0, -3.0]))
+    array([1., 1., 1.])
+    """
     return p + _correction(p, discont, axis % len(shape_of(p)) - len(shape_of(p)), period)
 
 
 def i0(x):
-    """np.i0, the modified Bessel function of order 0 (its derivative is I1)."""
+    """np.i0, the modified Bessel function of order 0 (its derivative is I1).
+
+    Differentiable in ``x`` in both modes, to any order. Returns I0(x), traced when ``x`` is.
+
+    >>> import gradkit as gk, gradkit.numpy as np, scipy.special
+    >>> float(gk.grad(np.i0)(1.0)), float(scipy.special.i1(1.0))
+    (0.5651591039924851, 0.5651591039924851)
+    """
     from ..scipy.special import i0 as _i0
     return _i0(x)
 
 
 def kaiser(M, beta):
-    """np.kaiser, differentiable in beta."""
+    """np.kaiser, differentiable in beta.
+
+    Returns the window of length ``M``, traced when ``beta`` is (``M`` is a plain integer).
+
+    >>> import gradkit as gk, gradkit.numpy as np, scipy.special as sp
+    >>> np.kaiser(3, 0.0)                        # beta = 0: a flat window
+    array([1., 1., 1.])
+    >>> float(gk.grad(lambda b: np.kaiser(3, b)[0])(1.0))   # the ends are 1 / I0(beta)
+    -0.352580362318...
+    >>> float(-sp.i1(1.0) / sp.i0(1.0) ** 2)
+    -0.352580362318...
+    """
     if M == 1:
         return _np.ones(1)
     if M < 1:
