@@ -312,8 +312,8 @@ def check_range(name, value, lo, hi, what="", fmt=".3g"):
     """
     ok = value is not None and not (isinstance(value, float) and math.isnan(value)) and lo <= value <= hi
     if hi == float("inf"):
-        return Check(name, bool(ok), f"{what}{format_value(value, fmt)} (expected >= {lo:{fmt}})")
-    return Check(name, bool(ok), f"{what}{format_value(value, fmt)} (expected in [{lo:{fmt}}, {hi:{fmt}}])")
+        return Check(name, bool(ok), f"{what}{_format_value(value, fmt)} (expected >= {lo:{fmt}})")
+    return Check(name, bool(ok), f"{what}{_format_value(value, fmt)} (expected in [{lo:{fmt}}, {hi:{fmt}}])")
 
 
 def check_below(name, value, bound, what="", fmt=".2e"):
@@ -323,10 +323,10 @@ def check_below(name, value, bound, what="", fmt=".2e"):
     Check(name='AD: exact to rounding', passed=True, detail='relative error 3.00e-17 (bound 1.00e-15)')
     """
     ok = value is not None and not (isinstance(value, float) and math.isnan(value)) and value <= bound
-    return Check(name, bool(ok), f"{what}{format_value(value, fmt)} (bound {bound:{fmt}})")
+    return Check(name, bool(ok), f"{what}{_format_value(value, fmt)} (bound {bound:{fmt}})")
 
 
-def format_value(v, fmt):
+def _format_value(v, fmt):
     """format(v, fmt), or str(v) where v does not take that format (None, a string)."""
     try:
         return format(v, fmt)

@@ -59,8 +59,15 @@ def _png_bytes(fig, dpi=110):
 
 
 class OutputError(ValueError):
-    """The output folder cannot be written: raised before any experiment runs (a ValueError).
-    See `check_output_dir`'s example."""
+    """The output folder cannot be written: raised before any experiment runs (a ValueError,
+    so that `gradkit lab` reports it as a bad argument).
+
+    >>> try:
+    ...     check_output_dir(__file__)            # a file, not a folder
+    ... except ValueError as error:
+    ...     type(error).__name__
+    'OutputError'
+    """
 
 
 def check_output_dir(out_dir):

@@ -11,7 +11,7 @@ import time
 import numpy as _np
 
 from ..problems.base import Problem
-from .oracles import Oracle, exact_gradient
+from .oracles import Oracle, _exact_gradient
 from .result import History, OptimizeResult
 from .steps import Armijo, as_step
 
@@ -97,7 +97,7 @@ def minimize(f, x0=None, method="gd", gradient="ad", step=None, momentum=None, *
     if hasattr(rule, "reset"):
         rule.reset(oracle.second_moment)
     rule_needs_value = getattr(rule, "needs_value", False)
-    true_grad = exact_gradient(f, problem) if exact_grad_norm else None
+    true_grad = _exact_gradient(f, problem) if exact_grad_norm else None
 
     history = History(keep_iterates)
     clock = 0.0  # seconds of the method's own work, recording excluded

@@ -118,11 +118,11 @@ class Oracle:
         return g
 
 
-def exact_gradient(f, problem=None):
+def _exact_gradient(f, problem=None):
     """The exact gradient function used for monitoring: the closed form if there is one, else AD.
 
     >>> import numpy, gradkit.numpy as np
-    >>> exact_gradient(lambda x: np.sum(x ** 2))(numpy.array([1.0, 2.0]))
+    >>> _exact_gradient(lambda x: np.sum(x ** 2))(numpy.array([1.0, 2.0]))
     array([2., 4.])
     """
     if problem is not None and problem.grad is not None:

@@ -4,13 +4,13 @@ from typing import Callable, Optional
 
 import numpy as _np
 
-__all__ = ["Problem"]  # check_size, check_number: the problems' argument checks, not API
+__all__ = ["Problem"]
 
 
-def check_size(name, value, minimum=1, problem=None):
+def _check_size(name, value, minimum=1, problem=None):
     """value as an int, or a ValueError naming the parameter, what was given and the valid range.
 
-    >>> check_size("n", 3)
+    >>> _check_size("n", 3)
     3
     """
     where = f"{problem}: " if problem else ""
@@ -24,7 +24,7 @@ def check_size(name, value, minimum=1, problem=None):
     return int(value)
 
 
-def check_number(name, value, minimum=None, problem=None, strict=False):
+def _check_number(name, value, minimum=None, problem=None, strict=False):
     """value as a finite float (>= or > minimum), or a ValueError naming the parameter."""
     where = f"{problem}: " if problem else ""
     try:

@@ -5,7 +5,7 @@ import numpy as _np
 from scipy.special import expit as _sigmoid
 
 from .. import numpy as gnp
-from .base import Problem, check_number, check_size
+from .base import Problem, _check_number, _check_size
 
 __all__ = ["quadratic", "spectrum", "quadratic_form", "log_quadratic", "log_exp", "least_squares",
            "logistic_regression", "random_rotation"]
@@ -37,8 +37,8 @@ def spectrum(n, L=1.0, mu=0.01, kind="linear"):
     >>> spectrum(3, L=4.0, mu=1.0, kind="geometric")
     array([1., 2., 4.])
     """
-    n = check_size("n", n, 1, "spectrum")
-    L, mu = check_number("L", L, 0, "spectrum", strict=True), check_number("mu", mu, 0, "spectrum")
+    n = _check_size("n", n, 1, "spectrum")
+    L, mu = _check_number("L", L, 0, "spectrum", strict=True), _check_number("mu", mu, 0, "spectrum")
     if not 0 <= mu <= L or L <= 0 or (mu == 0 and kind == "geometric"):
         raise ValueError(f"need 0 < mu <= L (0 <= mu for a linear or extremes spectrum), got mu={mu}, L={L}.")
     if n == 1:
@@ -72,7 +72,7 @@ def quadratic(n=10, L=1.0, mu=0.01, kind="linear", eigenvalues=None, rotate=True
     >>> bool(abs(p(p.x_star) - p.f_star) < 1e-12)
     True
     """
-    n = check_size("n", n, 1, "quadratic")
+    n = _check_size("n", n, 1, "quadratic")
     rng = _rng(seed)
     lam = spectrum(n, L, mu, kind) if eigenvalues is None else _np.asarray(eigenvalues, float)
     if lam.shape != (n,) or _np.any(lam < 0) or not _np.any(lam > 0):
@@ -193,8 +193,8 @@ def least_squares(m=100, n=20, noise=0.1, seed=0):
     >>> bool(numpy.linalg.norm(p.grad(p.x_star)) < 1e-10)
     True
     """
-    m, n = check_size("m", m, 1, "least_squares"), check_size("n", n, 1, "least_squares")
-    noise = check_number("noise", noise, 0, "least_squares")
+    m, n = _check_size("m", m, 1, "least_squares"), _check_size("n", n, 1, "least_squares")
+    noise = _check_number("noise", noise, 0, "least_squares")
     rng = _rng(seed)
     A = rng.standard_normal((m, n))
     x_true = rng.standard_normal(n)
@@ -225,8 +225,8 @@ def logistic_regression(m=200, n=10, l2=0.0, noise=0.5, seed=0):
     >>> p.mu, bool(numpy.linalg.norm(p.grad(p.x_star)) < 1e-12)
     (0.1, True)
     """
-    m, n = check_size("m", m, 1, "logistic_regression"), check_size("n", n, 1, "logistic_regression")
-    l2, noise = check_number("l2", l2, 0, "logistic_regression"), check_number("noise", noise, 0, "logistic_regression")
+    m, n = _check_size("m", m, 1, "logistic_regression"), _check_size("n", n, 1, "logistic_regression")
+    l2, noise = _check_number("l2", l2, 0, "logistic_regression"), _check_number("noise", noise, 0, "logistic_regression")
     rng = _rng(seed)
     X = rng.standard_normal((m, n))
     w_true = rng.standard_normal(n)

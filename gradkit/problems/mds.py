@@ -12,7 +12,7 @@ from scipy.sparse.linalg import eigsh as _eigsh
 
 from .. import numpy as gnp
 from ..scipy.spatial import pdist
-from .base import Problem, check_size
+from .base import Problem, _check_size
 from .convex import _rng
 
 __all__ = ["mds", "MDSProblem", "squared_distances", "classical_mds", "procrustes_align", "procrustes_error"]
@@ -109,16 +109,17 @@ class MDSProblem(Problem):
     """
 
     def distance(self, W):
-        """Procrustes-aligned Frobenius distance to the true points (None if unknown)."""
+        """Procrustes-aligned Frobenius distance to the true points (None if unknown); see the class's example."""
         P = self.data.get("points")
         return None if P is None else float(_np.linalg.norm(procrustes_align(W, P) - P))
 
     def recovery_error(self, W):
-        """Procrustes-aligned relative error of W against the true points."""
+        """Procrustes-aligned relative error of W against the true points (`procrustes_error`); see the
+        class's example."""
         return procrustes_error(W, self.data["points"])
 
     def classical(self):
-        """Classical MDS on this problem's D."""
+        """Classical MDS on this problem's D: (N, d) points (`classical_mds`); see the class's example."""
         return classical_mds(self.data["D"], self.shape[1])
 
 
@@ -137,10 +138,10 @@ def mds(points=None, *, D=None, dim=None, n_points=200, squared=True, seed=0):
     ((50, 2), True, True)
     """
     if dim is not None:
-        dim = check_size("dim", dim, 1, "mds")
+        dim = _check_size("dim", dim, 1, "mds")
     rng = _rng(seed)
     if points is None and D is None:
-        points = rng.standard_normal((check_size("n_points", n_points, 2, "mds"), dim or 2))
+        points = rng.standard_normal((_check_size("n_points", n_points, 2, "mds"), dim or 2))
     if points is not None:
         points = _np.asarray(points, float)
         if points.ndim != 2 or points.shape[0] < 2 or points.shape[1] < 1:

@@ -2,7 +2,7 @@
 import numpy as _np
 
 from .. import numpy as gnp
-from .base import Problem, check_number, check_size
+from .base import Problem, _check_number, _check_size
 from .convex import _extreme_eigs, _rng
 
 __all__ = ["rosenbrock", "robust_regression"]
@@ -20,8 +20,8 @@ def rosenbrock(n=2, a=1.0, b=100.0):
     >>> float(p(p.x_star)), float(abs(p.grad(p.x_star)).max())
     (0.0, 0.0)
     """
-    n = check_size("n", n, 2, "rosenbrock")
-    a, b = check_number("a", a, problem="rosenbrock"), check_number("b", b, 0, "rosenbrock", strict=True)
+    n = _check_size("n", n, 2, "rosenbrock")
+    a, b = _check_number("a", a, problem="rosenbrock"), _check_number("b", b, 0, "rosenbrock", strict=True)
     if a != 1.0 and n > 2:
         raise ValueError("the minimiser of the chained Rosenbrock function is known for a = 1 "
                          "(or n = 2); pass a=1.0 or n=2.")
@@ -67,7 +67,7 @@ def robust_regression(m=100, n=10, seed=0):
     >>> float(p(p.x_star)), bool(p.hess(p.x0).trace() < p.hess(p.x_star).trace())
     (0.0, True)
     """
-    m, n = check_size("m", m, 1, "robust_regression"), check_size("n", n, 1, "robust_regression")
+    m, n = _check_size("m", m, 1, "robust_regression"), _check_size("n", n, 1, "robust_regression")
     rng = _rng(seed)
     A = rng.standard_normal((m, n))
     x_true = rng.standard_normal(n)
