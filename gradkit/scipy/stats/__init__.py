@@ -12,6 +12,8 @@ shape parameters (a, b, df) have no closed-form derivative there, and differenti
 them raises MissingRuleError naming the argument (their densities and entropies
 differentiate in everything).
 """
+import inspect
+
 import numpy as _np
 
 from ... import numpy as np
@@ -42,8 +44,78 @@ def _inside(condition, value):
     return np.where(condition, value, -_np.inf)
 
 
+# -- the docstrings of the univariate continuous families, from one template ------------------------
+# (what the method computes, how its example checks gradkit's derivative against SciPy's own functions)
+_METHODS = {
+    "logpdf": ("the log-density log f(x)", "x", "a central difference of SciPy's logpdf",
+               "(ref.logpdf(x + 1e-6{s}) - ref.logpdf(x - 1e-6{s})) / 2e-6"),
+    "pdf": ("the density f(x)", "x", "a central difference of SciPy's pdf",
+            "(ref.pdf(x + 1e-6{s}) - ref.pdf(x - 1e-6{s})) / 2e-6"),
+    "cdf": ("the distribution function P(X <= x)", "x", "d cdf / dx = pdf", "ref.pdf(x{s})"),
+    "logcdf": ("log P(X <= x), -inf below the support", "x", "d logcdf / dx = pdf / cdf",
+               "ref.pdf(x{s}) / ref.cdf(x{s})"),
+    "sf": ("the survival function P(X > x) = 1 - cdf", "x", "d sf / dx = -pdf", "-ref.pdf(x{s})"),
+    "logsf": ("log P(X > x)", "x", "d logsf / dx = -pdf / sf", "-ref.pdf(x{s}) / ref.sf(x{s})"),
+    "ppf": ("the quantile function, the inverse of cdf", "q", "d ppf / dq = 1 / pdf(ppf(q))",
+            "1 / ref.pdf(ref.ppf(q{s}){s})"),
+}
+
+
+def _documented(point, shapes=(), cdf_shapes_differentiable=True):
+    """A class decorator: each method of a univariate continuous family gets its docstring
+    from _METHODS, with an example at x = point (and the shape parameters `shapes`) that
+    checks gradkit's derivative against SciPy's functions; entropy's checks d/dscale = 1/scale."""
+    def decorate(cls):
+        name = cls.__name__
+        shape_names = [p for p in inspect.signature(cls.logpdf).parameters if p not in ("x", "loc", "scale")]
+        args = "".join(f", {v!r}" for v in shapes)
+        for method, (what, var, claim, reference) in _METHODS.items():
+            f = cls.__dict__.get(method)
+            if f is None:
+                continue
+            signature = f"{name}.{method}{inspect.signature(f.__func__)}"
+            where = "x, loc and scale" if var == "x" else "q, loc and scale"
+            if shape_names and method not in ("logpdf", "pdf") and not cdf_shapes_differentiable:
+                rule = (f"Differentiable in {where} in both modes, to any order; differentiating in\n    "
+                        f"{' and '.join(shape_names)} raises MissingRuleError (no closed-form derivative).")
+            else:
+                rule = "Differentiable in every argument in both modes, to any order."
+            at = 0.3 if var == "q" else point
+            f.__func__.__doc__ = f"""``scipy.stats.{signature}``: {what}.
+
+    {rule}
+    Returns what SciPy returns, traced when an argument is.
+
+    >>> import gradkit as gk, gradkit.numpy as np, gradkit.scipy.stats as stats, scipy.stats
+    >>> ref, {var} = scipy.stats.{name}, {at!r}
+    >>> d = gk.grad(lambda {var}: stats.{name}.{method}({var}{args}))({var})
+    >>> bool(np.isclose(d, {reference.format(s=args)}, rtol=1e-6))   # {claim}
+    True
+    """
+        entropy = cls.__dict__["entropy"].__func__
+        entropy.__doc__ = f"""``scipy.stats.{name}.entropy{inspect.signature(entropy)}``: the differential entropy.
+
+    Differentiable in every argument in both modes, to any order (it grows by log(scale)).
+    Returns what SciPy returns, traced when an argument is.
+
+    >>> import gradkit as gk, gradkit.scipy.stats as stats, scipy.stats
+    >>> float(gk.grad(lambda s: stats.{name}.entropy({args[2:] + ", " if args else ""}scale=s))(2.0))   # 1 / scale
+    0.5
+    >>> bool(abs(stats.{name}.entropy({args[2:]}) - scipy.stats.{name}.entropy({args[2:]})) < 1e-12)
+    True
+    """
+        return cls
+    return decorate
+
+
+@_documented(point=0.5)
 class norm:
-    """The normal distribution N(loc, scale^2)."""
+    """The normal distribution N(loc, scale^2).
+
+    >>> import gradkit as gk, gradkit.scipy.stats as stats
+    >>> gk.grad(lambda m: stats.norm.logpdf(2.0, m))(0.5)   # d/dloc = (x - loc) / scale^2
+    np.float64(1.5)
+    """
 
     @staticmethod
     def logpdf(x, loc=0.0, scale=1.0):
@@ -87,12 +159,24 @@ class multivariate_normal:
     """The multivariate normal N(mean, cov), through the Cholesky factor of cov; with
     allow_singular=True, through its eigenvalues and pseudo-inverse (as SciPy: eigenvalues
     at most 1e6 eps times the largest count as zero, x off the support has log-density
-    -inf), differentiable where the rank does not change."""
+    -inf), differentiable where the rank does not change.
+
+    >>> import gradkit as gk, gradkit.numpy as np, gradkit.scipy.stats as stats
+    >>> gk.grad(lambda x: stats.multivariate_normal.logpdf(x, np.zeros(2), 2.0 * np.eye(2)))(np.array([1.0, 2.0]))
+    array([-0.5, -1. ])
+    """
 
     @staticmethod
     def logpdf(x, mean=None, cov=1, allow_singular=False):
         """log N(x; mean, cov) for x of shape (..., d); returns shape (...), squeezed as SciPy does.
-        cov may be a (d, d) matrix, a vector (its diagonal) or a scalar (times the identity)."""
+        cov may be a (d, d) matrix, a vector (its diagonal) or a scalar (times the identity).
+
+        Differentiable in x, mean and cov in both modes, to any order: d/dx = -cov^{-1} (x - mean).
+
+        >>> import gradkit as gk, gradkit.numpy as np, gradkit.scipy.stats as stats
+        >>> gk.grad(lambda m: stats.multivariate_normal.logpdf(np.array([1.0, 2.0]), m, 2.0))(np.zeros(2))
+        array([0.5, 1. ])
+        """
         d = _dimension(mean, cov, x)
         mean = np.zeros(d) if mean is None else np.reshape(mean, (d,))
         cov = _as_matrix(cov, d)
@@ -113,11 +197,26 @@ class multivariate_normal:
 
     @staticmethod
     def pdf(x, mean=None, cov=1, allow_singular=False):
+        """N(x; mean, cov), the exponential of logpdf (same arguments and derivatives).
+
+        >>> import gradkit as gk, gradkit.numpy as np, gradkit.scipy.stats as stats, scipy.stats
+        >>> x, cov = np.array([1.0, 2.0]), 2.0 * np.eye(2)
+        >>> d = gk.grad(lambda x: stats.multivariate_normal.pdf(x, np.zeros(2), cov))(x)
+        >>> bool(np.allclose(d, scipy.stats.multivariate_normal.pdf(x, np.zeros(2), cov) * -x / 2.0))
+        True
+        """
         return np.exp(multivariate_normal.logpdf(x, mean, cov, allow_singular))
 
     @staticmethod
     def entropy(mean=None, cov=1, allow_singular=False):
-        """0.5 (rank (1 + log 2 pi) + log pdet cov), rank d unless cov is singular."""
+        """0.5 (rank (1 + log 2 pi) + log pdet cov), rank d unless cov is singular.
+
+        Differentiable in cov in both modes, to any order: d/dcov = cov^{-1} / 2.
+
+        >>> import gradkit as gk, gradkit.numpy as np, gradkit.scipy.stats as stats
+        >>> round(float(gk.grad(lambda c: stats.multivariate_normal.entropy(np.zeros(2), c))(2.0)), 12)  # d log(c^2) / 2
+        0.5
+        """
         d = _dimension(mean, cov, np.zeros(1))
         cov = _as_matrix(cov, d)
         if allow_singular:
@@ -173,8 +272,14 @@ def _as_matrix(cov, d):
     return cov
 
 
+@_documented(point=0.5, shapes=(3.0,), cdf_shapes_differentiable=False)
 class t:
-    """Student's t distribution with df degrees of freedom."""
+    """Student's t distribution with df degrees of freedom.
+
+    >>> import gradkit as gk, gradkit.scipy.stats as stats
+    >>> gk.grad(lambda x: stats.t.logpdf(x, 3.0))(1.0)   # -(df + 1) x / (df + x^2)
+    np.float64(-1.0)
+    """
 
     @staticmethod
     def logpdf(x, df, loc=0.0, scale=1.0):
@@ -210,10 +315,25 @@ class t:
 
 
 class poisson:
-    """The Poisson distribution with mean mu (differentiable in mu; k is data)."""
+    """The Poisson distribution with mean mu (differentiable in mu; k is data).
+
+    >>> import gradkit as gk, gradkit.scipy.stats as stats
+    >>> gk.grad(lambda mu: stats.poisson.logpmf(3, mu))(1.5)   # k / mu - 1
+    np.float64(1.0)
+    """
 
     @staticmethod
     def logpmf(k, mu, loc=0):
+        """log P(K = k) = k log mu - mu - log k!, -inf off the support (k not a non-negative integer).
+
+        Differentiable in mu in both modes, to any order: d/dmu = k / mu - 1 (k and loc are data).
+
+        >>> import gradkit as gk, gradkit.numpy as np, gradkit.scipy.stats as stats, scipy.stats
+        >>> float(stats.poisson.logpmf(2, 1.5)) == float(scipy.stats.poisson.logpmf(2, 1.5))
+        True
+        >>> gk.grad(lambda mu: stats.poisson.logpmf(2, mu))(1.5)   # 2 / 1.5 - 1
+        np.float64(0.33333333333333326)
+        """
         k = k - loc
         valid = np.logical_and(k >= 0, np.equal(np.floor(k), k))
         kk = np.where(valid, k, 0.0)
@@ -221,41 +341,93 @@ class poisson:
 
     @staticmethod
     def pmf(k, mu, loc=0):
+        """P(K = k), the exponential of logpmf: d/dmu = pmf (k / mu - 1).
+
+        >>> import gradkit as gk, gradkit.numpy as np, gradkit.scipy.stats as stats, scipy.stats
+        >>> d = gk.grad(lambda mu: stats.poisson.pmf(2, mu))(1.5)
+        >>> bool(np.isclose(d, scipy.stats.poisson.pmf(2, 1.5) * (2 / 1.5 - 1)))
+        True
+        """
         return np.exp(poisson.logpmf(k, mu, loc))
 
     @staticmethod
     def cdf(k, mu, loc=0):
-        """P(K <= k) = Q(floor(k) + 1, mu), 0 below the support."""
+        """P(K <= k) = Q(floor(k) + 1, mu), 0 below the support.
+
+        Differentiable in mu in both modes, to any order: d/dmu = -pmf(floor(k), mu).
+
+        >>> import gradkit as gk, gradkit.numpy as np, gradkit.scipy.stats as stats, scipy.stats
+        >>> d = gk.grad(lambda mu: stats.poisson.cdf(2, mu))(1.5)
+        >>> bool(np.isclose(d, -scipy.stats.poisson.pmf(2, 1.5)))
+        True
+        """
         k = np.floor(k - loc)
         valid = k >= 0
         return np.where(valid, _sp.gammaincc(np.where(valid, k, 0.0) + 1.0, mu), 0.0)
 
     @staticmethod
     def logcdf(k, mu, loc=0):
+        """log P(K <= k): differentiable in mu in both modes, to any order (d/dmu = -pmf / cdf).
+
+        >>> import gradkit as gk, gradkit.numpy as np, gradkit.scipy.stats as stats, scipy.stats
+        >>> d = gk.grad(lambda mu: stats.poisson.logcdf(2, mu))(1.5)
+        >>> bool(np.isclose(d, -scipy.stats.poisson.pmf(2, 1.5) / scipy.stats.poisson.cdf(2, 1.5)))
+        True
+        """
         return _log(poisson.cdf(k, mu, loc))
 
     @staticmethod
     def sf(k, mu, loc=0):
-        """P(K > k) = P(floor(k) + 1, mu), 1 below the support."""
+        """P(K > k) = P(floor(k) + 1, mu), 1 below the support.
+
+        Differentiable in mu in both modes, to any order: d/dmu = pmf(floor(k), mu).
+
+        >>> import gradkit as gk, gradkit.numpy as np, gradkit.scipy.stats as stats, scipy.stats
+        >>> d = gk.grad(lambda mu: stats.poisson.sf(2, mu))(1.5)
+        >>> bool(np.isclose(d, scipy.stats.poisson.pmf(2, 1.5)))
+        True
+        """
         k = np.floor(k - loc)
         valid = k >= 0
         return np.where(valid, _sp.gammainc(np.where(valid, k, 0.0) + 1.0, mu), 1.0)
 
     @staticmethod
     def logsf(k, mu, loc=0):
+        """log P(K > k): differentiable in mu in both modes, to any order (d/dmu = pmf / sf).
+
+        >>> import gradkit as gk, gradkit.numpy as np, gradkit.scipy.stats as stats, scipy.stats
+        >>> d = gk.grad(lambda mu: stats.poisson.logsf(2, mu))(1.5)
+        >>> bool(np.isclose(d, scipy.stats.poisson.pmf(2, 1.5) / scipy.stats.poisson.sf(2, 1.5)))
+        True
+        """
         return _log(poisson.sf(k, mu, loc))
 
     @staticmethod
     def entropy(mu, loc=0):
-        """-sum_k p_k log p_k, summed to far beyond the mean (the tail left out is below 1e-40)."""
+        """-sum_k p_k log p_k, summed to far beyond the mean (the tail left out is below 1e-40).
+
+        Differentiable in mu in both modes, to any order (mu's value sets the number of terms).
+
+        >>> import gradkit as gk, gradkit.numpy as np, gradkit.scipy.stats as stats, scipy.stats
+        >>> d = gk.grad(stats.poisson.entropy)(1.5)
+        >>> h = 1e-6
+        >>> bool(np.isclose(d, (scipy.stats.poisson.entropy(1.5 + h) - scipy.stats.poisson.entropy(1.5 - h)) / (2 * h)))
+        True
+        """
         top = _np.max(concrete(mu, "poisson.entropy's number of terms", across_batch=True))
         ks = _np.arange(int(top + 30.0 * _np.sqrt(top) + 40.0))
         log_p = poisson.logpmf(_np.reshape(ks, (-1,) + (1,) * np.ndim(mu)), mu)
         return -np.sum(np.exp(log_p) * log_p, axis=0)
 
 
+@_documented(point=0.3, shapes=(2.0, 3.0), cdf_shapes_differentiable=False)
 class beta:
-    """The beta distribution on (loc, loc + scale) with shapes a, b."""
+    """The beta distribution on (loc, loc + scale) with shapes a, b.
+
+    >>> import gradkit as gk, gradkit.scipy.stats as stats
+    >>> gk.grad(lambda x: stats.beta.logpdf(x, 2.0, 3.0))(0.5)   # (a - 1) / x - (b - 1) / (1 - x)
+    np.float64(-2.0)
+    """
 
     @staticmethod
     def logpdf(x, a, b, loc=0.0, scale=1.0):
@@ -295,8 +467,14 @@ class beta:
                        + (a + b - 2.0) * _sp.digamma(a + b) + np.log(scale), loc)
 
 
+@_documented(point=1.5, shapes=(2.0,), cdf_shapes_differentiable=False)
 class gamma:
-    """The gamma distribution with shape a (and scale `scale`)."""
+    """The gamma distribution with shape a (and scale `scale`).
+
+    >>> import gradkit as gk, gradkit.scipy.stats as stats
+    >>> gk.grad(lambda x: stats.gamma.logpdf(x, 3.0))(1.0)   # (a - 1) / x - 1
+    np.float64(1.0)
+    """
 
     @staticmethod
     def logpdf(x, a, loc=0.0, scale=1.0):
@@ -334,8 +512,14 @@ class gamma:
         return _spread(a + _sp.gammaln(a) + (1.0 - a) * _sp.digamma(a) + np.log(scale), loc)
 
 
+@_documented(point=1.5, shapes=(3.0,), cdf_shapes_differentiable=False)
 class chi2:
-    """The chi-squared distribution with df degrees of freedom: gamma(df / 2, scale=2)."""
+    """The chi-squared distribution with df degrees of freedom: gamma(df / 2, scale=2).
+
+    >>> import gradkit as gk, gradkit.scipy.stats as stats
+    >>> gk.grad(lambda x: stats.chi2.logpdf(x, 4.0))(1.0)   # (df / 2 - 1) / x - 1 / 2
+    np.float64(0.5)
+    """
 
     @staticmethod
     def logpdf(x, df, loc=0.0, scale=1.0):
@@ -369,10 +553,26 @@ class chi2:
 class dirichlet:
     """The Dirichlet distribution with concentrations alpha (K,). As in SciPy, x has the
     components on its first axis, shape (K,) or (K, N), or K-1 of them (the last is
-    1 - their sum)."""
+    1 - their sum).
+
+    >>> import gradkit as gk, gradkit.numpy as np, gradkit.scipy.stats as stats
+    >>> gk.grad(lambda a: stats.dirichlet.logpdf(np.array([0.5, 0.5]), a))(np.array([1.0, 1.0]))   # log x_i + 1
+    array([0.30685282, 0.30685282])
+    """
 
     @staticmethod
     def logpdf(x, alpha):
+        """log Dir(x; alpha) = sum (alpha_i - 1) log x_i - log B(alpha).
+
+        Differentiable in x and alpha in both modes, to any order:
+        d/dalpha_i = log x_i - digamma(alpha_i) + digamma(sum alpha).
+
+        >>> import gradkit as gk, gradkit.numpy as np, gradkit.scipy.stats as stats, scipy.special as sp
+        >>> x, alpha = np.array([0.2, 0.8]), np.array([2.0, 3.0])
+        >>> d = gk.grad(lambda a: stats.dirichlet.logpdf(x, a))(alpha)
+        >>> bool(np.allclose(d, np.log(x) - sp.digamma(alpha) + sp.digamma(alpha.sum())))
+        True
+        """
         k = np.shape(alpha)[0]
         if np.shape(x)[0] == k - 1:
             x = np.concatenate([x, 1.0 - np.sum(x, axis=0, keepdims=True)], axis=0)
@@ -385,17 +585,39 @@ class dirichlet:
 
     @staticmethod
     def pdf(x, alpha):
+        """Dir(x; alpha), the exponential of logpdf (same arguments and derivatives).
+
+        >>> import gradkit as gk, gradkit.numpy as np, gradkit.scipy.stats as stats
+        >>> float(stats.dirichlet.pdf(np.array([0.2, 0.8]), np.array([1.0, 1.0])))   # uniform on the simplex
+        1.0
+        >>> gk.grad(lambda x: stats.dirichlet.pdf(x, np.array([2.0, 1.0])))(np.array([0.2, 0.8]))   # 2 x_0
+        array([2., 0.])
+        """
         return np.exp(dirichlet.logpdf(x, alpha))
 
     @staticmethod
     def rvs(alpha, size=1, random_state=None):
-        """Samples, as SciPy's (no derivative: a draw is not a function of alpha here)."""
+        """Samples, as SciPy's (no derivative: a draw is not a function of alpha here).
+
+        >>> import gradkit.numpy as np, gradkit.scipy.stats as stats
+        >>> stats.dirichlet.rvs(np.array([2.0, 3.0]), size=4, random_state=0).shape
+        (4, 2)
+        """
         import scipy.stats
         return scipy.stats.dirichlet.rvs(_np.asarray(concrete(alpha, "dirichlet.rvs's alpha")), size=size,
                                          random_state=random_state)
 
     @staticmethod
     def entropy(alpha):
+        """The differential entropy of Dir(alpha): differentiable in alpha in both modes, to any order.
+
+        >>> import gradkit as gk, gradkit.numpy as np, gradkit.scipy.stats as stats, scipy.stats
+        >>> alpha, h = np.array([2.0, 3.0]), 1e-6
+        >>> d = gk.grad(stats.dirichlet.entropy)(alpha)[0]
+        >>> ref = scipy.stats.dirichlet.entropy
+        >>> bool(np.isclose(d, (ref(alpha + [h, 0.0]) - ref(alpha - [h, 0.0])) / (2 * h)))
+        True
+        """
         total = np.sum(alpha)
         k = np.shape(alpha)[0]
         return (np.sum(_sp.gammaln(alpha)) - _sp.gammaln(total) + (total - k) * _sp.digamma(total)
