@@ -102,7 +102,17 @@ def convolve(in1, in2, mode="full", method="auto", axes=None, dot_axes=((), ()))
 
 def correlate(in1, in2, mode="full", method="auto", axes=None, dot_axes=((), ())):
     """scipy.signal.correlate: the convolution of in1 with in2 flipped (along the convolved
-    axes) and conjugated; axes= and dot_axes= as in convolve."""
+    axes) and conjugated; axes= and dot_axes= as in convolve.
+
+    Differentiable in ``in1`` and ``in2`` in both modes, to any order (a convolution).
+    Returns the correlation, traced when ``in1`` or ``in2`` is.
+
+    >>> import gradkit as gk, gradkit.numpy as np, gradkit.scipy.signal as signal
+    >>> signal.correlate(np.array([1.0, 2.0, 3.0]), np.array([0.0, 1.0]))
+    array([1., 2., 3., 0.])
+    >>> gk.grad(lambda v: signal.correlate(np.array([1.0, 2.0, 3.0]), v)[0])(np.zeros(2))   # c[0] = a0 v1
+    array([0., 1.])
+    """
     mode, axes, dot_axes = _forms(mode, method, axes, dot_axes)
     if axes is None and not any(dot_axes):
         _check(in1, in2, mode, "correlate")

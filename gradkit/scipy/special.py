@@ -98,7 +98,15 @@ stdtr = elementwise(_sp.stdtr, _no_closed_form("stdtr", "df"), lambda ans, df, t
 
 
 def multigammaln(a, d):
-    """log of the multivariate gamma function, sum_j gammaln(a + (1 - j)/2) + d(d-1)/4 log(pi)."""
+    """log of the multivariate gamma function, sum_j gammaln(a + (1 - j)/2) + d(d-1)/4 log(pi).
+
+    Differentiable in ``a`` in both modes, to any order (d/da = sum_j digamma(a + (1 - j)/2));
+    ``d`` is a static integer. Returns log Gamma_d(a), traced when ``a`` is.
+
+    >>> import gradkit as gk, gradkit.scipy.special as sp, scipy.special
+    >>> float(gk.grad(lambda a: sp.multigammaln(a, 1))(3.0)) == float(scipy.special.digamma(3.0))   # d = 1: gammaln
+    True
+    """
     return sum(gammaln(a + 0.5 * (1 - j)) for j in range(1, d + 1)) + 0.25 * d * (d - 1) * _np.log(_np.pi)
 
 
@@ -198,12 +206,32 @@ _shift = nondiff(_shift_impl, name="logsumexp_shift")
 
 
 def softmax(x, axis=None):
-    """scipy.special.softmax: exp(x - logsumexp(x)), stable for large inputs."""
+    """scipy.special.softmax: exp(x - logsumexp(x)), stable for large inputs.
+
+    Differentiable in ``x`` in both modes, to any order: d s_i / dx_j = s_i (delta_ij - s_j).
+    Returns the probabilities over ``axis``, traced when ``x`` is.
+
+    >>> import gradkit as gk, gradkit.numpy as np, gradkit.scipy.special as sp
+    >>> x = np.array([0.0, np.log(3.0)])
+    >>> sp.softmax(x)
+    array([0.25, 0.75])
+    >>> gk.jacobian(sp.softmax)(x)   # diag(s) - s s^T
+    array([[ 0.1875, -0.1875],
+           [-0.1875,  0.1875]])
+    """
     return exp(x - _logsumexp(x, axis=axis, keepdims=True))
 
 
 def log_softmax(x, axis=None):
-    """scipy.special.log_softmax: x - logsumexp(x), stable for large inputs."""
+    """scipy.special.log_softmax: x - logsumexp(x), stable for large inputs.
+
+    Differentiable in ``x`` in both modes, to any order: d/dx_j log s_i = delta_ij - s_j.
+    Returns the log-probabilities over ``axis``, traced when ``x`` is.
+
+    >>> import gradkit as gk, gradkit.numpy as np, gradkit.scipy.special as sp
+    >>> gk.grad(lambda x: sp.log_softmax(x)[0])(np.array([0.0, np.log(3.0)]))   # e_0 - s
+    array([ 0.75, -0.75])
+    """
     return x - _logsumexp(x, axis=axis, keepdims=True)
 
 
