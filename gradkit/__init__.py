@@ -1,9 +1,12 @@
-"""gradkit: derivatives of NumPy programs, three ways.
+"""gradkit: derivatives of NumPy programs, three ways: automatic differentiation in reverse
+and forward mode to any order (`gradkit.grad`, `jvp`, `hessian`, ...), finite differences
+and zero-order estimators (`gradkit.numeric`), and the optimisers and lab that compare them
+(`gradkit.optim`, `gradkit lab`).
 
-    import gradkit as gk
-    import gradkit.numpy as np
-
-    gk.grad(lambda x: np.sum(np.tanh(x) ** 2))(np.ones(3))
+>>> import gradkit as gk
+>>> import gradkit.numpy as np
+>>> gk.grad(lambda x: np.sum(np.tanh(x) ** 2))(np.ones(3))    # 2 tanh(x) (1 - tanh(x)^2)
+array([0.63970001, 0.63970001, 0.63970001])
 """
 from .core import (ConcretizationError, GradkitError, MissingRuleError, NonDifferentiableError, Primitive, ShapeError,
                    UnsupportedFunctionError, primal, tree_flatten, tree_map, tree_unflatten)
