@@ -429,7 +429,7 @@ def vmap(fun, in_axes=0, out_axes=0):
                 f"a vmapped function takes positional arguments only, got keyword arguments "
                 f"{sorted(kwargs)}. Pass them positionally (with an in_axes entry each, None if not "
                 f"mapped), or bind unmapped ones first: vmap(functools.partial(f, {next(iter(kwargs))}=...)).")
-        return _mapped(fun, args, in_axes, out_axes)
+        return tree_map(backend.release, _mapped(fun, args, in_axes, out_axes))
     return mapped
 
 
@@ -476,6 +476,7 @@ def _mapped(fun, args, in_axes=0, out_axes=0):
             trace = BatchTrace(size)
         elif shape[ax] != size:
             raise _size_error(args, leaves, axes)
+        x = backend.adopt(x)  # Array API arrays: seen through the engine's view
         inputs[k] = trace.new_input(x if ax == 0 else gnp.moveaxis(x, ax, 0))
     if trace is None:
         raise ValueError(f"vmap needs at least one mapped argument, but in_axes={in_axes!r} maps none of the "
@@ -493,7 +494,7 @@ def _mapped(fun, args, in_axes=0, out_axes=0):
                                  f"the mapped inputs (it differs across the batch); give it an axis.")
             outs.append(o)
             continue
-        o = o.value if batched else gnp.broadcast_to(o, (size,) + shape_of(o))  # constant over the batch
+        o = o.value if batched else gnp.broadcast_to(backend.adopt(o), (size,) + shape_of(o))  # constant over the batch
         rank = len(shape_of(o))
         if not -rank <= ax < rank:
             raise ValueError(f"vmap's out_axes asks for the batch axis at position {ax} of output "
@@ -525,7 +526,7 @@ def _size_error(args, leaves, axes):
 
 # -- Jacobians and Hessians --------------------------------------------------------------
 def _basis_dtype(x):
-    dtype = _np.result_type(primal(x))
+    dtype = backend.dtype_of(primal(x))
     return dtype if dtype.kind in "fc" else _np.dtype(_np.float64)
 
 
@@ -573,7 +574,7 @@ def jacrev(fun, argnums=0, has_aux=False):
                       for r, x in zip(row_leaves, in_leaves)]
             by_arg = tree_unflatten(dyn_def, blocks)
             jac.append(by_arg[0] if single else by_arg)
-        jac = tree_unflatten(rec.out_def, jac)
+        jac = tree_map(backend.release, tree_unflatten(rec.out_def, jac))
         return (jac, rec.aux) if has_aux else jac
     return wrapper
 
@@ -611,7 +612,7 @@ def jacfwd(fun, argnums=0, has_aux=False):
                 blocks.append(gnp.reshape(cols, out_shape + shape_of(x)))
             by_arg = tree_unflatten(dyn_def, blocks)
             jac.append(by_arg[0] if single else by_arg)
-        jac = tree_unflatten(out_def, jac)
+        jac = tree_map(backend.release, tree_unflatten(out_def, jac))
         return (jac, aux) if has_aux else jac
     return wrapper
 

@@ -483,10 +483,20 @@ class Adopted:
         return _np.transpose(self, axes[0] if len(axes) == 1 else (axes or None))
 
     def __getitem__(self, idx):
-        return self.wrap(self.array[self._in(idx)])
+        return self.wrap(self.array[self._index(idx)])
 
     def __setitem__(self, idx, value):
-        self.array[self._in(idx)] = self._in(value)
+        self.array[self._index(idx)] = self._in(value)
+
+    def _index(self, idx):
+        """idx as the standard takes it: NumPy's implicit trailing slices made explicit (an
+        Ellipsis at the end of a tuple that indexes fewer axes than there are)."""
+        idx = self._in(idx)
+        parts = idx if type(idx) is tuple else (idx,)
+        if hasattr(idx, "__array_namespace__") or any(p is Ellipsis for p in parts):
+            return idx
+        indexed = sum(p is not None for p in parts)
+        return parts + (Ellipsis,) if indexed < self.array.ndim else idx
 
     def __len__(self):
         return self.array.shape[0]
