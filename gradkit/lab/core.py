@@ -246,7 +246,8 @@ def single_threaded_blas():
 
 def timeit(fn, min_time=0.01, repeat=3, max_loops=1 << 20):
     """Best CPU time per call of fn() in seconds: loops grow until one batch lasts min_time,
-    then the best of `repeat` batches (the least disturbed by the rest of the machine).
+    then the best of `repeat` batches (the least disturbed by the rest of the machine);
+    at most max_loops calls per batch.
 
     >>> timeit(lambda: sum(range(100))) < 1e-3
     True
@@ -317,7 +318,8 @@ def check_range(name, value, lo, hi, what="", fmt=".3g"):
 
 
 def check_below(name, value, bound, what="", fmt=".2e"):
-    """A Check that value <= bound (None or NaN fails); `what` starts the detail.
+    """A Check that value <= bound (None or NaN fails); `what` starts the detail, `fmt`
+    formats the numbers.
 
     >>> check_below("AD: exact to rounding", 3e-17, 1e-15, "relative error ")
     Check(name='AD: exact to rounding', passed=True, detail='relative error 3.00e-17 (bound 1.00e-15)')

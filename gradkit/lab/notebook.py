@@ -132,7 +132,7 @@ def _in_ipython():
 
 
 def show(result):
-    """Show one experiment's Result: verdict, checks, figures and tables, inline in Jupyter
+    """Show one experiment's `result`: verdict, checks, figures and tables, inline in Jupyter
     (figures as PNG images), as text elsewhere. Returns None.
 
     >>> from gradkit.lab.core import Check, Experiment, Result
@@ -173,7 +173,7 @@ def show(result):
 
 
 def summary(results):
-    """Print one line per Result and the count reproduced; returns that count (the
+    """Print one line per Result in `results` and the count reproduced; returns that count (the
     notebook's last cell).
 
     >>> from gradkit.lab.core import Experiment, Result

@@ -186,7 +186,8 @@ def results_json(results, meta):
 
 def write_outputs(results, out_dir, meta, svg=True):
     """Write figures/, results.json and report.html into out_dir at once; return the report's
-    path. For Results made without one (`run_lab(..., out=None)`), afterwards.
+    path. For Results made without one (`run_lab(..., out=None)`), afterwards. meta: the
+    run's description (`run_meta`); svg: SVG figures too.
 
     >>> import os, tempfile
     >>> from gradkit.lab.core import Experiment, Result

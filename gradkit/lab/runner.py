@@ -171,7 +171,7 @@ def run_lab(quick=False, only=None, seed=0, out="gradkit-lab", console=True, svg
 
 
 def print_summary(results, out, seconds):
-    """Print the table of claims, what was measured and the verdicts, then the errors
+    """Print the table of `results` (claims, what was measured, the verdicts), then the errors
     (rich's table). `out`: the report's folder, named in the last line (None: no report);
     `seconds`: the run's time.
 

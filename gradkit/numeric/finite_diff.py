@@ -740,7 +740,7 @@ def fd_hessian(f, x, scheme="central", step=None, vectorized=False, grad=None, b
     2d^2 + 1 evaluations) or "forward" (O(h), (d + 1)(d + 2) / 2 evaluations).
     With `grad` (a function x -> gradient, exact or automatic): the Jacobian of grad by any
     scheme of `fd_jacobian`, symmetrised; n_evals then counts evaluations of grad.
-    bounds: f's domain, as for `fd_jacobian`. Central second differences that would leave
+    step, vectorized and bounds (f's domain) are as for `fd_jacobian`. Central second differences that would leave
     it, or meet a value of f that is not finite, become one-sided ones ("forward" with
     each axis stepping towards the roomier side); `notes` says so.
 
@@ -842,7 +842,9 @@ def _second_differences(f, x, scheme, h, sign, vectorized):
 def fd_error_curve(f, x, exact, schemes=("forward", "central", "central4", "central6", "complex"), steps=None):
     """Relative error ||g_h - g|| / ||g|| of each scheme's gradient against the exact gradient
     `exact`, over a log grid of steps (lecture L9: truncation error on the right, rounding
-    error on the left, a V between). Returns (steps, {scheme: errors}), arrays.
+    error on the left, a V between). f: a scalar function of x; schemes: names of
+    `fd_jacobian`'s schemes; steps: the grid (default 1e-16 to 1). Returns
+    (steps, {scheme: errors}), arrays.
 
     >>> steps, err = fd_error_curve(np.sin, np.array(1.0), np.cos(1.0), ["central"], [1e-1, 1e-5])
     >>> bool(err["central"][1] < err["central"][0] < 1e-2)

@@ -124,7 +124,7 @@ def zo_gradient(f, x, method="sphere", n_dirs=None, eps=None, scheme="central", 
 
 
 def variance_factor(method, d, n_dirs=None):
-    """E||G - grad f||^2 / ||grad f||^2 of the estimator with exact differences (quadratic f,
+    """E||G - grad f||^2 / ||grad f||^2 of the estimator `method` with exact differences (quadratic f,
     central scheme), in dimension d with m = n_dirs directions:
     (d - 1)/m for "sphere", (d + 1)/m for "gaussian", d/m - 1 for "coordinate" (0 with all axes).
     Returns a float; its growth in d is lecture L8's curse of dimensionality.
@@ -144,7 +144,8 @@ def zo_bias_variance(problem, dims, n_dirs=(1,), method="sphere", n_samples=500,
     """The empirical bias and variance of a zero-order estimator over dimensions and numbers
     of directions, for the lab's plots (lecture L6, L8).
 
-    problem(d) -> (f, x, exact gradient). For each d in dims and m in n_dirs, n_samples
+    problem(d) -> (f, x, exact gradient); method, eps, scheme as for `zo_gradient`; rng: a
+    seed or a Generator for all the draws. For each d in dims and m in n_dirs, n_samples
     independent estimates G_1..G_N give, relative to ||g||:
       bias     = ||mean G - g|| / ||g||     (noise alone gives about bias_se)
       bias_se  = sqrt(variance / N), the size of bias expected from sampling

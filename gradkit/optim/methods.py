@@ -51,7 +51,8 @@ def minimize(f, x0=None, method="gd", gradient="ad", step=None, momentum=None, *
     Recording: f(x_k) is always recorded (evaluated outside the accounting and the clock when
        the method did not compute it); grad_norm is the norm of the gradient the method used
        (an estimate for "fd"/"zo", taken at y_k for Nesterov) unless exact_grad_norm=True
-       (then ||grad f(x_k)|| by the closed form or AD, outside the accounting).
+       (then ||grad f(x_k)|| by the closed form or AD, outside the accounting);
+       keep_iterates=True keeps every x_k too (history["x"]).
     progress: show a rich progress bar (off by default).
 
     >>> import numpy, gradkit.numpy as np
@@ -249,6 +250,7 @@ def gd(f, x0=None, step=None, gradient="ad", **kwargs):
 def heavy_ball(f, x0=None, step=None, momentum=None, gradient="ad", **kwargs):
     """Polyak's heavy-ball method x+ = x - alpha g + beta (x - x_prev): `minimize` with
     method="heavy_ball"; with L and mu known, alpha and beta default to Polyak's tuning.
+    f, x0, step, momentum, gradient and the other options are `minimize`'s.
 
     >>> from gradkit import problems
     >>> heavy_ball(problems.quadratic(5, L=1.0, mu=0.5), tol=1e-8).n_iter   # GD needs 26
@@ -260,7 +262,7 @@ def heavy_ball(f, x0=None, step=None, momentum=None, gradient="ad", **kwargs):
 def nesterov(f, x0=None, step=None, momentum=None, gradient="ad", **kwargs):
     """Nesterov's accelerated gradient: y = x + beta (x - x_prev), x+ = y - alpha grad f(y);
     `minimize` with method="nesterov" (beta = (sqrt kappa - 1)/(sqrt kappa + 1) when L and
-    mu > 0 are known, else k/(k + 3)).
+    mu > 0 are known, else k/(k + 3)); x0, step, momentum and the other options are `minimize`'s.
 
     >>> from gradkit import problems
     >>> nesterov(problems.quadratic(5, L=1.0, mu=0.5), tol=1e-8).n_iter

@@ -25,7 +25,8 @@ class Oracle:
     options `scheme` (default "central": 2n evaluations), `step`, `vectorized`), "zo"
     (`gradkit.numeric.zo_gradient`; options `estimator` ("sphere", "gaussian", "coordinate"),
     `n_dirs` directions averaged, `eps`, `scheme`, `seed` (or a Generator), `vectorized`),
-    or a callable x -> gradient.
+    or a callable x -> gradient. shape: the shape of x (sets `second_moment` for "zo");
+    problem: the `Problem` whose closed form "exact" uses.
 
     `second_moment` is c with E||G||^2 = c ||grad f||^2 for exact differences (1 for exact
     gradients, (n + m - 1)/m for the spherical two-point estimator with m directions in R^n):

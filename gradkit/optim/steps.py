@@ -80,7 +80,8 @@ class Armijo:
 
     For a gradient estimate G (zero-order), <grad f, G> is about ||G||^2 / s where s is the
     estimator's second moment (s = n for one spherical direction in R^n, exactly), so the
-    test uses c / s; `scale` sets s, by default the gradient source's (see `Oracle`).
+    test uses c / s; `scale` sets s, by default the gradient source's (see `Oracle`). After
+    max_backtracks shrinks without decrease the step is 0 (g was no descent direction).
 
     >>> import numpy
     >>> rule = Armijo(alpha0=1.0)

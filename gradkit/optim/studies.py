@@ -99,7 +99,8 @@ def iterations_to_tolerance(ns=(10, 30, 100, 300), kappa=10.0, tol=1e-3, gradien
     Bounds: strongly convex ln(1/tol) / -ln(1 - mu/L) for GD (on ||x_k - x*||),
     2 ln(1/tol) / -ln(1 - mu/(nL)) for zero-order GD (on E||x_k - x*||^2); convex
     L ||x_0 - x*||^2 / (2 tol gap_0) for GD; smooth 2 c L gap_0 / (tol ||g_0||^2) with c = 1
-    for GD and c = n for zero-order GD (in expectation). Extra keyword options go to `minimize`.
+    for GD and c = n for zero-order GD (in expectation). max_iter bounds each run (a run that
+    stops short of the tolerance is a RuntimeError); extra keyword options go to `minimize`.
 
     >>> r = iterations_to_tolerance(ns=(4, 16), kappa=4.0, tol=1e-2, seeds=(0,))
     >>> r["iterations"]["ad"], r["slope"]["zo"] > 0.5
@@ -140,7 +141,7 @@ def iterations_to_tolerance(ns=(10, 30, 100, 300), kappa=10.0, tol=1e-3, gradien
 def mds_comparison(n_points=200, dim=2, seed=0, gd_tol=1e-10, grad_cost=4.0, budget_factors=(1,),
                    others=("zo", "fd"), max_gd_iter=5000):
     """MDS (lecture L5) solved four ways on the same random configuration of `n_points`
-    standard normal points in R^dim:
+    standard normal points in R^dim (drawn from `seed`):
 
     - "gd": GD with reverse-mode gradients and Armijo steps, until ||grad|| <= gd_tol ||grad_0||;
     - "classical": classical MDS (double centring and top eigenvectors);
@@ -154,7 +155,8 @@ def mds_comparison(n_points=200, dim=2, seed=0, gd_tol=1e-10, grad_cost=4.0, bud
     ("points": the true configuration, "W": the recovered one, as lists, for drawing); the error
     is Procrustes-aligned and relative (`problems.procrustes_error`); "seconds" is the
     method's own time (recording excluded). Names of the extra runs carry their budget
-    factor when it is not 1 ("zo_x10").
+    factor when it is not 1 ("zo_x10"). budget_factors: the budgets of the extra runs, in
+    multiples of GD's; max_gd_iter: GD's iteration limit.
 
     >>> r = mds_comparison(n_points=20, others=("zo",))
     >>> r["runs"]["gd"]["recovery_error"] < 1e-6, r["runs"]["zo"]["recovery_error"] > 1e-3

@@ -56,7 +56,8 @@ def spectrum(n, L=1.0, mu=0.01, kind="linear"):
 def quadratic(n=10, L=1.0, mu=0.01, kind="linear", eigenvalues=None, rotate=True, seed=0):
     """f(x) = 1/2 x^T A x - b^T x with A = Q diag(eigenvalues) Q^T symmetric positive semidefinite.
 
-    The eigenvalues run from mu to L (see `spectrum`), or are given; Q is a random rotation
+    The eigenvalues run from mu to L, spread as `kind` says (see `spectrum`), or are given;
+    `seed` (a seed or a Generator) draws Q and b. Q is a random rotation
     (the identity with rotate=False); b is standard normal. Then x* = A^{-1} b,
     f* = -1/2 b^T x*, and GD with step 1/L contracts ||x - x*|| by (1 - mu/L) per step.
     With a zero eigenvalue (mu = 0: smooth convex, not strongly convex) b = A w for a
@@ -187,6 +188,7 @@ def least_squares(m=100, n=20, noise=0.1, seed=0):
     """f(x) = 1/2 ||A x - b||^2 with A an m x n Gaussian matrix and b = A x_true + noise.
 
     L and mu are the extreme eigenvalues of A^T A; x* is the least-squares solution.
+    `seed`: a seed or a Generator for A, x_true and the noise.
 
     >>> import numpy
     >>> p = least_squares(50, 5)
@@ -218,7 +220,8 @@ def logistic_regression(m=200, n=10, l2=0.0, noise=0.5, seed=0):
 
     Rows x_i are standard normal; labels y_i = sign(<x_i, w_true> + noise * N(0,1)) in {-1, 1}
     (the noise keeps the classes overlapping). L = lambda_max(X^T X)/(4m) + l2; with l2 > 0 the
-    problem is l2-strongly convex (mu = l2) and x* is computed by Newton's method.
+    problem is l2-strongly convex (mu = l2) and x* is computed by Newton's method. m rows of
+    n features; `seed`: a seed or a Generator for the data.
 
     >>> import numpy
     >>> p = logistic_regression(100, 5, l2=0.1)

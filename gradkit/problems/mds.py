@@ -128,7 +128,8 @@ def mds(points=None, *, D=None, dim=None, n_points=200, squared=True, seed=0):
 
     Give the true `points` (N x d; D is computed from them), or a distance matrix `D` and
     the target dimension `dim` (D holds squared distances unless squared=False), or neither:
-    then `n_points` standard normal points in `dim` (default 2) dimensions are drawn.
+    then `n_points` standard normal points in `dim` (default 2) dimensions are drawn
+    (`seed`, a seed or a Generator, draws them and x0).
 
     The closed-form gradient is 8 (diag(R 1) W - R W) with R = squared_distances(W) - D;
     f* = 0 when D is exact. x0 is a random configuration of the data's scale.

@@ -61,6 +61,7 @@ def robust_regression(m=100, n=10, seed=0):
     L-smooth with L = 2 lambda_max(A^T A)/m but concave along directions where residuals
     are large. f >= 0 with equality only at x_true: x* = x_true, f* = 0. The start x0 lies
     at distance about 10 from x* (residuals about 10 >> 1), in the non-convex region.
+    A is m x n (n unknowns); `seed`: a seed or a Generator for A, x_true and x0.
     Returns a `Problem`; lecture L8's smooth (non-convex) row is measured on it.
 
     >>> p = robust_regression(30, 3)
