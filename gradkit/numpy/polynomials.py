@@ -227,8 +227,8 @@ def roots(p):
     >>> import gradkit as gk, gradkit.numpy as np
     >>> np.roots(np.array([1.0, -3.0, 2.0]))      # x^2 - 3x + 2 = (x - 2)(x - 1)
     array([2., 1.])
-    >>> gk.grad(lambda c: np.real(np.roots(np.array([1.0, -3.0, c]))[0]))(2.0)  # d root / dc = -1 / p'(2)
-    array(-1.)
+    >>> float(gk.grad(lambda c: np.real(np.roots(np.array([1.0, -3.0, c]))[0]))(2.0))  # d root / dc = -1 / p'(2)
+    -1.0
     """
     from .linalg import eigvals
     p = atleast_1d(p)

@@ -100,8 +100,8 @@ def insert(arr, obj, values, axis=None):
     >>> import gradkit as gk, gradkit.numpy as np
     >>> np.insert(np.array([1.0, 2.0]), 1, 5.0)
     array([1., 5., 2.])
-    >>> gk.grad(lambda v: np.sum(np.insert(np.zeros(2), 1, v) * np.array([1.0, 7.0, 1.0])))(5.0)
-    array(7.)
+    >>> float(gk.grad(lambda v: np.sum(np.insert(np.zeros(2), 1, v) * np.array([1.0, 7.0, 1.0])))(5.0))
+    7.0
     """
     values = asarray(values)
     marks = -1 - _positions(values)  # negative codes: entries of values
@@ -597,9 +597,10 @@ def fill_diagonal(a, val, wrap=False):
     ...     y = x * 1.0
     ...     np.fill_diagonal(y, v)
     ...     return np.sum(y)
-    >>> gk.grad(f, argnums=(0, 1))(np.ones((2, 2)), 3.0)
+    >>> dx, dv = gk.grad(f, argnums=(0, 1))(np.ones((2, 2)), 3.0)
+    >>> dx, float(dv)
     (array([[0., 1.],
-           [1., 0.]]), array(2.))
+           [1., 0.]]), 2.0)
     """
     marks = _np.zeros(shape_of(a), bool)
     _np.fill_diagonal(marks, True, wrap)
