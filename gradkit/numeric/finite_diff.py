@@ -67,7 +67,8 @@ class FiniteDifferenceWarning(RuntimeWarning):
 
 @dataclass(frozen=True)
 class Stencil:
-    """f'(x) ~ sum_k weights[k] f(x + offsets[k] h) / h, with truncation error O(h^order).
+    """f'(x) ~ sum_k weights[k] f(x + offsets[k] h) / h, with truncation error O(h^order);
+    `name` is the scheme's (the keys of SCHEMES).
 
     `even`: the error expansion has only every second power of h (symmetric stencils), so
     extrapolation gains two orders per level instead of one. A complex offset is the complex
@@ -653,7 +654,7 @@ def fd_directional(f, x, v, scheme="central", step=None, vectorized=False, bound
     shape f(x).shape. f may return arrays of any shape or complex values, and x and v may be
     complex (perturbed along v as given) for every scheme but "complex". The default step is
     the scheme's default times max(1, max|x|) / max|v|, so that h v has the usual size.
-    bounds: as for `fd_jacobian` (the line x + t v stays within them).
+    vectorized and bounds: as for `fd_jacobian` (the line x + t v stays within the bounds).
 
     >>> e = fd_directional(lambda x: x ** 2, np.array([1.0, 2.0]), np.array([1.0, -1.0]))
     >>> np.round(e.value, 8), e.n_evals

@@ -41,7 +41,7 @@ def _check_number(name, value, minimum=None, problem=None, strict=False):
 class Problem:
     """A test function and what is known about it.
 
-    `f` is written with gradkit.numpy, so automatic differentiation works on it; `grad`
+    `name` labels it; `f` is written with gradkit.numpy, so automatic differentiation works on it; `grad`
     and `hess` are closed forms in plain NumPy (None where there is none). `x_star`,
     `f_star`, `L` (smoothness: ||grad f(x) - grad f(y)|| <= L ||x - y||) and `mu` (strong
     convexity) are None where unknown. `x0` is a standard starting point and `shape` the
