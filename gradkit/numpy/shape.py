@@ -659,8 +659,8 @@ def atleast_1d(*arys):
     >>> import gradkit as gk, gradkit.numpy as np
     >>> np.atleast_1d(2.0)
     array([2.])
-    >>> gk.grad(lambda x: np.atleast_1d(x)[0] ** 2)(3.0)
-    array(6.)
+    >>> float(gk.grad(lambda x: np.atleast_1d(x)[0] ** 2)(3.0))
+    6.0
     """
     return _atleast(1, arys)
 
@@ -675,8 +675,8 @@ def atleast_2d(*arys):
     >>> import gradkit as gk, gradkit.numpy as np
     >>> np.atleast_2d(np.zeros(3)).shape
     (1, 3)
-    >>> gk.grad(lambda x: np.atleast_2d(x)[0, 0] ** 2)(3.0)
-    array(6.)
+    >>> float(gk.grad(lambda x: np.atleast_2d(x)[0, 0] ** 2)(3.0))
+    6.0
     """
     return _atleast(2, arys)
 
@@ -691,8 +691,8 @@ def atleast_3d(*arys):
     >>> import gradkit as gk, gradkit.numpy as np
     >>> np.atleast_3d(np.zeros(3)).shape
     (1, 3, 1)
-    >>> gk.grad(lambda x: np.atleast_3d(x)[0, 0, 0] ** 2)(3.0)
-    array(6.)
+    >>> float(gk.grad(lambda x: np.atleast_3d(x)[0, 0, 0] ** 2)(3.0))
+    6.0
     """
     return _atleast(3, arys)
 
