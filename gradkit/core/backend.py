@@ -20,8 +20,8 @@ import numpy as _np
 
 from .errors import GradkitError
 
-__all__ = ["BackendError", "namespace", "backend_name", "is_numpy", "dtype_of", "zeros", "ones",
-           "eye", "chunks_of", "broadcast_chunked", "materialize", "scatter_add", "adopt", "release", "Adopted"]
+__all__ = ["BackendError", "namespace", "backend_name", "is_numpy", "dtype_of", "zeros", "ones", "eye", "chunks_of",
+           "broadcast_chunked", "materialize", "require_numpy", "scatter_add", "adopt", "release", "Adopted"]
 
 
 class BackendError(GradkitError, TypeError):
@@ -95,11 +95,14 @@ def _dtype_name(dtype):
     return str(dtype).rsplit(".", 1)[-1].replace("'>", "").replace("<class '", "")
 
 
-def materialize(*xs):
-    """xs with lazy (dask) values computed, all in one pass over the data; other values as
-    they are (CuPy arrays stay on their device). For iterative methods, which need numbers."""
+def materialize(*xs, operation="gradkit's optimisers, which iterate on NumPy arrays,"):
+    """xs with lazy (dask) values computed, all in one pass over the data (the numbers of
+    an iterative method); another library's arrays (CuPy, Array API) raise BackendError
+    naming `operation`, since they would have to be converted to NumPy."""
     if all(type(x) in _NUMPY_TYPES for x in xs):
         return xs
+    for x in xs:
+        require_numpy(x, operation)
     lazy = [k for k, x in enumerate(xs) if hasattr(x, "__dask_graph__")]
     if not lazy:
         return xs
@@ -109,6 +112,17 @@ def materialize(*xs):
     for k, v in zip(lazy, done):
         out[k] = v
     return tuple(out)
+
+
+def require_numpy(x, operation):
+    """x unless it is another library's array (CuPy, Array API) that `operation`, which
+    works on NumPy arrays, would convert behind the user's back: then BackendError. NumPy
+    values, Python numbers and lists pass, and dask values, which compute to NumPy."""
+    if type(x) in _NUMPY_TYPES or isinstance(x, (_np.ndarray, _np.generic, list, tuple)) or \
+            hasattr(x, "__dask_graph__") or not (hasattr(x, "__array_namespace__") or hasattr(x, "__array_function__")):
+        return x
+    raise backend_error(operation, x, "keep the parameters as NumPy arrays (the data may stay dask), or convert "
+                        "the arrays yourself")
 
 
 # -- arrays the engine creates, "like" a value ----------------------------------------------

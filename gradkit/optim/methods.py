@@ -10,6 +10,7 @@ import time
 
 import numpy as _np
 
+from ..core import backend as _backend
 from ..problems.base import Problem
 from .oracles import Oracle, _exact_gradient
 from .result import History, OptimizeResult
@@ -25,35 +26,51 @@ def minimize(f, x0=None, method="gd", gradient="ad", step=None, momentum=None, *
              tol=1e-6, f_tol=None, dist_tol=None, max_iter=1000, max_evals=None, max_time=None,
              callback=None, keep_iterates=False, exact_grad_norm=False, progress=False,
              **gradient_options):
-    """Minimise f from x0 with a first-order method; returns an `OptimizeResult` whose
-    `history` has one row per iterate (f, grad_norm, dist, n_fev, n_gev, time).
+    """Minimise f from x0 with a first-order method. GD with exact, finite-difference and
+    zero-order gradients (lecture L6-L8) differs in the one argument `gradient`.
 
-    f: a function written with gradkit.numpy (needed for gradient="ad"), or a `Problem`
-       (then x0, L, mu, x_star, f_star and the distance to x* come from it).
-    method: "gd"; "heavy_ball" (x+ = x - alpha g + beta (x - x_prev)); "nesterov"
-       (g taken at y = x + beta (x - x_prev)).
-    gradient: "ad", "exact" (the problem's closed form), "fd", "zo", or a function x -> g;
-       options for "fd" (fd_method, step) and "zo" (estimator, n_dirs, eps, seed) go in
-       **gradient_options. See `Oracle`. (Lecture L6-L8: GD with exact, finite-difference
-       and zero-order gradients differ in this one argument.)
-    step: a number, "1/L", "armijo", "diminishing" or a rule from gradkit.optim.steps.
-       None: "1/L" when L is known (divided by the estimator's second moment, so 1/(nL) for
-       the spherical zero-order estimator), else Armijo backtracking.
-       For heavy-ball with L and mu known, None means Polyak's tuned alpha = 4/(sqrt L + sqrt mu)^2,
-       and its Armijo search does not grow the step between iterations.
-    momentum: beta (a number or a function k -> beta). None: for heavy-ball Polyak's
-       ((sqrt L - sqrt mu)/(sqrt L + sqrt mu))^2 when L, mu are known, else 0.9; for Nesterov
-       (sqrt kappa - 1)/(sqrt kappa + 1) when mu > 0 is known, else k/(k + 3).
-    Stopping: grad_norm <= tol, f - f_star <= f_tol, dist <= dist_tol (success); or
-       max_iter iterations, max_evals evaluations of f (checked after each iteration, so a
-       run may overshoot by one iteration's cost), max_time seconds, f not finite, or
-       callback(info) returning True. `info` has k, x, f, grad_norm, dist, n_fev, n_gev, time.
-    Recording: f(x_k) is always recorded (evaluated outside the accounting and the clock when
-       the method did not compute it); grad_norm is the norm of the gradient the method used
-       (an estimate for "fd"/"zo", taken at y_k for Nesterov) unless exact_grad_norm=True
-       (then ||grad f(x_k)|| by the closed form or AD, outside the accounting);
-       keep_iterates=True keeps every x_k too (history["x"]).
-    progress: show a rich progress bar (off by default).
+    Args:
+        f: a function written with gradkit.numpy (needed for gradient="ad"), or a `Problem`
+            (then x0, L, mu, x_star, f_star and the distance to x* come from it).
+        x0: the starting point, an array of numbers.
+        method: "gd"; "heavy_ball" (x+ = x - alpha g + beta (x - x_prev)); "nesterov"
+            (g taken at y = x + beta (x - x_prev)).
+        gradient: "ad", "exact" (the problem's closed form), "fd", "zo", or a function
+            x -> g; see `Oracle`.
+        step: a number, "1/L", "armijo", "diminishing" or a rule from gradkit.optim.steps.
+            None: "1/L" when L is known (divided by the estimator's second moment, so 1/(nL)
+            for the spherical zero-order estimator), else Armijo backtracking. For heavy-ball
+            with L and mu known, None means Polyak's tuned alpha = 4/(sqrt L + sqrt mu)^2, and
+            its Armijo search does not grow the step between iterations.
+        momentum: beta (a number or a function k -> beta). None: for heavy-ball Polyak's
+            ((sqrt L - sqrt mu)/(sqrt L + sqrt mu))^2 when L, mu are known, else 0.9; for
+            Nesterov (sqrt kappa - 1)/(sqrt kappa + 1) when mu > 0 is known, else k/(k + 3).
+        L: the smoothness constant (the default step and momentum use it).
+        mu: the strong convexity constant (the default momentum uses it).
+        x_star: the minimiser, for the recorded distance `dist` to it.
+        f_star: the minimum, for `f_tol`.
+        tol: success once grad_norm <= tol.
+        f_tol: success once f - f_star <= f_tol.
+        dist_tol: success once dist <= dist_tol.
+        max_iter: stop after this many iterations.
+        max_evals: stop after this many evaluations of f (checked after each iteration, so a
+            run may overshoot by one iteration's cost).
+        max_time: stop after this many seconds of the method's own work.
+        callback: called as callback(info) at each iterate; True stops the run. `info` has
+            k, x, f, grad_norm, dist, n_fev, n_gev, time.
+        keep_iterates: keep every x_k too (history["x"]).
+        exact_grad_norm: record ||grad f(x_k)|| (closed form or AD, outside the accounting)
+            instead of the norm of the gradient the method used (an estimate for "fd"/"zo",
+            taken at y_k for Nesterov).
+        progress: show a rich progress bar (off by default).
+        **gradient_options: the gradient source's options: for "fd" scheme, step,
+            vectorized; for "zo" estimator, n_dirs, eps, scheme, seed, vectorized.
+
+    Returns:
+        an `OptimizeResult` whose `history` has one row per iterate (f, grad_norm, dist, n_fev,
+        n_gev, time). f(x_k) is always recorded, evaluated outside the accounting and the clock
+        when the method did not compute it. A run whose f is not finite stops ("diverged");
+        an exception raised during a run carries the run so far as its `.result`.
 
     >>> import numpy, gradkit.numpy as np
     >>> r = minimize(lambda x: np.sum((x - 1.0) ** 2), numpy.zeros(3), step=0.25, tol=1e-10)
@@ -74,6 +91,7 @@ def minimize(f, x0=None, method="gd", gradient="ad", step=None, momentum=None, *
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; use one of {', '.join(METHODS)} "
                          f"(zero-order GD is method='gd' with gradient='zo').")
+    _backend.require_numpy(x0, "minimize (its iterates are NumPy arrays)")
     try:
         x = _np.array(x0, dtype=float)
     except (TypeError, ValueError):
