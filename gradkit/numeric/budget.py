@@ -52,19 +52,20 @@ class Counted:
 class Estimate:
     """A numerical derivative and its price.
 
-    value   : the estimate (a gradient, Jacobian, Hessian or directional derivative)
-    n_evals : evaluations of f spent, in units of T (a batch of k points counts k)
-    n_calls : calls made to f (1 for a vectorised evaluation)
-    method  : the difference scheme or estimator that produced it
-    step    : the step(s) h, or the smoothing radius eps of a zero-order estimator
-    error   : an estimate of the error of `value`, where the method makes one, else None:
-              for adaptive Richardson extrapolation a bound on each entry's absolute error
-              where `converged`, else the spread of its estimates; for the zero-order
-              estimators the standard error of each component (from the directions' spread)
-    converged : for adaptive Richardson extrapolation, where (entrywise) the table showed
-              the convergence its error bound rests on; None for the other methods
-    notes   : what the estimator did beyond the plain scheme (a step shrunk or a one-sided
-              stencil to stay within f's domain, say)
+    Attributes:
+        value: the estimate (a gradient, Jacobian, Hessian or directional derivative).
+        n_evals: evaluations of f spent, in units of T (a batch of k points counts k).
+        n_calls: calls made to f (1 for a vectorised evaluation).
+        method: the difference scheme or estimator that produced it.
+        step: the step(s) h, or the smoothing radius eps of a zero-order estimator.
+        error: an estimate of the error of `value`, where the method makes one, else None:
+            for adaptive Richardson extrapolation a bound on each entry's absolute error
+            where `converged`, else the spread of its estimates; for the zero-order
+            estimators the standard error of each component (from the directions' spread).
+        converged: for adaptive Richardson extrapolation, where (entrywise) the table showed
+            the convergence its error bound rests on; None for the other methods.
+        notes: what the estimator did beyond the plain scheme (a step shrunk or a one-sided
+            stencil to stay within f's domain, say).
 
     `grad` is another name for `value`, for gradient estimates. Every estimator of
     gradkit.numeric returns one, so its cost in evaluations of f (lecture L9: about 2dT for

@@ -538,20 +538,24 @@ def _fixed(f, x, stencil, h, vectorized, lo_hi, exact_steps):
 
 def fd_jacobian(f, x, scheme="central", step=None, vectorized=False, bounds=None):
     """The Jacobian of f at x, shape f(x).shape + x.shape, by finite differences, as an
-    `Estimate` (`.value` the Jacobian, `.n_evals` its cost; lecture L9).
+    `Estimate` (`.value` the Jacobian, `.n_evals` its cost; lecture L9). Wherever f is not
+    finite at a point, the estimate shrinks the step or turns one-sided; `.notes` says what
+    it did.
 
-    scheme: "forward", "backward", "central", "central4", "central6", "complex" (f must take
-    complex input and be real for real x), "richardson" (adaptive extrapolation of central
-    differences: `.error` bounds each entry's error, `.converged` says where it could not,
-    with a FiniteDifferenceWarning), or a Stencil.
-    step: None for the scheme's default times max(1, |x_i|) (for "richardson", the first of
-    its steps), else a positive step (scalar or shaped like x) used as given.
-    vectorized: f takes a stack of points on a leading axis and returns the stack of values;
-    all perturbed points then go in one call (one per level for "richardson").
-    bounds: (lo, hi), scalars or arrays shaped like x (None for no bound): f's domain; every
-    point evaluated stays within it, at most halfway to a bound, one-sided at an edge.
-    Wherever f is not finite at a point, the estimate shrinks the step or turns one-sided;
-    `.notes` says what it did.
+    Args:
+        f: a function of an array x, returning an array (or a number), real or complex.
+        x: the point, an array.
+        scheme: "forward", "backward", "central", "central4", "central6", "complex" (f must
+            take complex input and be real for real x), "richardson" (adaptive extrapolation
+            of central differences: `.error` bounds each entry's error, `.converged` says
+            where it could not, with a FiniteDifferenceWarning), or a Stencil.
+        step: None for the scheme's default times max(1, |x_i|) (for "richardson", the first
+            of its steps), else a positive step (scalar or shaped like x) used as given.
+        vectorized: f takes a stack of points on a leading axis and returns the stack of
+            values; all perturbed points then go in one call (one per level for "richardson").
+        bounds: (lo, hi), scalars or arrays shaped like x (None for no bound): f's domain;
+            every point evaluated stays within it, at most halfway to a bound, one-sided at
+            an edge.
 
     >>> J = fd_jacobian(lambda x: np.array([x[0] * x[1], np.sin(x[0])]), np.array([1.0, 2.0]))
     >>> np.round(J.value, 8), J.n_evals

@@ -43,19 +43,25 @@ def zo_gradient(f, x, method="sphere", n_dirs=None, eps=None, scheme="central", 
                 bounds=None):
     """A zero-order estimate of the gradient of a scalar f at x, from 2 n_dirs evaluations of f
     (scheme "central") or n_dirs + 1 ("forward"), as an `Estimate` (lecture L6: the two-point
-    spherical estimator; L7: "coordinate" with all d axes).
+    spherical estimator; L7: "coordinate" with all d axes). Its `error` is the standard
+    error of each component, measured from the spread of the m directions' terms (the
+    estimator's own variance, `variance_factor` in theory); None where it cannot be
+    measured: one direction, or all d coordinate axes (then the estimate is central
+    differences and has no sampling error).
 
-    method: "sphere", "gaussian" or "coordinate" (see the module's docstring). n_dirs: the
-    number m of directions averaged; default 1, and all d axes for "coordinate" (L7).
-    eps: the difference step, default the scheme's finite-difference step times max(1, max|x|).
-    rng: a seed or a numpy Generator (draws are reproducible either way). vectorized: f takes
-    a stack of points on a leading axis; all points then go in one call.
-    bounds: (lo, hi) for f's domain, as in `fd_jacobian`: a direction's step shrinks so that
-    its points reach at most halfway to a bound.
-    `error`: the standard error of each component, measured from the spread of the m
-    directions' terms (the estimator's own variance, `variance_factor` in theory); None
-    where it cannot be measured: one direction, or all d coordinate axes (then the estimate
-    is central differences and has no sampling error).
+    Args:
+        f: a scalar function of a real array x.
+        x: the point.
+        method: "sphere", "gaussian" or "coordinate" (see the module's docstring).
+        n_dirs: the number m of directions averaged; default 1, and all d axes for
+            "coordinate" (L7).
+        eps: the difference step, default the scheme's finite-difference step times
+            max(1, max|x|).
+        scheme: "central" (2m evaluations) or "forward" (m + 1).
+        rng: a seed or a numpy Generator (draws are reproducible either way).
+        vectorized: f takes a stack of points on a leading axis; all points then go in one call.
+        bounds: (lo, hi) for f's domain, as in `fd_jacobian`: a direction's step shrinks so
+            that its points reach at most halfway to a bound.
 
     >>> f = lambda x: 0.5 * np.sum(x ** 2)          # gradient x
     >>> x = np.array([1.0, -2.0, 3.0])
