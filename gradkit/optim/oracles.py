@@ -18,15 +18,20 @@ GRADIENTS = ("ad", "exact", "fd", "zo")
 
 
 class Oracle:
-    """f and its gradient from one source, counted.
+    """f and its gradient from one source, counted: `n_fev` evaluations of f and `n_gev`
+    gradients so far.
 
-    gradient: "ad" (reverse mode: f comes with the gradient, one f evaluation + one
-    gradient), "exact" (the problem's closed form `grad`), "fd" (`gradkit.numeric.fd_gradient`;
-    options `scheme` (default "central": 2n evaluations), `step`, `vectorized`), "zo"
-    (`gradkit.numeric.zo_gradient`; options `estimator` ("sphere", "gaussian", "coordinate"),
-    `n_dirs` directions averaged, `eps`, `scheme`, `seed` (or a Generator), `vectorized`),
-    or a callable x -> gradient. shape: the shape of x (sets `second_moment` for "zo");
-    problem: the `Problem` whose closed form "exact" uses.
+    Args:
+        f: the function to minimise.
+        gradient: "ad" (reverse mode: f comes with the gradient, one f evaluation + one
+            gradient), "exact" (the problem's closed form `grad`), "fd"
+            (`gradkit.numeric.fd_gradient`), "zo" (`gradkit.numeric.zo_gradient`), or a
+            callable x -> gradient.
+        shape: the shape of x (sets `second_moment` for "zo").
+        problem: the `Problem` whose closed form "exact" uses.
+        **options: for "fd" `scheme` (default "central": 2n evaluations), `step`,
+            `vectorized`; for "zo" `estimator` ("sphere", "gaussian", "coordinate"), `n_dirs`
+            directions averaged, `eps`, `scheme`, `seed` (or a Generator), `vectorized`.
 
     `second_moment` is c with E||G||^2 = c ||grad f||^2 for exact differences (1 for exact
     gradients, (n + m - 1)/m for the spherical two-point estimator with m directions in R^n):
