@@ -242,6 +242,8 @@ def where(condition, x=None, y=None):
 real = Primitive("real", _np.real)
 real.defvjp(lambda g, ans, x: _match_complex(real(g), x), reads=((),))
 real.defjvp(lambda t, ans, x: real(t))
+# x.real is a view of x in NumPy: writing into it writes x's real part
+viewing(real, lambda x, new: new + 1j * imag(x) if is_complex(x) else new.astype(primal(x).dtype))
 imag = Primitive("imag", _np.imag)
 imag.defvjp(lambda g, ans, x: _match_complex(-1j * g, x), reads=((),))
 imag.defjvp(lambda t, ans, x: imag(t))
@@ -340,3 +342,174 @@ floor_divide = nondiff(_np.floor_divide, broadcasting=True)
         _np.logical_or, _np.logical_not, _np.logical_xor, _np.isnan, _np.isinf, _np.isfinite, _np.isclose,
         _np.signbit, _np.iscomplex, _np.isreal))
 allclose, array_equal = nondiff(_np.allclose), nondiff(_np.array_equal)
+
+
+# -- docstrings ---------------------------------------------------------------------------
+def document(prim, derivative, example, result, name=None):
+    """Give the primitive for numpy.<name> gradkit's docstring: what it differentiates, the
+    derivative, and an example with its printed result. doctest does not collect
+    primitives, so tests/test_docstrings.py runs these examples."""
+    name = name or prim.name
+    prim.__doc__ = f"""Differentiable ``numpy.{name}``, elementwise with NumPy's broadcasting.
+
+Differentiable {derivative}.
+The rule is written with gradkit's own functions, so it holds in both modes and to any order.
+Returns what ``numpy.{name}`` returns, traced when an argument is (NumPy's documentation of
+``numpy.{name}`` describes the arguments).
+
+>>> import gradkit as gk, gradkit.numpy as np
+>>> {example}
+{result}
+"""
+
+
+for _name, (_derivative, _example, _result) in {
+    'add': ('in x1 and x2: d/dx1 = d/dx2 = 1',
+        '[float(d) for d in gk.grad(np.add, argnums=(0, 1))(2.0, 3.0)]',
+        '[1.0, 1.0]'),
+    'subtract': ('in x1 and x2: d/dx1 = 1, d/dx2 = -1',
+        '[float(d) for d in gk.grad(np.subtract, argnums=(0, 1))(2.0, 3.0)]',
+        '[1.0, -1.0]'),
+    'multiply': ('in x1 and x2: d/dx1 = x2, d/dx2 = x1',
+        '[float(d) for d in gk.grad(np.multiply, argnums=(0, 1))(2.0, 3.0)]',
+        '[3.0, 2.0]'),
+    'negative': ('in x: d/dx = -1',
+        'float(gk.grad(np.negative)(2.0))',
+        '-1.0'),
+    'positive': ('in x: d/dx = 1',
+        'float(gk.grad(np.positive)(2.0))',
+        '1.0'),
+    'divide': ('in x1 and x2: d/dx1 = 1 / x2, d/dx2 = -x1 / x2^2',
+        '[float(d) for d in gk.grad(np.divide, argnums=(0, 1))(3.0, 2.0)]',
+        '[0.5, -0.75]'),
+    'reciprocal': ('in x: d/dx = -1 / x^2',
+        'float(gk.grad(np.reciprocal)(2.0))',
+        '-0.25'),
+    'square': ('in x: d/dx = 2 x',
+        'float(gk.grad(np.square)(3.0))',
+        '6.0'),
+    'sqrt': ('in x: d/dx = 1 / (2 sqrt(x))',
+        'float(gk.grad(np.sqrt)(4.0))',
+        '0.25'),
+    'cbrt': ('in x: d/dx = 1 / (3 cbrt(x)^2)',
+        'float(gk.grad(np.cbrt)(8.0))',
+        '0.08333333333333333'),
+    'power': ('in x1 and x2: d/dx1 = x2 x1^(x2 - 1), d/dx2 = x1^x2 log(x1) (0 where x1 = 0)',
+        '[float(d) for d in gk.grad(np.power, argnums=(0, 1))(2.0, 3.0)]',
+        '[12.0, 5.545177444479562]'),
+    'float_power': ('in x1 and x2: d/dx1 = x2 x1^(x2 - 1), d/dx2 = x1^x2 log(x1) (0 where x1 = 0)',
+        '[float(d) for d in gk.grad(np.float_power, argnums=(0, 1))(2.0, 3.0)]',
+        '[12.0, 5.545177444479562]'),
+    'mod': ('in x1 and x2: d/dx1 = 1, d/dx2 = -floor(x1 / x2) (away from the jumps)',
+        '[float(d) for d in gk.grad(np.mod, argnums=(0, 1))(7.0, 2.0)]',
+        '[1.0, -3.0]'),
+    'fmod': ('in x1 and x2: d/dx1 = 1, d/dx2 = -trunc(x1 / x2) (away from the jumps)',
+        '[float(d) for d in gk.grad(np.fmod, argnums=(0, 1))(-7.0, 2.0)]',
+        '[1.0, 3.0]'),
+    'exp': ('in x: d/dx = exp(x)',
+        'float(gk.grad(np.exp)(0.0))',
+        '1.0'),
+    'exp2': ('in x: d/dx = 2^x log(2)',
+        'float(gk.grad(np.exp2)(1.0)) == 2 * float(np.log(2.0))',
+        'True'),
+    'expm1': ('in x: d/dx = exp(x)',
+        'float(gk.grad(np.expm1)(0.0))',
+        '1.0'),
+    'log': ('in x: d/dx = 1 / x',
+        'float(gk.grad(np.log)(2.0))',
+        '0.5'),
+    'log2': ('in x: d/dx = 1 / (x log 2)',
+        'float(gk.grad(np.log2)(1.0)) == 1 / float(np.log(2.0))',
+        'True'),
+    'log10': ('in x: d/dx = 1 / (x log 10)',
+        'float(gk.grad(np.log10)(1.0)) == 1 / float(np.log(10.0))',
+        'True'),
+    'log1p': ('in x: d/dx = 1 / (1 + x)',
+        'float(gk.grad(np.log1p)(1.0))',
+        '0.5'),
+    'logaddexp': ('in x1 and x2: d/dxi = exp(xi - logaddexp(x1, x2)), the softmax weights',
+        'np.round(gk.grad(np.logaddexp, argnums=(0, 1))(0.0, float(np.log(3.0))), 12)',
+        'array([0.25, 0.75])'),
+    'logaddexp2': ('in x1 and x2: d/dxi = 2^(xi - logaddexp2(x1, x2))',
+        'np.round(gk.grad(np.logaddexp2, argnums=(0, 1))(0.0, float(np.log2(3.0))), 12)',
+        'array([0.25, 0.75])'),
+    'sin': ('in x: d/dx = cos(x)',
+        'float(gk.grad(np.sin)(0.0))',
+        '1.0'),
+    'cos': ('in x: d/dx = -sin(x)',
+        'float(gk.grad(np.cos)(float(np.pi) / 2))',
+        '-1.0'),
+    'tan': ('in x: d/dx = 1 + tan(x)^2',
+        'float(gk.grad(np.tan)(0.0))',
+        '1.0'),
+    'arcsin': ('in x: d/dx = 1 / sqrt(1 - x^2)',
+        'float(gk.grad(np.arcsin)(0.6))',
+        '1.25'),
+    'arccos': ('in x: d/dx = -1 / sqrt(1 - x^2)',
+        'float(gk.grad(np.arccos)(0.6))',
+        '-1.25'),
+    'arctan': ('in x: d/dx = 1 / (1 + x^2)',
+        'float(gk.grad(np.arctan)(1.0))',
+        '0.5'),
+    'arctan2': ('in x1 and x2: d/dx1 = x2 / (x1^2 + x2^2), d/dx2 = -x1 / (x1^2 + x2^2)',
+        '[float(d) for d in gk.grad(np.arctan2, argnums=(0, 1))(1.0, 1.0)]',
+        '[0.5, -0.5]'),
+    'hypot': ('in x1 and x2: d/dxi = xi / hypot(x1, x2) (0 at the origin)',
+        '[float(d) for d in gk.grad(np.hypot, argnums=(0, 1))(3.0, 4.0)]',
+        '[0.6, 0.8]'),
+    'sinh': ('in x: d/dx = cosh(x)',
+        'float(gk.grad(np.sinh)(0.0))',
+        '1.0'),
+    'cosh': ('in x: d/dx = sinh(x)',
+        'float(gk.grad(np.cosh)(0.0))',
+        '0.0'),
+    'tanh': ('in x: d/dx = 1 - tanh(x)^2',
+        'float(gk.grad(np.tanh)(0.0))',
+        '1.0'),
+    'arcsinh': ('in x: d/dx = 1 / sqrt(x^2 + 1)',
+        'float(gk.grad(np.arcsinh)(0.0))',
+        '1.0'),
+    'arccosh': ('in x: d/dx = 1 / sqrt(x^2 - 1)',
+        'float(gk.grad(np.arccosh)(2.0)) == 1 / float(np.sqrt(3.0))',
+        'True'),
+    'arctanh': ('in x: d/dx = 1 / (1 - x^2)',
+        'float(gk.grad(np.arctanh)(0.5))',
+        '1.3333333333333333'),
+    'deg2rad': ('in x: d/dx = pi / 180',
+        'float(gk.grad(np.deg2rad)(90.0)) == float(np.pi) / 180',
+        'True'),
+    'rad2deg': ('in x: d/dx = 180 / pi',
+        'float(gk.grad(np.rad2deg)(1.0)) == 180 / float(np.pi)',
+        'True'),
+    'sinc': ('in x: d/dx = (cos(pi x) - sinc(x)) / x (its Taylor series near 0, so every order is right there)',
+        'float(gk.grad(np.sinc)(0.5))   # -4 / pi',
+        '-1.2732395447351625'),
+    'absolute': ("in x: d/dx = sign(x), 0 at 0 (a subgradient); for complex z, conj(z) / |z|",
+        'float(gk.grad(np.abs)(-2.0)), float(gk.grad(np.abs)(0.0))',
+        '(-1.0, 0.0)'),
+    'fabs': ('in x: d/dx = sign(x), 0 at 0',
+        'float(gk.grad(np.fabs)(-2.0))',
+        '-1.0'),
+    'maximum': ('in x1 and x2: 1 for the larger argument, 0 for the other, 1/2 each at a tie',
+        '[float(d) for d in gk.grad(np.maximum, argnums=(0, 1))(1.0, 1.0)]',
+        '[0.5, 0.5]'),
+    'minimum': ('in x1 and x2: 1 for the smaller argument, 0 for the other, 1/2 each at a tie',
+        '[float(d) for d in gk.grad(np.minimum, argnums=(0, 1))(1.0, 2.0)]',
+        '[1.0, 0.0]'),
+    'fmax': ('in x1 and x2: as maximum (1 for the larger, 1/2 each at a tie)',
+        '[float(d) for d in gk.grad(np.fmax, argnums=(0, 1))(3.0, 2.0)]',
+        '[1.0, 0.0]'),
+    'fmin': ('in x1 and x2: as minimum (1 for the smaller, 1/2 each at a tie)',
+        '[float(d) for d in gk.grad(np.fmin, argnums=(0, 1))(3.0, 2.0)]',
+        '[0.0, 1.0]'),
+    'real': ('in x: a linear map, the real part',
+        'complex(gk.grad(np.real)(1.0 + 2.0j))',
+        '(1+0j)'),
+    'imag': ('in x: a linear map, the imaginary part',
+        'complex(gk.grad(np.imag)(1.0 + 2.0j))',
+        '-1j'),
+    'conj': ('in x: a linear map, the complex conjugate',
+        'complex(gk.grad(lambda z: np.real(np.conj(z) * z))(1.0 + 2.0j))',
+        '(2-4j)'),
+}.items():
+    document(globals()[_name], _derivative, _example, _result)
