@@ -7,16 +7,18 @@ kept), and the value and gradient with respect to a small NumPy parameter vector
 computed in one pass. Columns:
 
     gradkit s    dask.compute(*gk.value_and_grad(loss)(w, X, y)), median of --repeats
-    by hand s    the same value and gradient written by hand in dask (X.T @ (sigma(Xw) - y) / n)
+    by hand s    the same value and gradient written by hand in dask (X.T @ (sigma(Xw) - y) / n),
+                 timed alternately with gradkit's (so that a load on the machine hits both)
     ratio        gradkit / by hand (goal: <= 1.2)
     numpy s      gradkit on NumPy arrays in this process, data already in memory (rows up to
                  --numpy-max-rows; generation not timed), for scale
-    graph kB     the pickled task graph, gradkit / by hand (independent of the rows)
+    tasks        tasks dask runs after its optimisation, gradkit / by hand (aliases not counted)
+    graph kB     the pickled task graph, gradkit / by hand (grows with the chunks, not the rows)
     driver MB    peak Python allocation in this process while building and computing
-                 gradkit's gradient (tracemalloc)
+                 gradkit's gradient (tracemalloc; the first, untimed pass)
 
     python bench/scale.py                          # about 2 minutes on 2 idle cores: 1e6 and 2e6 rows
-    python bench/scale.py --rows 1e7,1e8 --memory-limit 4GiB --cols 20
+    python bench/scale.py --rows 1e6,1e7,1e8 --numpy-max-rows 1e7   # the table of docs/scaling.md
 """
 import argparse
 import logging
@@ -61,6 +63,13 @@ def graph_kb(*arrays):
     return len(pickle.dumps(dict(dask.base.collections_to_expr(arrays).__dask_graph__()))) / 1e3
 
 
+def tasks(*arrays):
+    import dask
+    from dask._task_spec import Alias
+    graph = dask.base.collections_to_expr(arrays).optimize().__dask_graph__()
+    return sum(not isinstance(task, Alias) for task in dict(graph).values())
+
+
 def timed(fn, repeats):
     fn()  # warm-up: imports, worker caches
     times = []
@@ -69,6 +78,17 @@ def timed(fn, repeats):
         fn()
         times.append(time.perf_counter() - t0)
     return statistics.median(times)
+
+
+def timed_pair(ours, hand, repeats):
+    """Medians of the two, timed alternately; the results of their last runs."""
+    times = ([], [])
+    for _ in range(repeats):
+        for fn, ts in zip((ours, hand), times):
+            t0 = time.perf_counter()
+            out = fn()
+            ts.append(time.perf_counter() - t0)
+    return statistics.median(times[0]), statistics.median(times[1])
 
 
 def main(argv=None):
@@ -103,8 +123,8 @@ def main(argv=None):
             numpy_times[name, rows] = timed(lambda: gk.value_and_grad(f)(w, Xn, yn), args.repeats)
         del Xn, yn
 
-    lines = ["| workers | loss | rows | gradkit s | by hand s | ratio | numpy s | graph kB (gradkit / by hand) "
-             "| driver MB |", "|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = ["| workers | loss | rows | gradkit s | by hand s | ratio | numpy s | tasks (gradkit / by hand) "
+             "| graph kB (gradkit / by hand) | driver MB |", "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for workers in [int(k) for k in args.workers.split(",")]:
         cluster = distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                            memory_limit=args.memory_limit, dashboard_address=None,
@@ -113,24 +133,26 @@ def main(argv=None):
             for rows in rows_list:
                 X, y = data(rows, args.cols, chunk)
                 for name, f in fns.items():
-                    ours = timed(lambda: dask.compute(*gk.value_and_grad(f)(w, X, y)), args.repeats)
-                    hand = timed(lambda: dask.compute(*by_hand(name, w, X, y)), args.repeats)
-                    v, g = dask.compute(*gk.value_and_grad(f)(w, X, y))
-                    rv, rg = dask.compute(*by_hand(name, w, X, y))
-                    assert onp.allclose(v, rv, rtol=1e-10) and onp.allclose(g, rg, rtol=1e-8, atol=1e-12)
+                    ours = lambda: dask.compute(*gk.value_and_grad(f)(w, X, y))  # noqa: E731
+                    hand = lambda: dask.compute(*by_hand(name, w, X, y))  # noqa: E731
                     tracemalloc.start()
-                    dask.compute(*gk.value_and_grad(f)(w, X, y))
+                    v, g = ours()  # also the warm-up
                     peak = tracemalloc.get_traced_memory()[1] / 2 ** 20
                     tracemalloc.stop()
-                    kb = graph_kb(*gk.value_and_grad(f)(w, X, y)), graph_kb(*by_hand(name, w, X, y))
+                    rv, rg = hand()
+                    assert onp.allclose(v, rv, rtol=1e-10) and onp.allclose(g, rg, rtol=1e-8, atol=1e-12)
+                    t_ours, t_hand = timed_pair(ours, hand, args.repeats)
+                    mine, theirs = gk.value_and_grad(f)(w, X, y), by_hand(name, w, X, y)
                     npt = numpy_times.get((name, rows))
-                    lines.append(f"| {workers} | {name} | {rows:.0e} | {ours:.2f} | {hand:.2f} | {ours / hand:.2f} | "
-                                 f"{'-' if npt is None else f'{npt:.2f}'} | {kb[0]:.0f} / {kb[1]:.0f} | {peak:.1f} |")
+                    lines.append(f"| {workers} | {name} | {rows:.0e} | {t_ours:.2f} | {t_hand:.2f} | "
+                                 f"{t_ours / t_hand:.2f} | {'-' if npt is None else f'{npt:.2f}'} | "
+                                 f"{tasks(*mine)} / {tasks(*theirs)} | "
+                                 f"{graph_kb(*mine):.0f} / {graph_kb(*theirs):.0f} | {peak:.1f} |")
                     print(lines[-1], flush=True)
         cluster.close()
     print()
     print(f"{args.cols} columns, chunks of {chunk} rows, data drawn in the workers on every pass; "
-          f"workers of {args.memory_limit}, one thread each.")
+          f"workers of {args.memory_limit}, one thread each; medians of {args.repeats}.")
     print("\n".join(lines))
 
 
