@@ -8,7 +8,7 @@ import numpy as _np
 
 from .creation import astype
 from .declare import elementwise, nondiff, shape_of
-from .elementwise import (arccos, arccosh, arcsin, arcsinh, arctan, arctan2, arctanh, conj, exp2, floor_divide,
+from .elementwise import (arccos, document, arccosh, arcsin, arcsinh, arctan, arctan2, arctanh, conj, exp2, floor_divide,
                           mod, power, signbit, trunc, where)
 from .indexing import sort
 from .keywords import cumprod, cumsum, refuse_keywords
@@ -162,6 +162,15 @@ heaviside = elementwise(_np.heaviside, None, lambda ans, x, h0: 1.0 * (x == 0), 
 ldexp = elementwise(_np.ldexp, lambda ans, x, n: exp2(n), None, reads=((1,), ()))
 nextafter = elementwise(_np.nextafter, lambda ans, x, y: 1.0, None, reads=((), ()))
 _modf_fraction = elementwise(lambda x: _np.modf(x)[0], lambda ans, x: 1.0, name="modf", reads=((),))
+document(copysign, "in x1: d/dx1 = +-1 (the sign that x2 gives |x1|); x2 only sets a sign: no derivative",
+         "float(gk.grad(lambda x: np.copysign(x, -1.0))(2.0))", "-1.0")
+document(heaviside, "in x2 (the value at 0): d/dx2 = 1 where x1 == 0, else 0; a step in x1: no derivative",
+         "float(gk.grad(lambda h: np.heaviside(0.0, h))(0.5)), float(gk.grad(lambda h: np.heaviside(1.0, h))(0.5))",
+         "(1.0, 0.0)")
+document(ldexp, "in x1: d/dx1 = 2^x2; the integer exponent x2 has no derivative",
+         "float(gk.grad(lambda x: np.ldexp(x, 3))(1.5))", "8.0")
+document(nextafter, "in x1: slope 1 (it moves x1 by one unit in the last place); x2 only sets the direction",
+         "float(gk.grad(lambda x: np.nextafter(x, 2.0))(1.0))", "1.0")
 
 
 def frexp(x, /):

@@ -364,6 +364,18 @@ inv.__doc__ = """np.linalg.inv. d(A^{-1}) = -A^{-1} dA A^{-1}, from the inverse 
 det = _natively_batched(Primitive("det", _np.linalg.det))
 det.defvjp(lambda g, ans, a: (g * ans)[..., None, None] * _T(inv(a)), reads=((0, "ans"),))
 det.defjvp(lambda t, ans, a: ans * _trace_solve(a, t))
+det.__doc__ = """Differentiable ``numpy.linalg.det``, for stacks of square matrices too.
+
+Differentiable in ``a`` in both modes, to any order: d det(A) = det(A) tr(A^{-1} dA)
+(Jacobi's formula), so dL/dA = dL/ddet det(A) A^{-T}; a singular A raises LinAlgError in
+the backward pass (the cofactor matrix is not computed there). Returns the determinants,
+traced when ``a`` is.
+
+>>> import gradkit as gk, gradkit.numpy as np
+>>> gk.grad(np.linalg.det)(np.array([[2.0, 0.0], [0.0, 4.0]]))   # det(A) A^{-T}
+array([[4., 0.],
+       [0., 2.]])
+"""
 
 
 def _trace_solve(a, t):

@@ -43,6 +43,22 @@ def _matmul_vjp(argnum, g, ans, a, b):
 matmul = Primitive("matmul", _np.matmul)
 matmul.defvjp_argnum(_matmul_vjp, reads=((1,), (0,)))
 matmul.defjvp(lambda t, ans, a, b: matmul(t, b), lambda t, ans, a, b: matmul(a, t))
+matmul.__doc__ = """Differentiable ``numpy.matmul`` (the ``@`` operator): matrix products, stacked and broadcast.
+
+Differentiable in both factors in both modes, to any order (bilinear): for C = A B,
+dL/dA = dL/dC B^T and dL/dB = A^T dL/dC. Lecture L13: the Jacobian of x -> A x is A, one
+forward sweep per column of x or one reverse sweep per row of A x. Returns the product,
+traced when a factor is.
+
+>>> import gradkit as gk, gradkit.numpy as np
+>>> B = np.array([[1.0, 2.0], [3.0, 4.0]])
+>>> gk.grad(lambda a: np.trace(np.matmul(a, B)))(np.zeros((2, 2)))   # B^T
+array([[1., 3.],
+       [2., 4.]])
+>>> gk.jacfwd(lambda x: B @ x)(np.zeros(2))
+array([[1., 2.],
+       [3., 4.]])
+"""
 
 
 def _matmul_batch(batched, a, b):
@@ -89,6 +105,17 @@ def _dot_vjp(argnum, g, ans, a, b):
 dot = Primitive("dot", _np.dot)
 dot.defvjp_argnum(_dot_vjp, reads=((1,), (0,)))
 dot.defjvp(lambda t, ans, a, b: dot(t, b), lambda t, ans, a, b: dot(a, t))
+dot.__doc__ = """Differentiable ``numpy.dot``: the sum of products over the last axis of ``a`` and the
+second-to-last of ``b`` (a product for scalars).
+
+Differentiable in ``a`` and ``b`` in both modes, to any order (bilinear: each cotangent is
+a contraction of the cotangent with the other factor). Returns the product, traced when
+``a`` or ``b`` is.
+
+>>> import gradkit as gk, gradkit.numpy as np
+>>> gk.grad(lambda v: np.dot(np.array([1.0, 2.0]), v))(np.zeros(2))
+array([1., 2.])
+"""
 
 
 def _dot_batch(batched, a, b):
