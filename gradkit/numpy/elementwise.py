@@ -343,19 +343,19 @@ allclose, array_equal = nondiff(_np.allclose), nondiff(_np.array_equal)
 
 
 # -- docstrings ---------------------------------------------------------------------------
-def document(prim, derivative, example, result, name=None):
-    """Give the primitive for numpy.<name> gradkit's docstring: what it differentiates, the
-    derivative, and an example with its printed result. doctest does not collect
-    primitives, so tests/test_docstrings.py runs these examples."""
-    name = name or prim.name
-    prim.__doc__ = f"""Differentiable ``numpy.{name}``, elementwise with NumPy's broadcasting.
+def document(prim, derivative, example, result, library="numpy", setup="import gradkit as gk, gradkit.numpy as np"):
+    """Give the primitive for <library>.<name> gradkit's docstring: what it differentiates,
+    the derivative, and an example (after `setup`) with its printed result. doctest does not
+    collect primitives, so tests/test_docstrings.py runs these examples."""
+    name = f"{library}.{prim.name}"
+    prim.__doc__ = f"""Differentiable ``{name}``, elementwise with NumPy's broadcasting.
 
 Differentiable {derivative}.
 The rule is written with gradkit's own functions, so it holds in both modes and to any order.
-Returns what ``numpy.{name}`` returns, traced when an argument is (NumPy's documentation of
-``numpy.{name}`` describes the arguments).
+Returns what ``{name}`` returns, traced when an argument is (the documentation of
+``{name}`` describes the arguments).
 
->>> import gradkit as gk, gradkit.numpy as np
+>>> {setup}
 >>> {example}
 {result}
 """
