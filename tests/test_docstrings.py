@@ -6,12 +6,13 @@ however many modules re-export it. Its home is its ``__module__``; an instance t
 ``__module__`` of its own (a Primitive such as ``gradkit.numpy.sin``) lives in the deepest
 module that exports it.
 
-A primitive that wraps a NumPy or SciPy function unchanged carries that function's own
-docstring, verbatim (arguments, returns and NumPy's examples); it is accepted as it is. Its
-examples import numpy and are NumPy's, so they are not run as gradkit's: doctest does not
-collect Primitive instances (tests/test_docs.py checks that stays so). Every docstring written
-for gradkit must hold an example, and each one that tests/test_docs.py cannot reach (the
-docstring of a Primitive) runs here.
+A primitive that wraps a NumPy or SciPy function unchanged and still carries that function's
+own docstring, verbatim (arguments, returns and NumPy's examples), is accepted as it is: today
+the non-differentiable ones (floor, equal, argmax, isnan, ...), whose only gradkit behaviour is
+to accept traced values. Their examples are NumPy's, so they are never run as gradkit's:
+doctest does not collect Primitive instances, and a test here checks that stays so. Every
+docstring written for gradkit must hold an example; those tests/test_docs.py cannot reach (the
+docstrings of primitives, such as the elementwise template's) run here.
 """
 import difflib
 import doctest
