@@ -9,7 +9,7 @@ module that exports it.
 A primitive that wraps a NumPy or SciPy function unchanged and still carries that function's
 own docstring, verbatim (arguments, returns and NumPy's examples), is accepted as it is: today
 the non-differentiable ones (floor, equal, argmax, isnan, ...), whose only gradkit behaviour is
-to accept traced values. Their examples are NumPy's, so they are never run as gradkit's:
+to accept traced values (gradkit.numpy puts one line saying so, NONDIFF_NOTE, before NumPy's text). Their examples are NumPy's, so they are never run as gradkit's:
 doctest does not collect Primitive instances, and a test here checks that stays so. Every
 docstring written for gradkit must hold an example; those tests/test_docs.py cannot reach (the
 docstrings of primitives, such as the elementwise template's) run here.
@@ -24,6 +24,7 @@ import pytest
 
 import gradkit
 from gradkit.core import Primitive
+from gradkit.numpy import NONDIFF_NOTE
 
 # The modules whose docstrings are complete. Add a prefix here once its module's docstrings are done:
 # D2 (gradkit.numeric, optim, problems, misc, lab, graph, memory), the lead (gradkit.core, gradkit.transforms).
@@ -88,7 +89,8 @@ def _numpys_own_doc(obj):
     if not (type(obj) is Primitive and wrapped is not None and origin.split(".")[0] in ("numpy", "scipy")
             and obj.__doc__ and wrapped.__doc__):
         return False
-    ours, theirs = (inspect.cleandoc(d).splitlines() for d in (obj.__doc__, wrapped.__doc__))
+    doc = obj.__doc__[len(NONDIFF_NOTE):] if obj.__doc__.startswith(NONDIFF_NOTE) else obj.__doc__
+    ours, theirs = (inspect.cleandoc(d).splitlines() for d in (doc, wrapped.__doc__))
     edits = difflib.SequenceMatcher(None, ours, theirs, autojunk=False).get_opcodes()
     return all(op in ("equal", "insert") for op, *_ in edits)
 

@@ -88,6 +88,22 @@ def _register_numpy_equivalents():
 
 _register_numpy_equivalents()
 
+# the functions without a derivative keep NumPy's docstring, after one line that says so
+NONDIFF_NOTE = ("Not differentiable in gradkit: it accepts traced values and returns NumPy's plain result, a "
+                "constant (derivative zero); under vmap it is batched, under jit recorded. NumPy's documentation "
+                "follows.\n\n")
+
+
+def _note_nondiff():
+    for namespace in (globals(), vars(linalg)):
+        for value in list(namespace.values()):
+            if (type(value) is _primitive.Primitive and not value.differentiable and value.__doc__
+                    and value.__doc__ == getattr(value.__wrapped__, "__doc__", None)):
+                value.__doc__ = NONDIFF_NOTE + value.__doc__
+
+
+_note_nondiff()
+
 
 def _loop_batch(prim, batched, args, params):
     """The batch rule of last resort: apply prim to each batch entry and stack.
