@@ -216,7 +216,7 @@ def workloads(smoke=False):
     A = normal((m, d)) / np.sqrt(d)
     out.append(Workload(f"logistic {m}x{d}", logistic, (normal(d),),
                         (A, np.sign(normal(m))), note="mean(log(1 + exp(-y * (A x))))",
-                        by_hand=LOGISTIC_BY_HAND))
+                        by_hand={"vg": logistic_vg}))
 
     for N, dim in ((size(500, 6), 2), (size(2000, 7), 3)):
         truth = normal((N, dim))

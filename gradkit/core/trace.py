@@ -27,7 +27,8 @@ class Tracer:
     gradkit.numpy, which is the layer that knows NumPy.
     """
 
-    __slots__ = ("value", "_trace", "node")
+    # _view, _views and weak references: gradkit.numpy's record of NumPy views (numpy/aliasing.py)
+    __slots__ = ("value", "_trace", "node", "_view", "_views", "__weakref__")
 
     def __init__(self, value, trace, node):
         self.value = value

@@ -10,7 +10,7 @@ from ..core import concrete
 from ..core import primal as _p
 from ..core import backend as _backend
 from . import elementwise as ew
-from . import creation, indexing, keywords, products, reductions, shape
+from . import aliasing, creation, indexing, keywords, products, reductions, shape
 from .declare import shape_of
 
 NUMPY_EQUIVALENTS = {}  # NumPy function or ufunc -> gradkit function; filled by gradkit.numpy
@@ -75,14 +75,14 @@ def _inplace(f):
         if shape_of(new) != shape_of(self):
             raise ValueError(f"non-broadcastable output operand with shape {shape_of(self)} doesn't match "
                              f"the broadcast shape {shape_of(new)}")
-        self.value, self._trace, self.node = new.value, new._trace, new.node
+        aliasing.assign(self, new)
         return self
     return op
 
 
 def _fill(self, value):
     """x.fill(v) changes x itself, as NumPy's does (the tracer is rebound; v's derivative flows)."""
-    indexing.setitem(self, Ellipsis, value)  # refuses views, as setitem does
+    indexing.setitem(self, Ellipsis, value)  # (through views, as setitem)
 
 
 def _missing_method(self, name):
@@ -101,9 +101,7 @@ def _take(self, indices, axis=None):
 
 def _sort(self, axis=-1, kind=None):
     """x.sort() sorts in place, as NumPy's does (the tracer is rebound)."""
-    indexing.refuse_view_write(self, "x.sort()")
-    new = indexing.sort(self, axis)
-    self.value, self._trace, self.node = new.value, new._trace, new.node
+    aliasing.assign(self, indexing.sort(self, axis))
 
 
 def _len(self):
@@ -162,7 +160,8 @@ _METHODS = {
     "at": property(indexing._At),
     "conj": ew.conj, "conjugate": ew.conj,
     "reshape": _reshape, "transpose": _transpose,
-    "ravel": shape.ravel, "flatten": shape.ravel, "squeeze": shape.squeeze, "swapaxes": shape.swapaxes,
+    "ravel": shape.ravel, "squeeze": shape.squeeze, "swapaxes": shape.swapaxes,
+    "flatten": lambda self, order="C": shape.copy(shape.ravel(self, order)),  # a copy, never a view
     "repeat": shape.repeat, "diagonal": shape.diagonal, "trace": shape.trace, "copy": shape.copy,
     "sum": keywords.sum, "mean": keywords.mean, "prod": keywords.prod,  # NumPy's method signatures
     "max": keywords.max, "min": keywords.min, "var": keywords.var, "std": keywords.std,

@@ -6,7 +6,7 @@ import numpy as _np
 
 from ..core import Tracer, primal
 from .declare import is_complex, nondiff, shape_of
-from .elementwise import power, real
+from .elementwise import positive, power, real
 from .shape import broadcast_arrays, broadcast_to, moveaxis, ravel, reshape, stack
 
 __all__ = ["array", "asarray", "asanyarray", "ascontiguousarray", "zeros_like", "ones_like",
@@ -30,6 +30,8 @@ def array(object, dtype=None, copy=True, ndmin=0):
     >>> gk.grad(lambda x: np.sum(np.array([[x, 2 * x], [3.0, x ** 2]])))(1.0)
     np.float64(5.0)
     """
+    if type(object) is Tracer and copy:  # a new array, never the traced value itself
+        object = positive(object)
     if _holds_tracer(object):
         out = _stack_nested(object)
         if dtype is not None:
@@ -59,7 +61,7 @@ def asarray(a, dtype=None):
     np.float64(12.0)
     """
     if _holds_tracer(a):
-        return array(a, dtype)
+        return array(a, dtype, copy=False)  # (a traced array itself, not a copy, as NumPy's)
     return _np.asarray(a, dtype=dtype)
 
 

@@ -12,6 +12,7 @@ import numpy as _np
 
 from ..core import Primitive, Tracer, backend
 from ..core import primitive as _primitive
+from .aliasing import viewing
 
 __all__ = ["elementwise", "linear", "nondiff", "unbroadcast", "shape_of", "is_complex", "broadcast_to",
            "sum_to", "align_batch", "batch_size", "batched_axis", "arraylike"]
@@ -67,7 +68,7 @@ def _broadcast_to(x, shape, chunks=None):
     return _np.broadcast_to(x, shape)
 
 
-broadcast_to = Primitive("broadcast_to", _broadcast_to)
+broadcast_to = viewing(Primitive("broadcast_to", _broadcast_to), None)  # read-only, as NumPy's
 sum_to.defvjp(lambda g, ans, x, shape: broadcast_to(g, shape_of(x)), reads=((),))
 sum_to.defjvp(lambda t, ans, x, shape: sum_to(t, shape))
 broadcast_to.defvjp(lambda g, ans, x, shape, chunks=None: sum_to(g, shape_of(x)), reads=((),))

@@ -7,7 +7,7 @@ for a real-valued f of z = x + iy, grad gives df/dx - i df/dy.
 import numpy as _np
 
 from ..core import Primitive, Tracer
-from ..core import primal as _p
+from .aliasing import viewing
 from .declare import (broadcasting_batch, elementwise, is_complex, nondiff, unbroadcast,
                       _fit_tangent)
 
@@ -242,9 +242,12 @@ def where(condition, x=None, y=None):
 real = Primitive("real", _np.real)
 real.defvjp(lambda g, ans, x: _match_complex(real(g), x), reads=((),))
 real.defjvp(lambda t, ans, x: real(t))
+# x.real is a view of x in NumPy: writing into it writes x's real part
+viewing(real, lambda x, new: new + 1j * imag(x) if is_complex(x) else new)
 imag = Primitive("imag", _np.imag)
 imag.defvjp(lambda g, ans, x: _match_complex(-1j * g, x), reads=((),))
 imag.defjvp(lambda t, ans, x: imag(t))
+viewing(imag, lambda x, new: real(x) + 1j * new, lambda out, x: is_complex(x))  # (a real x's: a new array)
 conj = Primitive("conjugate", _np.conjugate)
 conj.defvjp(lambda g, ans, x: conj(g), reads=((),))
 conj.defjvp(lambda t, ans, x: conj(t))

@@ -3,7 +3,8 @@
 import numpy as _np
 
 from ..core import Primitive, Tracer, batching
-from ..core import NonDifferentiableError, backend, concrete, primal
+from ..core import backend, concrete
+from .aliasing import assign, view_source, viewing
 from .declare import batch_size, broadcast_to, nondiff, shape_of, unbroadcast
 
 __all__ = ["take", "take_along_axis", "sort", "partition", "unique", "bincount", "index_update", "index_add", "index_multiply", "select"]
@@ -55,6 +56,19 @@ def _scatter_add(g, idx, shape):
 getitem = Primitive("getitem", _getitem)
 getitem.defvjp(lambda g, ans, x, idx: scatter_add(g, idx, shape_of(x)), reads=((1,), ()))
 getitem.defjvp(lambda t, ans, x, idx: getitem(t, idx))
+
+
+def _is_view_index(out, x, idx):
+    """NumPy answers a basic index (ints, slices, None, ...) with a view of x, unless ints
+    pick out one element."""
+    parts = idx if type(idx) is tuple else (idx,)
+    if not all(p is None or p is Ellipsis or type(p) is slice or
+               isinstance(p, (int, _np.integer)) and not isinstance(p, (bool, _np.bool_)) for p in parts):
+        return False
+    return len(shape_of(out)) > 0 or any(p is None or p is Ellipsis or type(p) is slice for p in parts)
+
+
+viewing(getitem, lambda x, new, idx: _update_p(x, new, idx), _is_view_index)
 scatter_add = Primitive("scatter_add", _scatter_add)
 scatter_add.defvjp(lambda g, ans, v, idx, shape: getitem(g, idx), reads=((1,), (), ()))
 scatter_add.defjvp(lambda t, ans, v, idx, shape: scatter_add(t, idx, shape))
@@ -233,16 +247,6 @@ def unique(ar, return_index=False, return_inverse=False, return_counts=False, ax
         values = take(ar, found[1], axis)
     rest = [found[1]] if return_index else []
     return (values, *rest, *found[2:]) if len(found) > 2 or return_index else values
-
-
-def refuse_view_write(x, what):
-    base = getattr(primal(x), "base", None)
-    if base is not None:
-        raise NonDifferentiableError(
-            f"{what} writes into a traced array that is a view of another one ({x!r}, a slice, "
-            f"transpose or reshape): NumPy would change that array too, which a derivative cannot "
-            f"follow. Fix: copy the view first (`v = v.copy()`) or build the new array "
-            f"functionally with `x = x.at[idx].set(value)`.")
 
 
 def bincount(x, weights=None, minlength=0):
@@ -436,13 +440,19 @@ class _AtIndex:
 
 
 def setitem(x, idx, v):
-    """x[idx] = v on a traced x: recorded as a functional update that rebinds x.
+    """x[idx] = v on a traced x: recorded as a functional update that rebinds x, and seen
+    by the arrays sharing memory with x as in NumPy (aliasing.assign)."""
+    idx = _normalize(idx)
+    source = view_source(v)
+    if source is not None and source[0] is getitem and source[1][0] is x and _same_index(source[1][1], idx):
+        return  # x[i] op= y: the in-place operation has written through the view x[i] already
+    assign(x, _update_p(x, v, idx))
 
-    Rebinding x cannot reach the arrays it shares memory with, so a write into a view (a
-    slice, a transpose, a reshape of another array) is refused: NumPy would change the
-    other array too, and its derivative would be silently wrong."""
-    refuse_view_write(x, "x[...] = value")
-    new = _update_p(x, v, _normalize(idx))
-    x.value, x._trace, x.node = new.value, new._trace, new.node
+
+def _same_index(a, b):
+    parts_a, parts_b = (a if type(a) is tuple else (a,)), (b if type(b) is tuple else (b,))
+    return len(parts_a) == len(parts_b) and all(
+        p is q or type(p) is type(q) and (type(p) is slice or isinstance(p, (int, _np.integer))) and p == q
+        for p, q in zip(parts_a, parts_b))
 
 

@@ -6,7 +6,8 @@ import numpy as _np
 
 from ..core import Primitive
 from ..core import is_traced
-from .declare import batch_size, broadcast_to, linear, shape_of
+from .aliasing import read_only, shares_memory, viewing
+from .declare import arraylike, batch_size, broadcast_to, linear, shape_of
 from .elementwise import positive, where
 
 __all__ = ["reshape", "ravel", "transpose", "moveaxis", "swapaxes", "expand_dims", "squeeze",
@@ -33,6 +34,7 @@ Returns ``a`` with the new shape, traced when ``a`` is.
 >>> gk.grad(lambda x: np.sum(np.reshape(x, (2, 2)) * np.array([[1.0, 2.0], [3.0, 4.0]])))(np.zeros(4))
 array([1., 2., 3., 4.])
 """
+viewing(reshape, lambda x, new, shape, order="C": reshape(new, shape_of(x), order), shares_memory)
 reshape.defbatch(lambda batched, x, shape, order="C":
                  reshape(x, shape_of(x)[:1] + ((shape,) if _np.ndim(shape) == 0 else tuple(shape)), order))
 
@@ -71,6 +73,7 @@ Returns the permuted array, traced when ``a`` is.
 array([[1., 3.],
        [2., 4.]])
 """
+viewing(transpose, lambda x, new, axes=None: transpose(new, None if axes is None else tuple(_np.argsort(axes))))
 transpose.defbatch(lambda batched, x, axes=None: transpose(
     x, (0,) + tuple(range(len(shape_of(x)) - 1, 0, -1) if axes is None else (a % (len(shape_of(x)) - 1) + 1 for a in axes))))
 
@@ -550,7 +553,7 @@ def diagonal(a, offset=0, axis1=0, axis2=1):
     ``axis2``, on the last axis of the result.
 
     Differentiable in ``a`` in both modes, to any order; the cotangent lands on that
-    diagonal. Returns the diagonal (a new array, not a view), traced when ``a`` is.
+    diagonal. Returns the diagonal, traced when ``a`` is; like NumPy's, it cannot be written into.
 
     >>> import gradkit as gk, gradkit.numpy as np
     >>> gk.grad(lambda x: np.sum(np.diagonal(x, 1)))(np.zeros((3, 3)))
@@ -562,7 +565,7 @@ def diagonal(a, offset=0, axis1=0, axis2=1):
     a = moveaxis(a, (axis1, axis2), (ndim - 2, ndim - 1))
     n, m = shape_of(a)[-2:]
     rows = _np.arange(builtins.max(0, -offset), builtins.min(n, m - offset))
-    return a[..., rows, rows + offset]
+    return read_only(a[..., rows, rows + offset], "np.diagonal")  # as NumPy's, a view that cannot be written
 
 
 def diag(v, k=0):
@@ -579,6 +582,9 @@ def diag(v, k=0):
     >>> gk.grad(lambda v: np.sum(np.diag(v) @ np.ones(2)))(np.zeros(2))
     array([1., 1.])
     """
+    v = arraylike(v)
+    if not is_traced(v):  # (a list, say: NumPy's own)
+        return _np.diag(v, k)
     if len(shape_of(v)) == 2:
         return diagonal(v, k)
     n = shape_of(v)[0] + builtins.abs(k)
