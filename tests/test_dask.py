@@ -184,6 +184,24 @@ def test_gradient_with_respect_to_dask_data_is_dask():
     onp.testing.assert_allclose(gX.compute(), gk.grad(least_squares, argnums=1)(W, Xn, yn), rtol=1e-12)
 
 
+def test_reductions_along_axes_of_data_chunked_both_ways():
+    """Cotangents spread along rows and along columns of data chunked in both axes (the
+    blockwise spread meets each chunk), for the parameters, the data, and the Hessian."""
+    X = da.random.default_rng(5).standard_normal((1000, 6), chunks=(250, 3))
+    Xn = X.compute()
+    w = onp.linspace(-1, 1, 6)
+
+    def f(w, X):
+        M = X * w
+        return np.sum(np.tanh(np.sum(M, axis=1)) ** 2) + np.sum(np.mean(M, axis=0) ** 2) + np.sum(np.max(M, axis=1))
+    gX = gk.grad(f, argnums=1)(w, X)
+    assert gX.chunks == X.chunks
+    onp.testing.assert_allclose(gX.compute(), gk.grad(f, argnums=1)(w, Xn), rtol=1e-12)
+    g, H = dask.compute(gk.grad(f)(w, X), gk.hessian(f)(w, X))
+    onp.testing.assert_allclose(g, gk.grad(f)(w, Xn), rtol=1e-12)
+    onp.testing.assert_allclose(H, gk.hessian(f)(w, Xn), rtol=1e-10)
+
+
 def test_indexing_with_integer_arrays_names_the_backend():
     X, y = data(400, chunk=100)
     with pytest.raises(gk.core.backend.BackendError, match="dask"):
