@@ -113,12 +113,14 @@ class Tape:
                 if g is None:
                     continue
             cts[i] = None  # the intermediate's cotangent is no longer needed
-            if prim.vjp_joint is None:
-                vjps = prim.vjps  # declared rules directly; prim.vjp resolves the rest
-                got = [vjps[a](g, ans, *vals, **params) if a < len(vjps) and vjps[a] is not None
-                       else prim.vjp(a, g, ans, vals, params) for a, _ in parents]
-            else:
+            if prim.vjp_joint is not None:
                 got = prim.vjp_joint(tuple(a for a, _ in parents), g, ans, *vals, **params)
+            else:
+                vjps = prim.vjps  # declared rules directly; prim.vjp resolves the rest
+                got = []
+                for a, _ in parents:  # (a loop, not a comprehension: most records have one parent)
+                    rule = vjps[a] if a < len(vjps) else None
+                    got.append(rule(g, ans, *vals, **params) if rule is not None else prim.vjp(a, g, ans, vals, params))
             for (_, parent), c in zip(parents, got):
                 if c is not None:
                     cts[parent] = c if cts[parent] is None else cts[parent] + c
