@@ -13,7 +13,7 @@ ROOT = pathlib.Path(__file__).resolve().parent
 
 # page -> the README's "## " sections it holds (by the start of their titles)
 GUIDE = {
-    "index.md": (None, "Quick start"),  # None: the introduction above the first section
+    "index.md": (None, "Quick start", "Documentation site"),  # None: the introduction above the first section
     "guide/transformations.md": ("Differentiate NumPy code",),
     "guide/numeric.md": ("Finite differences",),
     "guide/optimisers.md": ("Optimisers",),
