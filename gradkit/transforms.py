@@ -32,7 +32,14 @@ __all__ = ["vjp", "jvp", "vmap", "grad", "value_and_grad", "jacrev", "jacfwd", "
 
 class DifferentiationTypeError(NonDifferentiableError, TypeError):
     """A value of a type or dtype that cannot be differentiated was handed to a
-    transformation: an integer input, a string, bool, None or complex output of grad."""
+    transformation: an integer input, a string, bool, None or complex output of grad.
+
+    >>> try:
+    ...     grad(lambda x: x)(3)
+    ... except DifferentiationTypeError as error:
+    ...     print(error)
+    input leaf 0 has dtype int, which cannot be differentiated. Pass floating-point values (for example x.astype(float) or 1.0 instead of 1), or leave this argument out of argnums.
+    """
 
 
 # -- helpers ---------------------------------------------------------------------------
@@ -551,7 +558,15 @@ def _stacked_bases(leaves):
 def jacrev(fun, argnums=0, has_aux=False):
     """The Jacobian by reverse mode: one forward pass, then all output directions pulled back
     in one batched backward sweep. Each output leaf's entry has shape output shape + input
-    shape; for pytrees, the output's structure holding the input's (JAX's convention)."""
+    shape; for pytrees, the output's structure holding the input's (JAX's convention).
+    Reverse mode costs one sweep per output, so it wins for few outputs and many inputs
+    (lecture L13). argnums and has_aux are grad's; returns a function of fun's arguments.
+
+    >>> import gradkit.numpy as np
+    >>> jacrev(lambda x: x ** 2)(np.array([1.0, 2.0]))
+    array([[2., 0.],
+           [0., 4.]])
+    """
     spec = _argnums_spec(argnums)
     single = not isinstance(argnums, (tuple, list))
 
@@ -582,7 +597,15 @@ def jacrev(fun, argnums=0, has_aux=False):
 def jacfwd(fun, argnums=0, has_aux=False):
     """The Jacobian by forward mode: all input directions pushed through one batched
     forward sweep. Each output leaf's entry has shape output shape + input shape; for
-    pytrees, the output's structure holding the input's (JAX's convention)."""
+    pytrees, the output's structure holding the input's (JAX's convention). Forward mode
+    costs one sweep per input, so it wins for few inputs and many outputs (lecture L13).
+    argnums and has_aux are grad's; returns a function of fun's arguments.
+
+    >>> import gradkit.numpy as np
+    >>> jacfwd(lambda x: x ** 2)(np.array([1.0, 2.0]))
+    array([[2., 0.],
+           [0., 4.]])
+    """
     spec = _argnums_spec(argnums)
     single = not isinstance(argnums, (tuple, list))
 
@@ -623,7 +646,14 @@ jacobian = _autograd_argnum(jacrev)  # autograd's name
 @_autograd_argnum
 def hessian(fun, argnums=0, has_aux=False):
     """The Hessian, forward-over-reverse. With argnums=(0, 1) it is the nested tuple
-    ((H00, H01), (H10, H11)) of blocks (JAX's convention)."""
+    ((H00, H01), (H10, H11)) of blocks (JAX's convention). argnums and has_aux are grad's;
+    returns a function of fun's arguments (lecture L1-L3: the closed-form Hessians).
+
+    >>> import gradkit.numpy as np
+    >>> hessian(lambda x: np.sum(x ** 3))(np.array([1.0, 2.0]))
+    array([[ 6.,  0.],
+           [ 0., 12.]])
+    """
     return jacfwd(jacrev(fun, argnums, has_aux), argnums, has_aux)
 
 
@@ -642,7 +672,13 @@ def hvp(fun, x, v):
 
 
 def hessian_tensor_product(fun, argnum=0):
-    """autograd's name: a function (x..., v) -> H v."""
+    """autograd's name: a function (x..., v) -> H v, the Hessian of fun with respect to
+    argument argnum times v, computed as hvp does (lecture L17).
+
+    >>> import gradkit.numpy as np
+    >>> hessian_tensor_product(lambda x: np.sum(x ** 3))(np.array([1.0, 2.0]), np.array([1.0, 0.0]))
+    array([6., 0.])
+    """
     @functools.wraps(fun)
     def product(*args):
         *xs, v = args
@@ -655,19 +691,38 @@ hessian_vector_product = hessian_tensor_product
 
 
 def linearize(fun, *primals):
-    """(fun(*primals), f_jvp) where f_jvp(*tangents) is the JVP at primals."""
+    """(fun(*primals), f_jvp) where f_jvp(*tangents) is the JVP at primals: one forward
+    sweep per call of f_jvp (lecture L11).
+
+    >>> import gradkit.numpy as np
+    >>> out, f_jvp = linearize(np.sin, 0.0)
+    >>> out, f_jvp(3.0)
+    (np.float64(0.0), np.float64(3.0))
+    """
     out = fun(*primals)
     return out, lambda *tangents: jvp(fun, primals, tangents)[1]
 
 
 def make_vjp(fun, x):
-    """autograd's make_vjp: (vjp_fn, value) for a single argument."""
+    """autograd's make_vjp: (vjp_fn, value) for a single argument x; vjp_fn(g) is the
+    cotangent of x (lecture L12).
+
+    >>> import gradkit.numpy as np
+    >>> back, value = make_vjp(np.sin, 0.0)
+    >>> back(2.0), value
+    (np.float64(2.0), np.float64(0.0))
+    """
     out, back = vjp(fun, x)
     return (lambda g: back(g)[0]), out
 
 
 def make_jvp(fun, x):
-    """autograd's make_jvp: a function v -> (value, J v)."""
+    """autograd's make_jvp: a function v -> (value, J v) at the point x (lecture L11).
+
+    >>> import gradkit.numpy as np
+    >>> make_jvp(np.sin, 0.0)(2.0)
+    (np.float64(0.0), np.float64(2.0))
+    """
     return lambda v: jvp(fun, (x,), (v,))
 
 
@@ -677,7 +732,11 @@ _stop.defbatch(lambda batched, x: x)
 
 
 def stop_gradient(x):
-    """x with a derivative of zero: the value passes, no derivative flows back through it."""
+    """x with a derivative of zero: the value passes, no derivative flows back through it.
+
+    >>> grad(lambda x: x * stop_gradient(x))(3.0)
+    np.float64(3.0)
+    """
     return tree_map(_stop, x)
 
 
@@ -738,7 +797,14 @@ def _check_shape(rule, what, got, want_like, k):
 
 class checkpoint(_FunctionPrimitive):
     """fun whose intermediates are not stored: the backward pass recomputes them (lecture
-    L19), trading about one more evaluation of fun for the memory of its tape."""
+    L19), trading about one more evaluation of fun for the memory of its tape. Use it as
+    a decorator or call it on a function; the result is called like fun.
+
+    >>> import gradkit.numpy as np
+    >>> f = checkpoint(lambda x: np.sin(np.sin(x)))
+    >>> grad(f)(0.0)
+    np.float64(1.0)
+    """
 
     def __init__(self, fun):
         super().__init__(fun)
@@ -767,7 +833,16 @@ class custom_vjp(_FunctionPrimitive):
 
     f_bwd returns a tuple with one cotangent per positional argument of f (None: zero),
     each shaped like its argument; a ShapeError says which one is not. Forward mode
-    differentiates f itself."""
+    differentiates f itself.
+
+    >>> import gradkit.numpy as np
+    >>> @custom_vjp
+    ... def clip_gradient(x):
+    ...     return x
+    >>> _ = clip_gradient.defvjp(lambda x: (x, None), lambda res, g: (np.clip(g, -1.0, 1.0),))
+    >>> grad(lambda x: 5.0 * clip_gradient(x))(2.0)
+    np.float64(1.0)
+    """
 
     def defvjp(self, fwd, bwd):
         fwd_name = f"the forward rule {getattr(fwd, '__name__', 'fwd')!r} of custom_vjp {self._name!r}"
@@ -835,7 +910,19 @@ class custom_jvp(_FunctionPrimitive):
 
     The rule returns the pair (output, output tangent), the tangent shaped like the
     output; a ShapeError says where it is not. Reverse mode differentiates the (linear)
-    tangent map of the rule, so the rule serves both modes."""
+    tangent map of the rule, so the rule serves both modes.
+
+    >>> import gradkit.numpy as np
+    >>> @custom_jvp
+    ... def softplus(x):
+    ...     return np.log1p(np.exp(x))
+    >>> @softplus.defjvp
+    ... def softplus_jvp(primals, tangents):
+    ...     (x,), (t,) = primals, tangents
+    ...     return softplus(x), t / (1.0 + np.exp(-x))
+    >>> grad(softplus)(0.0)
+    np.float64(0.5)
+    """
 
     def defjvp(self, rule):
         prim = self._declare(lambda *leaves, treedef: self._run(self.fun, leaves, treedef))
@@ -1073,14 +1160,31 @@ def _deprecated(old, new):
 def primitive(fun):
     """Make fun a gradkit primitive (autograd's decorator); give it rules with defvjp/defjvp.
     Rules declared on it are checked: a cotangent or tangent of the wrong shape raises a
-    ShapeError naming the rule, the argument and both shapes."""
+    ShapeError naming the rule, the argument and both shapes.
+
+    >>> @primitive
+    ... def cube(x):
+    ...     return x ** 3
+    >>> _ = defvjp(cube, lambda ans, x: lambda g: g * 3 * x ** 2)
+    >>> grad(cube)(2.0)
+    np.float64(12.0)
+    """
     return _UserPrimitive(fun)
 
 
 def defvjp(prim, *rules, argnums=None, argnum=None):
     """autograd's form: rules[i](ans, *args, **kwargs) returns a function g -> cotangent.
     (Primitive.defvjp takes the uncurried form (g, ans, *args, **kwargs) directly.)
-    argnum=k (autograd's old keyword) means argnums=(k,) and keeps the other rules."""
+    argnum=k (autograd's old keyword) means argnums=(k,) and keeps the other rules.
+    A rule of None means a zero cotangent. Returns prim.
+
+    >>> @primitive
+    ... def mul(x, y):
+    ...     return x * y
+    >>> _ = defvjp(mul, lambda ans, x, y: lambda g: g * y, lambda ans, x, y: lambda g: g * x)
+    >>> grad(mul, argnums=(0, 1))(2.0, 3.0)
+    (np.float64(3.0), np.float64(2.0))
+    """
     if argnum is not None:
         if argnums is not None:
             raise TypeError("defvjp takes argnums=(...) or the old argnum=k, not both.")
@@ -1108,7 +1212,19 @@ def _add_vjps(prim, new):
 
 
 def defgrad(prim, rule, argnum=0):
-    """autograd's deprecated defgrad(f, rule, argnum): the same as defvjp(f, rule, argnums=(argnum,))."""
+    """autograd's deprecated defgrad(f, rule, argnum): the same as defvjp(f, rule, argnums=(argnum,)),
+    with a DeprecationWarning. Returns prim.
+
+    >>> import warnings
+    >>> @primitive
+    ... def square(x):
+    ...     return x ** 2
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore", DeprecationWarning)
+    ...     _ = defgrad(square, lambda ans, x: lambda g: 2 * g * x)
+    >>> grad(square)(3.0)
+    np.float64(6.0)
+    """
     _deprecated("defgrad(f, rule, argnum=k)", "gradkit.defvjp(f, rule, argnums=(k,))")
     return _add_vjps(prim, {argnum: _uncurry(rule)})
 
@@ -1119,7 +1235,15 @@ def _uncurry(rule):
 
 def defjvp(prim, *rules, argnums=None):
     """autograd's form: rules[i](g, ans, *args, **kwargs) is the output tangent for a
-    tangent g of argument i (the same signature as Primitive.defjvp)."""
+    tangent g of argument i (the same signature as Primitive.defjvp). Returns prim.
+
+    >>> @primitive
+    ... def cube(x):
+    ...     return x ** 3
+    >>> _ = defjvp(cube, lambda g, ans, x: g * 3 * x ** 2)
+    >>> jvp(cube, (2.0,), (1.0,))
+    (np.float64(8.0), np.float64(12.0))
+    """
     argnums = range(len(rules)) if argnums is None else argnums
     table = [None] * (max(argnums, default=-1) + 1)
     for n, rule in zip(argnums, rules):
