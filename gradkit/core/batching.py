@@ -9,7 +9,15 @@ fallback = None
 
 
 class BatchTrace:
-    """A vmap level; a tracer's value holds the batch axis first (its node is unused)."""
+    """A vmap level; a tracer's value holds the batch axis first (its node is unused).
+    gradkit.vmap runs fun on a new BatchTrace of the batch's size. By hand:
+
+    >>> import numpy
+    >>> import gradkit.numpy as np
+    >>> trace = BatchTrace(3)
+    >>> np.sin(trace.new_input(numpy.zeros(3))).value
+    array([0., 0., 0.])
+    """
 
     __slots__ = ("level", "size")
     batch_axes = 1  # leading axes the values of this trace add (0 for the other traces)
@@ -23,6 +31,7 @@ class BatchTrace:
         self.size = size
 
     def new_input(self, value):
+        """A tracer of this trace for a value that carries the batch axis first."""
         return Tracer(value, self, None)
 
     def process(self, prim, args, params):

@@ -15,7 +15,17 @@ from .trace import Tracer
 
 class JitTrace(Tape):
     """A tape that records every primitive, non-differentiable ones included, and whose
-    values must not steer Python control flow."""
+    values must not steer Python control flow (trace.concrete raises ConcretizationError).
+    gradkit.jit records fun on a JitTrace and replays it with compile_program. By hand:
+
+    >>> import numpy
+    >>> import gradkit.numpy as np
+    >>> trace = JitTrace()
+    >>> x = trace.new_input(numpy.ones(2))
+    >>> y = np.floor(np.sin(x))  # a plain Tape would not record floor
+    >>> [record[0].name for record in trace.records if record]
+    ['sin', 'floor']
+    """
 
     __slots__ = ()
     records_all = True
@@ -35,7 +45,24 @@ class JitTrace(Tape):
 
 def compile_program(trace, input_slots, outputs):
     """A Python function of the input values that replays `trace` up to `outputs` (tracers
-    of `trace` or constants)."""
+    of `trace` or constants); `input_slots` are the inputs' slots, in the function's
+    argument order. It returns a tuple, one entry per output, and keeps its source as
+    `.source`.
+
+    >>> import numpy
+    >>> import gradkit.numpy as np
+    >>> trace = JitTrace()
+    >>> x = trace.new_input(numpy.ones(2))
+    >>> program = compile_program(trace, [x.node], [np.sin(x) * 2.0])
+    >>> program(numpy.zeros(2))
+    (array([0., 0.]),)
+    >>> print(program.source)
+    def program(a0):
+        v1 = sin_...(a0)
+        v2 = multiply_...(v1, 2.0)
+        del v1
+        return (v2,)
+    """
     records = trace.records
     out_slots = [o.node if type(o) is Tracer and o._trace is trace else None for o in outputs]
     owner = {}  # slot -> slot of the record that produced it (multi-output records)
@@ -48,7 +75,7 @@ def compile_program(trace, input_slots, outputs):
     env, steps, names, seen = {}, [], {s: f"a{k}" for k, s in enumerate(input_slots)}, {}
     for s in sorted(live):
         prim, vals, params, ans, parents = records[s]
-        args = [repr_const(env, v) for v in vals]
+        args = [_repr_const(env, v) for v in vals]
         for i, p in parents:
             args[i] = names[p]
         call = f"{_name(env, prim)}({', '.join(args)}{_kwargs(env, params)})"
@@ -62,7 +89,7 @@ def compile_program(trace, input_slots, outputs):
         seen[call] = targets
         for k, t in enumerate(targets):
             names[s + k] = t
-    results = [names[s] if s is not None else repr_const(env, o) for s, o in zip(out_slots, outputs)]
+    results = [names[s] if s is not None else _repr_const(env, o) for s, o in zip(out_slots, outputs)]
     source = (f"def program({', '.join(names[s] for s in input_slots)}):\n" + _body(steps, results) +
               f"    return ({', '.join(results)}{',' if len(results) == 1 else ''})\n")
     exec(compile(source, "<gradkit.jit>", "exec"), env)
@@ -107,7 +134,7 @@ def _name(env, prim):
     return key
 
 
-def repr_const(env, value):
+def _repr_const(env, value):
     """A constant of the recording, captured as it was then: arrays are copied, so that
     changing a global array afterwards cannot mix its new values with the recording's
     decisions made on the old ones (retrace by calling jit again to see new values)."""
@@ -124,4 +151,4 @@ def repr_const(env, value):
 def _kwargs(env, params):
     if not params:
         return ""
-    return ", " + ", ".join(f"{k}={repr_const(env, v)}" for k, v in params.items())
+    return ", " + ", ".join(f"{k}={_repr_const(env, v)}" for k, v in params.items())

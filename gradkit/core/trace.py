@@ -16,6 +16,12 @@ _levels = itertools.count(1)  # global and monotonic: also correct across thread
 
 
 def new_level():
+    """A fresh trace level, higher than every level handed out before (each trace takes
+    one when it is made, so a nested transformation's trace outranks its caller's).
+
+    >>> new_level() < new_level()
+    True
+    """
     return next(_levels)
 
 
@@ -24,7 +30,13 @@ class Tracer:
 
     `node` is the trace's datum for this value: the tape slot (reverse mode) or the
     tangent (forward mode). Array behaviour (operators, .shape, methods) is attached by
-    gradkit.numpy, which is the layer that knows NumPy.
+    gradkit.numpy, which is the layer that knows NumPy. Users meet tracers as the
+    arguments a transformation hands their function; traces make them with `new_input`.
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> gk.grad(lambda x: print(x) or np.sin(x))(0.0)
+    Tracer(level=..., shape=(), dtype=float64)
+    np.float64(1.0)
     """
 
     # _view, _views and weak references: gradkit.numpy's record of NumPy views (numpy/aliasing.py)
@@ -48,13 +60,24 @@ _NUMBERS = {float: _np.float64, complex: _np.complex128}
 def as_traced(value):
     """An input value as traces hold it: a Python float or complex as the NumPy scalar,
     so that every traced value follows NumPy's arithmetic (1 / 0.0 is inf, not
-    ZeroDivisionError) and derivative rules may use Python's operators on it."""
+    ZeroDivisionError) and derivative rules may use Python's operators on it.
+
+    >>> as_traced(1.5), as_traced(2)
+    (np.float64(1.5), 2)
+    """
     number = _NUMBERS.get(type(value))
     return value if number is None else number(value)
 
 
 def primal(x):
-    """The plain value under every level of tracing."""
+    """The plain value under every level of tracing (x itself if it is not traced); it
+    carries no derivative.
+
+    >>> import gradkit as gk
+    >>> gk.grad(lambda x: print(repr(primal(x))) or x * x)(3.0)
+    np.float64(3.0)
+    np.float64(6.0)
+    """
     while type(x) is Tracer:
         x = x.value
     return x
@@ -67,7 +90,12 @@ def concrete(x, why, across_batch=False):
     use); a trace whose values are not (jit records once and replays, vmap holds a whole
     batch) refuses, saying what `why` needs and the fix, instead of baking in a value.
     `across_batch`: the use is one decision for the whole batch (a result type), which
-    vmap allows."""
+    vmap allows. Raises ConcretizationError under jit and vmap.
+
+    >>> import gradkit as gk
+    >>> gk.grad(lambda x: x if concrete(x, "an `if`") > 0 else -x)(-2.0)
+    np.float64(-1.0)
+    """
     v = x
     while type(v) is Tracer:
         refusal = v._trace.concrete_refusal
@@ -78,14 +106,31 @@ def concrete(x, why, across_batch=False):
 
 
 def value_at(x, trace):
-    """`x` seen from outside `trace`: its value if it is a tracer of `trace`, else itself."""
+    """`x` seen from outside `trace`: its value if it is a tracer of `trace`, else itself.
+
+    >>> from gradkit.core import JVPTrace
+    >>> trace = JVPTrace()
+    >>> value_at(trace.new_input(2.0, 1.0), trace), value_at(3.0, trace)
+    (np.float64(2.0), 3.0)
+    """
     return x.value if type(x) is Tracer and x._trace is trace else x
 
 
 def is_traced(x):
+    """Whether x is a traced value (a Tracer of any trace), as opposed to a plain one.
+
+    >>> import gradkit as gk
+    >>> gk.grad(lambda x: print(is_traced(x), is_traced(1.0)) or x)(2.0)
+    True False
+    np.float64(1.0)
+    """
     return type(x) is Tracer
 
 
 def rebuild(seq, items):
-    """A sequence of `items` of the same kind as `seq` (tuple, list or namedtuple)."""
+    """A sequence of `items` of the same kind as `seq` (tuple, list or namedtuple).
+
+    >>> rebuild((1, 2), [3, 4]), rebuild([1], [5])
+    ((3, 4), [5])
+    """
     return type(seq)(*items) if hasattr(seq, "_fields") else type(seq)(items)
