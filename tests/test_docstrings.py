@@ -34,7 +34,7 @@ COVERED = ("gradkit.numpy", "gradkit.scipy", "gradkit.numeric", "gradkit.optim",
 # protocol whose example is in gradkit.lab.core (each experiment is run by tests/test_lab.py).
 DOCSTRING_ONLY = ("gradkit.lab.experiments.",)
 # Inside COVERED, the modules whose docstrings are still being written.
-PENDING = ("gradkit.core.backend",)
+PENDING = ()
 
 FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 

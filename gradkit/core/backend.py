@@ -25,7 +25,15 @@ __all__ = ["BackendError", "namespace", "backend_name", "is_numpy", "dtype_of", 
 
 
 class BackendError(GradkitError, TypeError):
-    """An array library lacks an operation that gradkit was asked to run on its arrays."""
+    """An array library lacks an operation that gradkit was asked to run on its arrays.
+
+    >>> import array_api_strict as xp
+    >>> try:
+    ...     materialize(xp.ones(2))
+    ... except BackendError as error:
+    ...     print(str(error).split(":")[0])
+    gradkit's optimisers, which iterate on NumPy arrays, is not available for array_api_strict arrays
+    """
 
 
 def backend_error(operation, x, hint=""):
@@ -42,7 +50,12 @@ _NUMPY_TYPES = frozenset((_np.ndarray, float, int, bool, complex, _np.float64, _
 
 
 def is_numpy(x):
-    """True for NumPy arrays and scalars and Python numbers."""
+    """True for NumPy arrays and scalars and Python numbers.
+
+    >>> import numpy, dask.array as da
+    >>> is_numpy(2.0), is_numpy(numpy.ones(2)), is_numpy(da.ones(2))
+    (True, True, False)
+    """
     return type(x) in _NUMPY_TYPES or isinstance(x, (_np.ndarray, _np.generic))
 
 
@@ -54,7 +67,12 @@ def _plain(x):
 def namespace(*xs):
     """The module whose functions compute on xs: NumPy for NumPy values and for NEP-18
     duck arrays (dask, CuPy), which dispatch through NumPy's own functions; the Array API
-    namespace (via array-api-compat) for other arrays that follow the standard."""
+    namespace (via array-api-compat) for other arrays that follow the standard.
+
+    >>> import numpy, dask.array as da, array_api_strict as xp
+    >>> [namespace(x).__name__ for x in (numpy.ones(2), da.ones(2), xp.ones(2))]
+    ['numpy', 'numpy', 'array_api_strict']
+    """
     for x in xs:
         if type(x) in _NUMPY_TYPES:
             continue
@@ -69,7 +87,12 @@ def namespace(*xs):
 
 
 def backend_name(x):
-    """The array library of x, in words ('numpy', 'dask.array', 'cupy', 'array_api_strict')."""
+    """The array library of x, in words ('numpy', 'dask', 'cupy', 'array_api_strict'), for messages.
+
+    >>> import numpy, dask.array as da, array_api_strict as xp
+    >>> [backend_name(x) for x in (numpy.ones(2), da.ones(2), xp.ones(2))]
+    ['numpy', 'dask', 'array_api_strict']
+    """
     x = _plain(x)
     if type(x) is Adopted:
         return x.xp.__name__
@@ -77,7 +100,12 @@ def backend_name(x):
 
 
 def dtype_of(x):
-    """x's dtype as a NumPy dtype (Array API dtypes are translated by name)."""
+    """x's dtype as a NumPy dtype (Array API dtypes are translated by name).
+
+    >>> import array_api_strict as xp
+    >>> dtype_of(2.0), dtype_of(xp.ones(2, dtype=xp.float32))
+    (dtype('float64'), dtype('float32'))
+    """
     if type(x) is _np.ndarray:
         return x.dtype
     x = _plain(x)
@@ -98,7 +126,12 @@ def _dtype_name(dtype):
 def materialize(*xs, operation="gradkit's optimisers, which iterate on NumPy arrays,"):
     """xs with lazy (dask) values computed, all in one pass over the data (the numbers of
     an iterative method); another library's arrays (CuPy, Array API) raise BackendError
-    naming `operation`, since they would have to be converted to NumPy."""
+    naming `operation`, since they would have to be converted to NumPy. Returns a tuple.
+
+    >>> import dask.array as da
+    >>> materialize(da.ones(2), 3.0)
+    (array([1., 1.]), 3.0)
+    """
     if all(type(x) in _NUMPY_TYPES for x in xs):
         return xs
     for x in xs:
@@ -117,7 +150,11 @@ def materialize(*xs, operation="gradkit's optimisers, which iterate on NumPy arr
 def require_numpy(x, operation):
     """x unless it is another library's array (CuPy, Array API) that `operation`, which
     works on NumPy arrays, would convert behind the user's back: then BackendError. NumPy
-    values, Python numbers and lists pass, and dask values, which compute to NumPy."""
+    values, Python numbers and lists pass, and dask values, which compute to NumPy.
+
+    >>> require_numpy([1.0, 2.0], "numpy.linalg.solve")
+    [1.0, 2.0]
+    """
     if type(x) in _NUMPY_TYPES or isinstance(x, (_np.ndarray, _np.generic, list, tuple)) or \
             hasattr(x, "__dask_graph__") or not (hasattr(x, "__array_namespace__") or hasattr(x, "__array_function__")):
         return x
@@ -139,7 +176,12 @@ def _like(numpy_fill, fill_like, shape, dtype, like):
 
 
 def zeros(shape, like, dtype=None):
-    """Zeros of `shape` (and like's dtype unless given) in the library of `like`."""
+    """Zeros of `shape` (and like's dtype unless given) in the library of `like`.
+
+    >>> import numpy, dask.array as da
+    >>> zeros((2,), numpy.ones(3)), type(zeros((2,), da.ones(3))).__module__
+    (array([0., 0.]), 'dask.array.core')
+    """
     if type(like) in _NUMPY_TYPES:
         return _np.zeros(shape, dtype if dtype is not None else _np.result_type(like))
     return _like(_np.zeros, _np.zeros_like, shape, dtype if dtype is not None else dtype_of(like), like)
@@ -148,14 +190,25 @@ def zeros(shape, like, dtype=None):
 def ones(shape, like, dtype=None):
     """Ones of `shape` (and like's dtype unless given) in the library of `like`: the
     engine's seed cotangents. A lazy dask value gets a lazy seed, never a NumPy one that
-    would be shipped to every worker."""
+    would be shipped to every worker.
+
+    >>> import dask.array as da
+    >>> ones((2,), 1.0), ones((4,), da.ones(4, chunks=2)).chunks
+    (array([1., 1.]), ((2, 2),))
+    """
     if type(like) in _NUMPY_TYPES:
         return _np.ones(shape, dtype if dtype is not None else _np.result_type(like))
     return _like(_np.ones, _np.ones_like, shape, dtype if dtype is not None else dtype_of(like), like)
 
 
 def eye(n, dtype, like):
-    """The n x n identity in the library of `like` (the Jacobians' basis vectors)."""
+    """The n x n identity in the library of `like` (the Jacobians' basis vectors).
+
+    >>> import numpy
+    >>> eye(2, numpy.float64, 1.0)
+    array([[1., 0.],
+           [0., 1.]])
+    """
     x = adopt(_plain(like))
     if is_numpy(x):
         return _np.eye(n, dtype=dtype)
@@ -168,7 +221,12 @@ def eye(n, dtype, like):
 def chunks_of(x, shape):
     """The chunks of a dask value of `shape` (None for every other array): what a small
     value broadcast over it should be split into, so that it meets the data chunk by chunk.
-    (Under vmap the value holds batch axes first; its last len(shape) chunks are shape's.)"""
+    (Under vmap the value holds batch axes first; its last len(shape) chunks are shape's.)
+
+    >>> import numpy, dask.array as da
+    >>> chunks_of(da.ones((4, 3), chunks=(2, 3)), (4, 3)), chunks_of(numpy.ones((4, 3)), (4, 3))
+    (((2, 2), (3,)), None)
+    """
     if type(x) is _np.ndarray:
         return None
     x = _plain(x)
@@ -182,7 +240,13 @@ def chunks_of(x, shape):
 def broadcast_chunked(x, shape, chunks):
     """x (small) broadcast lazily to `shape` in pieces of `chunks` (dask's), as a blockwise
     operation: dask fuses each piece into the elementwise work that reads it, so a
-    reduction's spread cotangent is never a task (nor a transfer between workers) of its own."""
+    reduction's spread cotangent is never a task (nor a transfer between workers) of its own.
+
+    >>> import numpy
+    >>> y = broadcast_chunked(numpy.arange(3.0), (4, 3), ((2, 2), (3,)))
+    >>> y.chunks, y.compute()[3]
+    (((2, 2), (3,)), array([0., 1., 2.]))
+    """
     import dask.array as da
     from dask.array.utils import meta_from_array
     from dask.layers import ArrayChunkShapeDep
@@ -201,7 +265,12 @@ def broadcast_chunked(x, shape, chunks):
 
 def scatter_add(g, idx, shape, repeats):
     """zeros(shape) with g added at idx, in g's library (the transpose of indexing); a
-    library without an accumulating scatter gets BackendError for indices that may repeat."""
+    library without an accumulating scatter gets BackendError for indices that may repeat.
+
+    >>> import numpy
+    >>> scatter_add(numpy.ones(2), (slice(1, 3),), (4,), False)
+    array([0., 1., 1., 0.])
+    """
     out = zeros(shape, g, _np.result_type(dtype_of(g), _np.float64))
     if not repeats:
         idx, g = _without_new_axes(idx, g, len(shape))
@@ -240,7 +309,12 @@ def _without_new_axes(idx, g, ndim):
 # -- Array API arrays: a NEP-18 view ------------------------------------------------------
 def adopt(x):
     """The engine's view of an input value: x itself for NumPy and NEP-18 arrays, an
-    `Adopted` view of an Array API array that lacks NumPy's protocols."""
+    `Adopted` view of an Array API array that lacks NumPy's protocols.
+
+    >>> import numpy, array_api_strict as xp
+    >>> type(adopt(xp.ones(2))).__name__, type(adopt(numpy.ones(2))).__name__
+    ('Adopted', 'ndarray')
+    """
     if type(x) in _NUMPY_TYPES or hasattr(x, "__array_function__") or not hasattr(x, "__array_namespace__"):
         return x
     import array_api_compat
@@ -248,7 +322,12 @@ def adopt(x):
 
 
 def release(x):
-    """The user's value for an engine value: the native array of an Adopted view."""
+    """The user's value for an engine value: the native array of an Adopted view.
+
+    >>> import array_api_strict as xp
+    >>> release(adopt(xp.ones(2)))
+    Array([1., 1.], dtype=array_api_strict.float64)
+    """
     return x.array if type(x) is Adopted else x
 
 
@@ -399,7 +478,12 @@ class Adopted:
     their Array API equivalents in the array's own namespace, and the results are viewed
     the same way. This is how a primitive's implementation (written with NumPy's
     functions) falls to the value's namespace; NumPy itself never sees the data, and
-    converting the view to a NumPy array raises BackendError."""
+    converting the view to a NumPy array raises BackendError.
+
+    >>> import numpy, array_api_strict as xp
+    >>> release(numpy.sin(adopt(xp.zeros(2))))
+    Array([0., 0.], dtype=array_api_strict.float64)
+    """
 
     __slots__ = ("array", "xp")
     __array_priority__ = 200.0
