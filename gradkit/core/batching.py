@@ -35,6 +35,7 @@ class BatchTrace:
         return Tracer(value, self, None)
 
     def process(self, prim, args, params):
+        """Apply prim to the whole batch by its batch rule (else a loop over the batch)."""
         vals = list(args)
         batched = [False] * len(args)
         for i, a in enumerate(args):

@@ -26,6 +26,7 @@ class JVPTrace:
         return Tracer(as_traced(value), self, tangent)
 
     def process(self, prim, args, params):
+        """Evaluate prim below this level and push the tangents through its JVP rule."""
         if not prim.differentiable:  # evaluated below this level, never recorded
             return prim(*[a.value if type(a) is Tracer and a._trace is self else a for a in args], **params)
         vals = list(args)

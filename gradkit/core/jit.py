@@ -38,6 +38,7 @@ class JitTrace(Tape):
         super().__init__(lean=False)
 
     def process(self, prim, args, params):
+        """Record prim (a Tape's process), or, for gradkit code inside it, what it calls."""
         if prim.inline:  # gradkit code inside (checkpoint, custom rules): record through it
             return prim.impl(*args, **params)
         return Tape.process(self, prim, args, params)

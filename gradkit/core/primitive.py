@@ -268,6 +268,8 @@ class Primitive(metaclass=_PrimitiveType):
 
     # -- applying rules (called by the traces) ---------------------------------------
     def vjp(self, argnum, g, ans, vals, params):
+        """The cotangent of argument `argnum` for the output cotangent g (None: zero), from
+        the declared rules, else by transposing the JVP; MissingRuleError if there is none."""
         if self.vjp_joint is not None:
             return self.vjp_joint((argnum,), g, ans, *vals, **params)[0]
         rule = self.vjps[argnum] if argnum < len(self.vjps) else _UNDECLARED
@@ -280,6 +282,8 @@ class Primitive(metaclass=_PrimitiveType):
         raise self._missing("reverse", argnum, "defvjp")
 
     def jvp(self, tangents, ans, vals, params):
+        """The output tangent for the arguments' `tangents` (None: zero), from the declared
+        rules, else by transposing the VJP; None when every tangent is zero."""
         if self.jvp_joint is not None:
             return self.jvp_joint(tangents, ans, *vals, **params)
         out = None
