@@ -2,8 +2,6 @@
 lines from a `>>>` line at the left margin to the next blank line) become `pycon` code
 blocks. Without it Markdown reads `>>>` as three nested quotes and runs the lines together;
 the docstrings stay plain doctest, the form tests/test_docs.py runs."""
-import inspect
-
 import griffe
 
 FENCE = "```"
@@ -32,9 +30,5 @@ def fence_doctests(text):
 
 class DoctestBlocks(griffe.Extension):
     def on_object(self, *, obj, **kwargs):
-        if obj.docstring is None and obj.is_class:  # a class docstring given at run time (Primitive's)
-            doc = getattr(griffe.dynamic_import(obj.path), "__doc__", None)
-            if isinstance(doc, str):
-                obj.docstring = griffe.Docstring(inspect.cleandoc(doc), parent=obj)
         if obj.docstring is not None:
             obj.docstring.value = fence_doctests(obj.docstring.value)

@@ -18,33 +18,18 @@ import difflib
 import doctest
 import importlib
 import inspect
-import pkgutil
 
 import pytest
 
-import gradkit
 from gradkit.core import Primitive
 from gradkit.numpy import NONDIFF_NOTE
+from test_docs import _modules  # (the same walk over gradkit's modules)
 
-# The modules whose docstrings are complete. Add a prefix here once its module's docstrings are done:
-# D2 (gradkit.numeric, optim, problems, misc, lab, graph, memory), the lead (gradkit.core, gradkit.transforms).
-COVERED = ("gradkit.numpy", "gradkit.scipy", "gradkit.numeric", "gradkit.optim", "gradkit.problems", "gradkit.misc",
-           "gradkit.lab", "gradkit.graph", "gradkit.memory", "gradkit.core", "gradkit.transforms")
-# Inside COVERED, docstrings without an example: the lab experiments' measure/judge/present, a
+# Docstrings without an example: the lab experiments' measure/judge/present, a
 # protocol whose example is in gradkit.lab.core (each experiment is run by tests/test_lab.py).
 DOCSTRING_ONLY = ("gradkit.lab.experiments.",)
-# Inside COVERED, the modules whose docstrings are still being written.
-PENDING = ()
 
 FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
-
-
-def _module_names():
-    names = ["gradkit"]
-    for info in pkgutil.walk_packages(gradkit.__path__, "gradkit."):
-        if not info.name.endswith("__main__"):
-            names.append(info.name)
-    return names
 
 
 def _public_callables():
@@ -52,7 +37,7 @@ def _public_callables():
     the one its home gives it, or, for one of several made by a factory (scipy.stats' methods),
     the one it has in the first module that exports it (gradkit.scipy.stats.norm.cdf)."""
     found = {}
-    for module_name in _module_names():
+    for module_name in _modules():
         module = importlib.import_module(module_name)
         exported = getattr(module, "__all__", None) or [n for n in vars(module) if not n.startswith("_")]
         for name in exported:
@@ -77,10 +62,6 @@ def _public_callables():
     return found
 
 
-def _in_scope(home):
-    return home.startswith(COVERED) and not home.startswith(PENDING)
-
-
 def _numpys_own_doc(obj):
     """True for a primitive that carries the docstring of the NumPy/SciPy function it wraps, unchanged
     (SciPy may later insert an 'Array API Standard Support' note into NumPy's: lines added, none changed)."""
@@ -95,7 +76,7 @@ def _numpys_own_doc(obj):
     return all(op in ("equal", "insert") for op, *_ in edits)
 
 
-CALLABLES = sorted((entry for entry in _public_callables().values() if _in_scope(entry[0])), key=lambda e: e[:2])
+CALLABLES = sorted(_public_callables().values(), key=lambda e: e[:2])
 IDS = [f"{home}.{name}" for home, name, _ in CALLABLES]
 
 

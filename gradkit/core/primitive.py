@@ -136,36 +136,27 @@ def _add_tangents(a, b, multiple):
     return tuple(y if x is None else x if y is None else x + y for x, y in zip(a, b))
 
 
-class _PrimitiveType(type):
-    # Primitive's class docstring: each primitive's own docstring is a slot (`__doc__`), which
-    # leaves no room for one in the class body, so the class's is given here.
-    @property
-    def __doc__(cls):
-        own = cls.__dict__.get("__doc__")
-        return own if isinstance(own, str) else _PRIMITIVE_DOC
+class Primitive:
+    """A named operation, `impl`, with its derivative rules side by side (the rule
+    signatures are in this module's docstring). Called on plain values it is impl; on traced
+    values, the highest trace among its arguments processes it with the rules. `name` shows in
+    messages and recordings; `multiple_results`: impl returns a tuple; `differentiable=False`:
+    a derivative of zero, results never traced (argmax, floor); `inline`: impl is gradkit code
+    that jit records through. The def* methods declare rules and return the primitive. Rules are
+    written with gradkit's operations, so they nest to any order (lecture L11, L12).
 
+    >>> import gradkit as gk
+    >>> cube = Primitive("cube", lambda x: x ** 3)
+    >>> _ = cube.defvjp(lambda g, ans, x: g * 3 * x ** 2, reads=((0,),))
+    >>> gk.grad(cube)(2.0), gk.grad(gk.grad(cube))(2.0)
+    (np.float64(12.0), np.float64(12.0))
+    >>> gk.jvp(cube, (2.0,), (1.0,))  # forward mode from the VJP rule (the slow path)
+    (np.float64(8.0), np.float64(12.0))
+    """
 
-_PRIMITIVE_DOC = """A named operation, `impl`, with its derivative rules side by side (the rule
-signatures are in this module's docstring). Called on plain values it is impl; on traced
-values, the highest trace among its arguments processes it with the rules. `name` shows in
-messages and recordings; `multiple_results`: impl returns a tuple; `differentiable=False`:
-a derivative of zero, results never traced (argmax, floor); `inline`: impl is gradkit code
-that jit records through. The def* methods declare rules and return the primitive. Rules are
-written with gradkit's operations, so they nest to any order (lecture L11, L12).
-
->>> import gradkit as gk
->>> cube = Primitive("cube", lambda x: x ** 3)
->>> _ = cube.defvjp(lambda g, ans, x: g * 3 * x ** 2, reads=((0,),))
->>> gk.grad(cube)(2.0), gk.grad(gk.grad(cube))(2.0)
-(np.float64(12.0), np.float64(12.0))
->>> gk.jvp(cube, (2.0,), (1.0,))  # forward mode from the VJP rule (the slow path)
-(np.float64(8.0), np.float64(12.0))
-"""
-
-
-class Primitive(metaclass=_PrimitiveType):
+    # the rules' slots; each primitive's own docstring and __wrapped__ go in its __dict__
     __slots__ = ("name", "impl", "vjps", "vjp_joint", "jvps", "jvp_joint", "batch", "reads",
-                 "multiple_results", "differentiable", "inline", "__doc__", "__wrapped__")
+                 "multiple_results", "differentiable", "inline", "__dict__")
 
     def __init__(self, name, impl, multiple_results=False, differentiable=True, inline=False):
         self.name = name

@@ -19,9 +19,9 @@ _WRITE_BACK = {}  # view primitive -> (is_view(out, base, *rest), write_back(bas
 
 
 class View(Primitive):
-    # A primitive whose traced result is a view of its first argument (see `viewing`).
+    """A primitive whose traced result is a view of its first argument (see `viewing`)."""
+
     __slots__ = ()
-    __doc__ = Primitive.__dict__["__doc__"]  # each primitive's own docstring (a slot), not a class one
 
     def __call__(self, *args, **params):
         out = Primitive.__call__(self, *args, **params)
