@@ -423,9 +423,12 @@ add(Spec("histogram", domain=distinct, shapes=[((5,),), ((2, 3),)], vmap=False,
                  dict(bins=3, density=True)],
          fn=lambda a, w, **kw: np.histogram(a, weights=w, **kw), ref=lambda a, w, **kw: onp.histogram(a, weights=w, **kw)))
 
-# dtype conversion: floating and complex targets keep the derivative
-add(Spec("astype", kwargs=[dict(dtype=float), dict(dtype=complex)]),
-    Spec("astype", complex=True, autograd=False, kwargs=[dict(dtype=complex)]))
+# dtype conversion: floating and complex targets keep the derivative (a change of precision
+# too, its cotangent cast back: long double, as float32 would be too coarse for the differences)
+_astype_ref = lambda x, dtype: onp.asarray(x).astype(dtype)  # noqa: E731  (numpy.astype's dtype is positional)
+add(Spec("astype", ref=_astype_ref, kwargs=[dict(dtype=float), dict(dtype=complex), dict(dtype=onp.longdouble)]),
+    Spec("astype", ref=_astype_ref, complex=True, autograd=False,
+         kwargs=[dict(dtype=complex), dict(dtype=onp.clongdouble)]))
 
 # functions composed of the above (numpy names that autograd.numpy covers too)
 add(Spec("diff", shapes=[((4,),), ((3, 4),)], kwargs=[{}, dict(n=2), dict(axis=0)]),
@@ -652,23 +655,34 @@ add(_special("gammainc", POS, shapes=[((),), ((2, 3),)], kwargs=[dict(a=1.5), di
          shapes=[((4,), (4,)), ((1, 1), (1, 1))], kwargs=[{}, dict(axis=0, keepdims=True)]))
 
 
-def _distribution(name, method, domains, shapes, kwargs=({},), **options):
-    """A scipy.stats spec: dist.method(*args, **kw), the differentiable arguments positional."""
-    options.setdefault("fn", getattr(getattr(_gst, name), method))
-    options.setdefault("ref", lambda *a, **kw: getattr(getattr(_scipy_stats(), name), method)(*a, **kw))
+def _distribution(name, method, domains, shapes, kwargs=({},), by_name=(), **options):
+    """A scipy.stats spec: dist.method(*args, **kw), the differentiable arguments positional
+    but for the last ones, passed as the keywords `by_name` (loc and scale, when a shape
+    parameter comes in kw)."""
+    def call(dist):
+        def f(*args, **kw):
+            cut = len(args) - len(by_name)
+            return getattr(dist, method)(*args[:cut], **dict(zip(by_name, args[cut:])), **kw)
+        return f
+    options.setdefault("fn", call(getattr(_gst, name)))
+    options.setdefault("ref", lambda *a, **kw: call(getattr(_scipy_stats(), name))(*a, **kw))
     return Spec(f"scipy.stats.{name}.{method}", domain=domains, shapes=shapes, kwargs=list(kwargs), **options)
 
 
 _LOC_SCALE = [((3,), (), ()), ((2, 3), (3,), (2, 1))]           # x, loc, scale broadcast
+_LOC_SCALE_NAMES = ("loc", "scale")
 _WITH_SHAPE = [((3,), (), (), ()), ((2, 3), (3,), (), (2, 1))]  # x, shape parameter, loc, scale
 for _m in ("logpdf", "pdf", "cdf", "logcdf", "sf", "logsf"):
     add(_distribution("norm", _m, (REAL, UNIT, POS), _LOC_SCALE),
-        _distribution("t", _m, (REAL, uniform(-0.5, 0.5), POS), _LOC_SCALE, kwargs=[dict(df=2.5), dict(df=SHAPE_A)]))
+        _distribution("t", _m, (REAL, uniform(-0.5, 0.5), POS), _LOC_SCALE, kwargs=[dict(df=2.5), dict(df=SHAPE_A)],
+                      by_name=_LOC_SCALE_NAMES))
 for _m in ("cdf", "logcdf", "sf", "logsf"):
-    add(_distribution("gamma", _m, (POS, uniform(-0.4, 0.4), POS), _LOC_SCALE, kwargs=[dict(a=2.5), dict(a=SHAPE_A)]),
-        _distribution("chi2", _m, (POS, uniform(-0.4, 0.4), POS), _LOC_SCALE, kwargs=[dict(df=3.0), dict(df=SHAPE_A)]),
+    add(_distribution("gamma", _m, (POS, uniform(-0.4, 0.4), POS), _LOC_SCALE, kwargs=[dict(a=2.5), dict(a=SHAPE_A)],
+                      by_name=_LOC_SCALE_NAMES),
+        _distribution("chi2", _m, (POS, uniform(-0.4, 0.4), POS), _LOC_SCALE, kwargs=[dict(df=3.0), dict(df=SHAPE_A)],
+                      by_name=_LOC_SCALE_NAMES),
         _distribution("beta", _m, (uniform(0.2, 0.8), uniform(-0.1, 0.1), uniform(1.3, 1.6)), _LOC_SCALE,
-                      kwargs=[dict(a=2.5, b=0.8), dict(a=SHAPE_A, b=1.5)]),
+                      kwargs=[dict(a=2.5, b=0.8), dict(a=SHAPE_A, b=1.5)], by_name=_LOC_SCALE_NAMES),
         _distribution("poisson", _m, POS, [((),), ((2, 1),)],
                       fn=lambda mu, m=_m: getattr(_gst.poisson, m)(onp.array([0.0, 2.0, 3.5]), mu),
                       ref=lambda mu, m=_m: getattr(_scipy_stats().poisson, m)(onp.array([0.0, 2.0, 3.5]), mu)))
@@ -683,7 +697,10 @@ add(_distribution("norm", "entropy", (REAL, POS), [((), ()), ((3,), (2, 1))]),
     _distribution("chi2", "entropy", (ABOVE1, REAL, POS), [((), (), ()), ((3,), (), (2, 1))]),
     _distribution("beta", "entropy", (POS, POS), [((), ()), ((3,), (2, 1))]),
     _distribution("dirichlet", "entropy", POS, [((3,),)]),
-    _distribution("dirichlet", "logpdf", (uniform(0.2, 0.3), POS), [((3,), (3,)), ((3, 2), (3,))]),
+    _distribution("dirichlet", "logpdf", (uniform(0.2, 0.3), POS), [((3,), (3,)), ((3, 2), (3,))],
+                  # x on the simplex (its columns sum to one), as scipy requires
+                  fn=lambda x, alpha: _gst.dirichlet.logpdf(x / np.sum(x, axis=0), alpha),
+                  ref=lambda x, alpha: _scipy_stats().dirichlet.logpdf(x / onp.sum(x, axis=0), alpha)),
     _distribution("poisson", "entropy", uniform(0.3, 5.0), [((),), ((3,),)]),
     _distribution("poisson", "logpmf", POS, [((3,),)],
                   fn=lambda mu: _gst.poisson.logpmf(onp.array([0.0, 2.0, 5.0]), mu),

@@ -5,6 +5,7 @@ functions, r_/c_ and the in-place writers on traced values, xarray, NumPy's own
 functions dispatching to the new ones, and gradkit.misc.fixed_point against autograd."""
 import numpy as onp
 import pytest
+from hypothesis import given, settings, strategies as st
 
 import gradkit as gk
 import gradkit.numpy as np
@@ -40,6 +41,95 @@ def test_numpy_positional_order_and_initial():
 def test_out_and_where_are_refused_clearly(call):
     with pytest.raises(TypeError, match="(out=|where=)"):
         gk.grad(lambda x: call(x) * 1.0)(onp.arange(4.0))
+
+
+# -- the ufuncs' keywords: out=, where=, dtype= --------------------------------------------------------
+UFUNCS = {"add": 2, "multiply": 2, "divide": 2, "power": 2, "arctan2": 2, "hypot": 2, "exp": 1, "sin": 1,
+          "log": 1, "tanh": 1, "sqrt": 1}
+
+
+@settings(max_examples=40, deadline=None)
+@given(name=st.sampled_from(sorted(UFUNCS)), shapes=st.sampled_from([((3,), (3,)), ((2, 3), (3,)), ((2, 3), ()),
+                                                                    ((2, 1), (1, 3))]),
+       masked=st.booleans(), numpy_entry=st.booleans(), seed=st.integers(0, 2 ** 16))
+def test_ufunc_out_and_where_match_numpy_and_differentiate(name, shapes, masked, numpy_entry, seed):
+    r = onp.random.default_rng(seed)
+    full = onp.broadcast_shapes(*shapes)
+    args = [r.uniform(0.5, 2.0, s) for s in shapes[:UFUNCS[name]]]
+    out0 = r.uniform(0.5, 2.0, full)
+    mask = r.random(full) < 0.5 if masked else True
+    expected = out0.copy()
+    getattr(onp, name)(*args, out=expected, where=mask)
+    ufunc = getattr(onp if numpy_entry else np, name)  # NumPy's own ufunc dispatches to ours
+
+    def f(out, *xs):
+        y = out * 1.0   # a traced target
+        view = y[..., :1]
+        ret = ufunc(*xs, out=y, where=mask)
+        assert ret is y
+        return np.sum(y * y) + np.sum(view)  # the view sees the write, as in NumPy
+
+    def by_hand(out, *xs):
+        y = np.where(mask, getattr(np, name)(*xs), out)
+        return np.sum(y * y) + np.sum(y[..., :1])
+
+    onp.testing.assert_allclose(f(out0, *args), by_hand(out0, *args), rtol=1e-12)
+    onp.testing.assert_allclose(f(out0, *args), onp.sum(expected ** 2) + onp.sum(expected[..., :1]), rtol=1e-12)
+    grads = gk.grad(f, tuple(range(len(args) + 1)))(out0, *args)
+    for g, h in zip(grads, gk.grad(by_hand, tuple(range(len(args) + 1)))(out0, *args)):
+        onp.testing.assert_allclose(g, h, rtol=1e-10, atol=1e-12)
+    gk.check_grads(f, modes=("fwd", "rev"), order=2)(out0, *args)
+
+
+def test_where_computes_only_the_selected_entries():
+    """a / b with where=b != 0: no 0 * inf in the derivative (np.where(b != 0, a / b, 0) would give nan)."""
+    a, b = onp.array([1.0, 2.0, 3.0]), onp.array([2.0, 0.0, 4.0])
+
+    def f(a, b):
+        y = a * 0.0
+        np.divide(a, b, out=y, where=b != 0)
+        return np.sum(y)
+    with onp.errstate(divide="raise", invalid="raise"):  # nothing is computed at b = 0
+        ga, gb = gk.grad(f, (0, 1))(a, b)
+    onp.testing.assert_allclose(ga, [0.5, 0.0, 0.25])
+    onp.testing.assert_allclose(gb, [-0.25, 0.0, -3 / 16])
+
+
+def test_ufunc_keywords_under_jit_and_vmap():
+    mask = onp.array([True, False, True])
+
+    def f(x):
+        y = x * 0.0 + 1.0
+        np.exp(x, out=y, where=mask)
+        return np.sum(y)
+    x1, x2 = onp.array([0.1, 0.2, 0.3]), onp.array([1.0, 2.0, 3.0])
+    jitted = gk.jit(gk.grad(f))
+    for x in (x1, x2):
+        onp.testing.assert_allclose(jitted(x), onp.exp(x) * mask)
+    onp.testing.assert_allclose(gk.vmap(gk.grad(f))(onp.stack([x1, x2])), onp.exp([x1, x2]) * mask)
+    with pytest.raises(gk.ConcretizationError, match="where= mask"):  # a traced mask: shape of the work varies
+        gk.jit(lambda x: np.sum(np.exp(x, out=x * 1.0, where=x > 0.15)))(x1)
+
+
+def test_ufunc_dtype_keyword_casts_the_inputs_first():
+    x = onp.array([1.0, 2.0])
+    out = gk.jvp(lambda x: np.sin(x, dtype=onp.float32), (x,), (onp.ones(2),))
+    assert out[0].dtype == onp.sin(x, dtype=onp.float32).dtype == onp.float32
+    onp.testing.assert_allclose(out[1], onp.cos(x), rtol=1e-6)
+    onp.testing.assert_allclose(gk.grad(lambda x: np.sum(np.multiply(x, x, dtype=onp.float64, order="K")))(x), 2 * x)
+
+
+@pytest.mark.parametrize("call, error, match", [
+    (lambda x: np.add(x, 1.0, out=onp.zeros(3)), gk.NonDifferentiableError, "plain NumPy array"),
+    (lambda x: onp.exp(x, out=onp.zeros(3)), gk.NonDifferentiableError, "plain NumPy array"),
+    (lambda x: np.exp(x, where=x > 1), TypeError, "uninitialised"),
+    (lambda x: np.add(x, onp.ones((2, 3)), out=x * 1.0), ValueError, "non-broadcastable output"),
+    (lambda x: np.add(x, 1.0, dtype=int), TypeError, "cannot cast the input from float64 to int64"),
+    (lambda x: np.add(x, 1.0, signature="dd->d"), TypeError, "signature= is not supported"),
+])
+def test_ufunc_keywords_misuse_is_refused_clearly(call, error, match):
+    with pytest.raises(error, match=match):
+        gk.grad(lambda x: np.sum(call(x)))(onp.arange(3.0))
 
 
 # -- einsum, numpy_version, make_diagonal, diagonal -----------------------------------------------
@@ -124,6 +214,22 @@ def test_wrapped_functions_keep_name_and_doc(name):
     f = getattr(np, name)
     assert f.__name__ == name
     assert f.__doc__
+
+
+@pytest.mark.parametrize("target", [onp.float32, onp.complex64, onp.float16])
+def test_astype_changes_precision_under_differentiation_too(target):
+    """value_and_grad's value is f's own (computed in float32), the gradient comes in x's dtype."""
+    x = onp.array([0.3, 1.7, 2.9])
+    f = lambda x: np.sum(np.abs(np.sin(x.astype(target))) ** 2)  # noqa: E731
+    value, grad = gk.value_and_grad(f)(x)
+    assert value.dtype == f(x).dtype and value == f(x)
+    assert grad.dtype == onp.float64
+    tangent = gk.jvp(lambda x: np.sin(x.astype(target)), (x,), (onp.ones(3),))[1]
+    assert tangent.dtype == onp.dtype(target)
+    exact = 2 * onp.sin(x) * onp.cos(x)
+    onp.testing.assert_allclose(grad, exact, rtol=10 * onp.finfo(target).eps)
+    onp.testing.assert_allclose(gk.jit(gk.grad(f))(x), grad)
+    onp.testing.assert_allclose(gk.vmap(gk.grad(f))(onp.stack([x, x]))[1], grad)
 
 
 # -- r_, c_ and the in-place writers ------------------------------------------------------------------

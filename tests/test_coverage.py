@@ -243,6 +243,12 @@ def _primitives_reached(spec, shapes, kw):
     return {id(rec[0]) for rec in tape.records if rec is not None}
 
 
+def test_every_spec_has_cases():
+    """A spec whose every case NumPy or SciPy rejects would check nothing, silently."""
+    empty = sorted({spec.name + spec.label for spec in SPECS if not spec.missing and not spec.cases()})
+    assert not empty, f"specs with no valid case (their reference rejects every input): {empty}"
+
+
 def test_every_differentiable_primitive_is_reached_by_a_spec():
     reached = set()
     for spec in SPECS:

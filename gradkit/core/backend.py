@@ -315,7 +315,7 @@ def adopt(x):
     >>> type(adopt(xp.ones(2))).__name__, type(adopt(numpy.ones(2))).__name__
     ('Adopted', 'ndarray')
     """
-    if type(x) in _NUMPY_TYPES or hasattr(x, "__array_function__") or not hasattr(x, "__array_namespace__"):
+    if is_numpy(x) or hasattr(x, "__array_function__") or not hasattr(x, "__array_namespace__"):
         return x
     import array_api_compat
     return Adopted(x, array_api_compat.array_namespace(x))

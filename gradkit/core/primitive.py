@@ -142,7 +142,9 @@ class Primitive:
     values, the highest trace among its arguments processes it with the rules. `name` shows in
     messages and recordings; `multiple_results`: impl returns a tuple; `differentiable=False`:
     a derivative of zero, results never traced (argmax, floor); `inline`: impl is gradkit code
-    that jit records through. The def* methods declare rules and return the primitive. Rules are
+    that jit records through. `bind_keywords`, if set, takes every call with keyword arguments,
+    as bind_keywords(prim, args, params) (NumPy's ufunc keywords, out= and where=, which no rule
+    takes). The def* methods declare rules and return the primitive. Rules are
     written with gradkit's operations, so they nest to any order (lecture L11, L12).
 
     >>> import gradkit as gk
@@ -156,7 +158,7 @@ class Primitive:
 
     # the rules' slots; each primitive's own docstring and __wrapped__ go in its __dict__
     __slots__ = ("name", "impl", "vjps", "vjp_joint", "jvps", "jvp_joint", "batch", "reads",
-                 "multiple_results", "differentiable", "inline", "__dict__")
+                 "multiple_results", "differentiable", "inline", "bind_keywords", "__dict__")
 
     def __init__(self, name, impl, multiple_results=False, differentiable=True, inline=False):
         self.name = name
@@ -170,6 +172,8 @@ class Primitive:
         self.multiple_results = multiple_results
         self.differentiable = differentiable  # False: derivative zero, results never traced
         self.inline = inline  # True: impl is gradkit code that jit should record through
+        # (prim, args, params) -> result: binds keywords the rules do not take (a ufunc's out=)
+        self.bind_keywords = None
         self.__doc__ = getattr(impl, "__doc__", None)
         self.__wrapped__ = impl
 
@@ -185,12 +189,15 @@ class Primitive:
                     level = top.level
             elif t is list or t is tuple:
                 nested = True
-        if params and not nested:
-            for v in params.values():
-                t = type(v)
-                if t is Tracer or t is list or t is tuple:
-                    nested = True
-                    break
+        if params:
+            if self.bind_keywords is not None:
+                return self.bind_keywords(self, args, params)
+            if not nested:
+                for v in params.values():
+                    t = type(v)
+                    if t is Tracer or t is list or t is tuple:
+                        nested = True
+                        break
         if nested and _hides_tracer(args, params):
             return self._bind_hidden(args, params)
         if top is None:

@@ -14,6 +14,7 @@ from ..core import batching as _batching
 from ..core import primitive as _primitive
 
 from . import array as _array
+from . import keywords as _keywords
 from . import fft, linalg
 from .creation import *  # noqa: F401,F403
 from .creation import NUMPY_OBJECTS as _NUMPY_OBJECTS, NUMPY_READERS as _NUMPY_READERS
@@ -87,6 +88,18 @@ def _register_numpy_equivalents():
 
 
 _register_numpy_equivalents()
+
+
+def _bind_ufunc_keywords():
+    """The differentiable ufuncs take NumPy's ufunc keywords (out=, where=, dtype=...)."""
+    for name, value in list(globals().items()):
+        theirs = getattr(_np, name, None)
+        if (type(value) is _primitive.Primitive and value.differentiable and isinstance(theirs, _np.ufunc)
+                and theirs.signature is None):
+            value.bind_keywords = _keywords.ufunc_keywords
+
+
+_bind_ufunc_keywords()
 
 # the functions without a derivative keep NumPy's docstring, after one line that says so
 NONDIFF_NOTE = ("Not differentiable in gradkit: it accepts traced values and returns NumPy's plain result, a "

@@ -42,12 +42,9 @@ def _array_function(self, func, types, args, kwargs):
 
 
 def _array_ufunc(self, ufunc, method, *inputs, **kwargs):
-    if "out" in kwargs:
-        raise NonDifferentiableError(
-            f"numpy.{ufunc.__name__} was asked to write a traced value into a plain NumPy array (an "
-            f"out= argument, or an in-place operator such as `a += x` on a NumPy array `a`), which "
-            f"would drop its derivative. Fix: write `a = a + x` (a new traced array) instead.")
     ours = NUMPY_EQUIVALENTS.get(ufunc) if method == "__call__" else None
+    if "out" in kwargs and getattr(ours, "bind_keywords", None) is None:
+        raise keywords.refuse_plain_out(ufunc.__name__)
     if ours is None:
         raise UnsupportedFunctionError(_unsupported(ufunc.__name__ + ("" if method == "__call__" else "." + method)))
     return ours(*inputs, **kwargs)

@@ -5,7 +5,7 @@ eye, arange, ...), which take no traced input."""
 import numpy as _np
 
 from ..core import Tracer, primal
-from .declare import is_complex, nondiff, shape_of
+from .declare import broadcasting_batch, is_complex, linear, nondiff, shape_of
 from .elementwise import positive, power, real
 from .shape import broadcast_arrays, broadcast_to, moveaxis, ravel, reshape, stack
 
@@ -242,10 +242,18 @@ def astype(x, dtype, copy=True):
         return _np.asarray(x).astype(dtype, copy=copy)
     dtype = _np.dtype(dtype)
     if dtype.kind == "f":
-        return real(x) if is_complex(x) else x
-    if dtype.kind == "c":
-        return x if is_complex(x) else x * (1 + 0j)
-    return _cast(x, dtype=dtype)
+        x = real(x) if is_complex(x) else x
+    elif dtype.kind == "c":
+        x = x if is_complex(x) else x * (1 + 0j)
+    else:
+        return _cast(x, dtype=dtype)
+    return x if x.dtype == dtype else _convert(x, dtype=dtype)
+
+
+# a change of precision (float64 -> float32...): its cotangent comes back in the input's precision
+_convert = linear(lambda x, dtype: x.astype(dtype), lambda g, ans, x, dtype: _convert(g, dtype=x.dtype),
+                  name="astype")
+_convert.defbatch(broadcasting_batch(_convert))
 
 
 # -- queries: answered from the shape and dtype, as the code at hand sees them (under vmap,

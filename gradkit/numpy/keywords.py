@@ -4,12 +4,18 @@ cumprod take NumPy's positional order and keywords (dtype=, initial=, correction
 `dtype=` casts the input first, as NumPy accumulates in that type (floating and complex
 targets keep the derivative, integer ones drop it). `out=` (a write into a plain array)
 and `where=` are refused with an error that says what to write instead.
+
+The differentiable ufuncs take NumPy's ufunc keywords (`ufunc_keywords`): out= into a
+traced array, where= with out=, dtype= and casting=.
 """
 import numpy as _np
 
+from ..core import NonDifferentiableError, Tracer, concrete, primal
 from . import reductions as _r
 from .creation import astype
+from .declare import broadcast_to, shape_of
 from .elementwise import maximum, minimum
+from .indexing import setitem
 
 __all__ = ["sum", "mean", "prod", "max", "min", "amax", "amin", "var", "std", "cumsum", "cumprod"]
 
@@ -181,3 +187,83 @@ def cumprod(a, axis=None, dtype=None, out=None):
         refuse_keywords("cumprod", out)
     return _r.cumprod(_cast(a, dtype), axis)
 
+
+
+# -- the ufuncs' keywords -----------------------------------------------------------------
+_UFUNC_KEYWORDS = ("out", "where", "dtype", "casting", "order", "subok")
+
+
+def ufunc_keywords(prim, args, params):
+    """A differentiable ufunc called with NumPy's ufunc keywords (the primitive's
+    bind_keywords): `dtype=` casts the inputs first, as NumPy computes in that type, under
+    `casting=` (default "same_kind"); `out=` writes the result into a traced array as
+    `out[...] = result` does (views of it see the write) and returns it; `where=` (with
+    `out=`) computes the entries where the mask is True only and keeps out's values elsewhere
+    (so a / b, where=b != 0, has no 0 * inf in its derivative); `order=` and `subok=` change
+    no value.
+    A plain NumPy `out` cannot hold a derivative and is refused, as is `where=` without
+    `out=` (NumPy leaves those entries uninitialised).
+
+    >>> import gradkit as gk, gradkit.numpy as np
+    >>> def f(a, b):
+    ...     y = a * 1.0                       # a traced array: it can hold the result
+    ...     np.divide(a, b, out=y, where=b != 0)
+    ...     return np.sum(y)                  # a / b where b != 0, a elsewhere
+    >>> gk.grad(f)(np.array([1.0, 1.0]), np.array([2.0, 0.0]))
+    array([0.5, 1. ])
+    """
+    if not _traced(*args, *params.values()):
+        return prim.impl(*args, **params)
+    unknown = [k for k in params if k not in _UFUNC_KEYWORDS]
+    if unknown:
+        raise TypeError(f"gradkit.numpy.{prim.name}: the keyword {unknown[0]}= is not supported on traced values "
+                        f"(supported: {', '.join(k + '=' for k in _UFUNC_KEYWORDS)})")
+    casting = params.get("casting", "same_kind")
+    dtype = params.get("dtype")
+    if dtype is not None:
+        for a in args:
+            if hasattr(primal(a), "dtype"):  # (Python numbers are weakly typed: they take any dtype)
+                _check_cast(prim.name, "input", primal(a).dtype, dtype, casting)
+        args = [astype(a, dtype) for a in args]
+    out, where = params.get("out"), params.get("where", True)
+    if type(out) is tuple and len(out) == 1:
+        out = out[0]
+    if out is None:
+        if where is not True:
+            raise TypeError(f"gradkit.numpy.{prim.name}: where= without out= leaves the entries where the mask "
+                            f"is False uninitialised. Fix: write np.where(mask, np.{prim.name}(...), fill), or "
+                            f"pass a traced out= holding the values to keep there.")
+        return prim(*args)
+    if type(out) is not Tracer:
+        raise refuse_plain_out(prim.name)
+    full = shape_of(out)
+    if _np.broadcast_shapes(full, *map(shape_of, args)) != full:
+        raise ValueError(f"non-broadcastable output operand with shape {full} doesn't match the broadcast "
+                         f"shape {_np.broadcast_shapes(*map(shape_of, args))}")
+    index = Ellipsis
+    if where is not True:  # computed at the selected entries only, as NumPy does (no 0 * inf elsewhere)
+        index = _np.broadcast_to(concrete(where, f"{prim.name}'s where= mask (the entries computed)"), full)
+        args = [broadcast_to(a, full)[index] for a in args]
+    ans = prim(*args)
+    _check_cast(prim.name, "output", _np.result_type(primal(ans)), primal(out).dtype, casting)
+    setitem(out, index, ans)
+    return out
+
+
+def refuse_plain_out(name):
+    """The error for a traced result written into a plain NumPy array (out=, or `a += x`)."""
+    return NonDifferentiableError(
+        f"numpy.{name} was asked to write a traced value into a plain NumPy array (an out= argument, or an "
+        f"in-place operator such as `a += x` on a NumPy array `a`), which would drop its derivative. Fix: "
+        f"use the result as a new array (`a = a + x`; out= with where=: `np.where(mask, np.{name}(...), a)`), "
+        f"or write into a traced array (out=y with y traced).")
+
+
+def _check_cast(name, what, source, target, casting):
+    if not _np.can_cast(source, target, casting):
+        raise TypeError(f"gradkit.numpy.{name}: cannot cast the {what} from {_np.dtype(source)} to "
+                        f"{_np.dtype(target)} with casting rule {casting!r} (as NumPy refuses)")
+
+
+def _traced(*values):
+    return any(type(v) is Tracer or (type(v) is tuple or type(v) is list) and _traced(*v) for v in values)
