@@ -18,7 +18,7 @@ import warnings
 import numpy as _np
 
 from .core import (BatchTrace, JVPTrace, NonDifferentiableError, Primitive, ShapeError, Tape, Tracer,
-                   primal, tree_flatten, tree_leaves_like, tree_map, tree_unflatten, value_at)
+                   close, primal, tree_flatten, tree_leaves_like, tree_map, tree_unflatten, value_at)
 from .core import backend
 from .core.tree import broadcast_prefix, register_pytree_node, tree_paths  # noqa: F401  (re-exported)
 from .numpy.declare import is_complex, shape_of
@@ -199,6 +199,7 @@ class _Recording:
         out_leaves, self.out_def = tree_flatten(result)
         self.outs = [value_at(o, tape) for o in out_leaves]
         self.out_slots = [o.node if type(o) is Tracer and o._trace is tape else None for o in out_leaves]
+        close(tape, "reverse-mode differentiation (gradkit.grad, vjp, value_and_grad...)")
 
     def pull(self, cts, once=False):
         """The cotangents of the inputs (a pytree like the primals) for output cotangents
@@ -259,6 +260,7 @@ def jvp(fun, primals, tangents, has_aux=False):
         _check_tangent(k, x, t)
         inputs.append(trace.new_input(backend.adopt(x), backend.adopt(t)))
     result = fun(*tree_unflatten(treedef, inputs))
+    close(trace, "forward-mode differentiation (gradkit.jvp, jacfwd...)")
     if has_aux:
         result, aux = _split_aux(result, trace)
     out_leaves, out_def = tree_flatten(result)
@@ -489,6 +491,7 @@ def _mapped(fun, args, in_axes=0, out_axes=0):
         raise ValueError(f"vmap needs at least one mapped argument, but in_axes={in_axes!r} maps none of the "
                          f"{len(leaves)} array leaves; give the batched argument an axis.")
     out = fun(*tree_unflatten(treedef, inputs))
+    close(trace, "gradkit.vmap")
     out_leaves, out_def = tree_flatten(out)
     oaxes = [out_axes] * len(out_leaves) if out_axes is None or type(out_axes) is int else \
         broadcast_prefix(out_axes, out, "out_axes")
@@ -1010,6 +1013,7 @@ def jit(fun, static_argnums=(), static_argnames=()):
         it = iter(dyn_args)
         call_args = [a if k in st else next(it) for k, a in enumerate(args)]
         out = fun(*call_args, **dict(kwargs, **dyn_kwargs))
+        close(trace, "gradkit.jit's recording")
         out_leaves, out_def = tree_flatten(out)
         cache[key] = (compile_program(trace, slots, out_leaves), out_def)
         return tree_unflatten(out_def, [value_at(o, trace) for o in out_leaves])

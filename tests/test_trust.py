@@ -251,3 +251,37 @@ def test_vectorize_differentiates_each_element_with_its_own_control_flow():
 def test_vmap_of_a_result_whose_size_varies_per_example_says_so():
     with pytest.raises(ValueError, match="vmap of numpy.flatnonzero.*different shape"):
         gk.vmap(lambda x: np.flatnonzero(x > 0))(onp.array([[1.0, -1.0], [1.0, 1.0]]))
+
+
+# -- tracers that escape their function -------------------------------------------------------
+ESCAPES = {  # transformation -> (call, how the error names it)
+    "grad": (lambda f: gk.grad(f)(X1), "reverse-mode"),
+    "vjp": (lambda f: gk.vjp(f, X1), "reverse-mode"),
+    "jvp": (lambda f: gk.jvp(f, (X1,), (X2,)), "forward-mode"),
+    "hessian": (lambda f: gk.hessian(f)(X1), "reverse-mode|forward-mode|vmap"),
+    "vmap": (lambda f: gk.vmap(f)(onp.stack([X1, X2])), "gradkit.vmap"),
+    "jit": (lambda f: gk.jit(f)(X1), "gradkit.jit"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ESCAPES))
+def test_a_tracer_used_after_its_transformation_returned_is_refused(name):
+    kept = []
+
+    def f(x):
+        kept.append(x)
+        return np.sum(x * x)
+    call, named = ESCAPES[name]
+    call(f)
+    for late_use in (lambda t: t * 2.0, lambda t: np.sin(t), lambda t: t > 0,
+                     lambda t: gk.grad(lambda z: np.sum(z * t))(X2)):  # not a silent Tracer as the gradient
+        with pytest.raises(gk.EscapedTracerError, match=f"after ({named})"):
+            late_use(kept[0])
+
+
+def test_a_pullback_runs_after_its_function_returned():
+    """Closing a trace ends recording into it, not its backward sweep."""
+    out, back = gk.vjp(lambda x: np.sin(x) * x, X1)
+    for g in (onp.ones(3), X2):
+        onp.testing.assert_allclose(back(g)[0], g * (onp.cos(X1) * X1 + onp.sin(X1)))
+    onp.testing.assert_allclose(gk.jacfwd(lambda g: back(g)[0])(X2), onp.diag(onp.cos(X1) * X1 + onp.sin(X1)))

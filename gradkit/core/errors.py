@@ -75,3 +75,19 @@ class ConcretizationError(GradkitError):
     ...     print(str(error).split(" inside")[0])
     Python control flow (bool of a traced array) depends on the value of a traced array
     """
+
+
+class EscapedTracerError(GradkitError):
+    """A traced value was used after the transformation that traced it had returned: it
+    escaped its function (through a global, a list, an attribute or a closure), and what is
+    computed from it could no longer be differentiated.
+
+    >>> import gradkit as gk
+    >>> kept = []
+    >>> _ = gk.grad(lambda x: kept.append(x) or x * x)(1.0)
+    >>> try:
+    ...     kept[0] * 2.0
+    ... except EscapedTracerError as error:
+    ...     print(str(error).split(":")[0])
+    a traced value was used after reverse-mode differentiation (gradkit.grad, vjp, value_and_grad...) had returned
+    """

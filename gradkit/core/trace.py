@@ -10,7 +10,7 @@ import itertools
 
 import numpy as _np
 
-from .errors import ConcretizationError
+from .errors import ConcretizationError, EscapedTracerError
 
 _levels = itertools.count(1)  # global and monotonic: also correct across threads
 
@@ -67,6 +67,42 @@ def as_traced(value):
     """
     number = _NUMBERS.get(type(value))
     return value if number is None else number(value)
+
+
+def close(trace, transformation):
+    """End `trace` once its function has returned: a tracer of it used afterwards (one that
+    escaped the function) raises EscapedTracerError, naming `transformation`, instead of
+    recording into a trace nobody will read. The trace changes class, so the operations
+    of open traces pay nothing for the check.
+
+    >>> from gradkit.core import JVPTrace
+    >>> trace = JVPTrace()
+    >>> x = trace.new_input(2.0, 1.0)
+    >>> close(trace, "jvp")
+    >>> type(trace).__name__
+    'ClosedJVPTrace'
+    """
+    key = type(trace), transformation
+    closed = _CLOSED.get(key)
+    if closed is None:
+        closed = _CLOSED[key] = type("Closed" + key[0].__name__, (_Closed, key[0]),
+                                     {"__slots__": (), "closed_by": transformation})
+    trace.__class__ = closed
+
+
+class _Closed:
+    __slots__ = ()
+
+    def process(self, prim, args, params):
+        raise EscapedTracerError(
+            f"a traced value was used after {self.closed_by} had returned: it escaped the function "
+            f"being transformed (through a global, a list, an attribute or a closure) and reached "
+            f"{prim.name} here, where its derivative can no longer be taken. Fix: return it from the "
+            f"function (has_aux=True for values you only want to look at), or keep gradkit.primal(x), "
+            f"its plain value.")
+
+
+_CLOSED = {}
 
 
 def primal(x):
