@@ -94,6 +94,18 @@ def test_jit_retraces_for_new_shapes_and_static_arguments():
     assert len(f.cache) == 3
 
 
+def test_jit_keeps_python_numbers_weakly_typed():
+    """float32 data times a Python float stays float32 under jit, as the function computes it."""
+    f = lambda x, c: np.sum(x * c) / c  # noqa: E731
+    x = onp.arange(1.0, 4.0, dtype=onp.float32)
+    jitted = gk.jit(f)
+    for c in (2.0, 3.0):
+        out = jitted(x, c)
+        assert out.dtype == f(x, c).dtype == onp.float32
+        assert out == f(x, c)
+    onp.testing.assert_allclose(gk.jit(gk.grad(lambda c: np.log(c) * c))(2.0), onp.log(2.0) + 1.0)
+
+
 def test_jit_refuses_value_dependent_control_flow():
     f = gk.jit(lambda x: np.sum(x) if x[0] > 0 else -np.sum(x))
     with pytest.raises(gk.ConcretizationError, match="static_argnums"):

@@ -259,10 +259,44 @@ def test_eigenvalue_derivatives_at_repeated_eigenvalues_are_finite_and_silent():
     onp.testing.assert_allclose(g, onp.eye(3))
 
 
-def test_repeated_singular_values_warn_without_nan():
-    with pytest.warns(DegenerateWarning):
-        g = gk.grad(lambda a: np.sum(LA.svd(a)[0][:, 0]))(onp.eye(3))
+@pytest.mark.parametrize("loss", [lambda a: np.sum(LA.svd(a)[0][:, 0]), lambda a: np.sum(LA.svd(a)[2][1]),
+                                  lambda a: np.sum(LA.eigh(a)[1][:, 0]),
+                                  lambda a: LA.eigh(a)[1][:, 1] @ onp.array([1.0, 2.0, 3.0])],
+                         ids=["svd U[:, 0]", "svd Vh[1]", "eigh V[:, 0]", "eigh V[:, 1] . c"])
+def test_a_loss_on_one_vector_of_repeated_values_has_no_derivative(loss):
+    """At eye(3) every basis is an eigenbasis: these losses have no derivative there."""
+    with pytest.raises(LA.LinAlgError, match="depends on the basis chosen"):
+        gk.grad(loss)(onp.eye(3))
+    g = gk.grad(loss)(onp.diag([1.0, 2.0, 4.0]))  # off the repeated values: finite, silent
     assert onp.all(onp.isfinite(g))
+
+
+def test_the_polar_factor_differentiates_exactly_at_repeated_singular_values():
+    """U V^T is smooth at any invertible matrix, eye(3) (all singular values equal) included."""
+    from scipy.linalg import polar
+    W = onp.arange(9.0).reshape(3, 3)
+
+    def loss(a):
+        u, _, vh = LA.svd(a)
+        return np.sum((u @ vh) * W)
+    for a in (onp.eye(3), onp.diag([2.0, 2.0, 1.0]) + 0.1 * onp.triu(onp.ones((3, 3)), 1)):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DegenerateWarning)
+            g = gk.grad(loss)(a)
+            jv = gk.jvp(loss, (a,), (W.T,))[1]
+        fd = gk.numeric.fd_gradient(lambda m: onp.sum(polar(m)[0] * W), a).grad
+        onp.testing.assert_allclose(g, fd, atol=1e-6)
+        onp.testing.assert_allclose(jv, onp.sum(fd * W.T), atol=1e-5)
+
+
+def test_a_matrix_function_of_the_factors_at_repeated_values_warns():
+    """V f(w) V^T at repeated w: the decomposition cannot give its f'(w) terms; the warning
+    says so (A @ A itself differentiates exactly)."""
+    def square_by_eigh(a):
+        w, v = LA.eigh(a)
+        return np.sum((v * w ** 2) @ v.T)
+    with pytest.warns(DegenerateWarning, match="matrix function"):
+        gk.grad(square_by_eigh)(onp.eye(3))
 
 
 @pytest.mark.parametrize("fn", [lambda a: LA.solve(a, onp.ones(2)).sum(), lambda a: LA.inv(a).sum(), LA.det,

@@ -37,6 +37,12 @@ class JitTrace(Tape):
     def __init__(self):
         super().__init__(lean=False)
 
+    def new_input(self, value):
+        """A tracer of an input; a Python number stays one, weakly typed as NumPy takes it
+        (float32 data times it stays float32), so the replays compute as the function does."""
+        self.records.append(None)
+        return Tracer(value, self, len(self.records) - 1)
+
     def process(self, prim, args, params):
         """Record prim (a Tape's process), or, for gradkit code inside it, what it calls."""
         if prim.inline:  # gradkit code inside (checkpoint, custom rules): record through it

@@ -11,11 +11,16 @@ Where the derivative is not unique or does not exist, this is what you get:
   differences over the full matrix say. A symmetric input built from traced values gets
   the usual symmetric gradient through its own construction.
 - Repeated eigenvalues (eigh, eig) or singular values (svd): the vectors are not
-  differentiable there. The terms coupling two (numerically) equal values are set to zero
-  and a DegenerateWarning is issued. This is exact for losses that do not depend on the
-  basis chosen inside a repeated eigenspace (functions of the eigenvalues, projectors) and
-  meaningless for the others. A zero singular value under a non-square svd is handled the
-  same way (its 1/s taken as 0, the pseudo-inverse choice).
+  differentiable there. A loss that depends on the basis chosen among them (on one
+  eigenvector, say) has no derivative: the backward pass of eigh and svd raises
+  LinAlgError. Otherwise the terms coupling two (numerically) equal values are set to zero
+  and a DegenerateWarning is issued: exact for losses that use the vectors only through
+  the projector onto the whole repeated space (functions of the values, spectral
+  projectors, svd's polar factor U V^T, which stays exact since its part of the rule has
+  no 1/(s_j - s_i)), but it misses the f'(w) terms of a matrix function of the factors
+  (V f(w) V^T, U f(s) V^T), which cannot be had from the decomposition there: compute such
+  a function directly. A zero singular value under a non-square svd gets its 1/s taken as
+  0 (the pseudo-inverse choice), with the same warning.
 - svd(full_matrices=True) of a non-square matrix and qr(mode="complete") of a tall one
   return extra columns (a basis of a complement, chosen by LAPACK). Their derivative is
   taken as the smallest motion that keeps the matrix orthogonal (no rotation inside the
@@ -54,6 +59,7 @@ __all__ = ["norm", "matrix_rank", "cond", "solve", "inv", "pinv", "det", "slogde
            "trace", "matrix_transpose", "vector_norm", "matrix_norm", "LinAlgError", "DegenerateWarning"]
 
 LinAlgError = _np.linalg.LinAlgError
+_TINY = _np.finfo(float).tiny
 
 
 class DegenerateWarning(RuntimeWarning):
@@ -121,21 +127,34 @@ def _real_only(name, x):
             f"gradkit.stop_gradient if no derivative is needed.")
 
 
-def _inverse_gaps(w, what, squared=False):
-    """F[..., i, j] = 1 / (w_j - w_i) off the diagonal (with w**2 if `squared`), 0 on it.
+def _inverse_gaps(w, what, coupling=None, scale=None, sums=False):
+    """F[..., i, j] = 1 / (w_j - w_i) (1 / (w_j + w_i) with `sums`) off the diagonal, 0 on it.
 
-    Pairs closer than rounding (a repeated value) get 0 instead of an infinity, with a
-    DegenerateWarning: see the module docstring."""
-    if squared:
-        w = w * w
-    diff = w[..., None, :] - w[..., :, None]
+    Pairs closer than rounding (a repeated value; with `sums`, two zeros) get 0 instead of
+    an infinity, with a DegenerateWarning: see the module docstring. A backward pass passes
+    `coupling`, what F multiplies there, with `scale`, the size of the cotangents: where a
+    repeated pair couples (the loss depends on the basis chosen inside the repeated
+    eigenspace), the derivative does not exist and LinAlgError says so."""
+    diff = w[..., None, :] + w[..., :, None] if sums else w[..., None, :] - w[..., :, None]
     n = shape_of(w)[-1]
     tol = (10 * n * _np.finfo(float).eps) * max(absolute(w), axis=-1, keepdims=True)[..., None]
-    same = absolute(diff) <= tol  # includes the diagonal
-    if _np.any(_p(same) & ~_np.eye(n, dtype=bool)):
-        warnings.warn(f"{what}: repeated values, whose vectors have no derivative; the terms coupling "
-                      f"them are set to zero (exact for losses that do not depend on the basis chosen "
-                      f"inside the repeated eigenspace).", DegenerateWarning, stacklevel=3)
+    close = absolute(diff) <= tol
+    same = close | _np.eye(n, dtype=bool)
+    repeated = _p(close) & ~_np.eye(n, dtype=bool)
+    if _np.any(repeated):
+        if coupling is not None and _np.any(_np.abs(_p(coupling))[repeated] > 1e-8 * (_p(scale) + _TINY)):
+            raise LinAlgError(
+                f"{what}: repeated values, and the loss depends on the basis chosen among their vectors (on "
+                f"one of those vectors, say), so it has no derivative there. Fix: use those vectors only "
+                f"through their projector (V_k V_k^T; for svd also U_k V_k^T), or move off the repeated values "
+                f"(A + a small random perturbation).")
+        warnings.warn(f"{what}: repeated values, whose vectors have no derivative; the terms coupling them are "
+                      f"set to zero. This is exact for losses that use those vectors only through the projector "
+                      f"onto their whole eigenspace (functions of the values, spectral projectors, the polar "
+                      f"factor U V^T), but it drops the f'(w) terms of a matrix function of the factors (V f(w) V^T, "
+                      f"U f(s) V^T), which the decomposition cannot give at repeated values: compute such a function "
+                      f"directly (expm, sqrtm, A @ A) or move off the repeated values.", DegenerateWarning,
+                      stacklevel=3)
     return where(same, 0.0, 1.0 / where(same, 1.0, diff))
 
 
@@ -509,7 +528,9 @@ def _eigh_vjp(argnum, g, ans, a, UPLO="L"):
     w, v = ans
     inner = 0.0
     if gv is not None:
-        inner = _inverse_gaps(w, "eigh") * matmul(_T(v), gv)
+        m = matmul(_T(v), gv)
+        coupled = None if is_complex(m) else m - _T(m)  # (complex: the phases make it subtler; warned only)
+        inner = _inverse_gaps(w, "eigh", coupling=coupled, scale=max(absolute(m))) * m
     if gw is not None:
         inner = inner + _diag_embed(gw)
     return matmul(conj(v) if is_complex(v) else v, matmul(inner, _T(v)))
@@ -699,11 +720,13 @@ def _svd_jvp(ts, ans, a, full_matrices=False):
     m, n = shape_of(a)[-2:]
     cplx = is_complex(u) or is_complex(t)
     dp = matmul(_H(u1), matmul(t, v1))
-    f = _inverse_gaps(s, "svd", squared=True)
     ds = real(_diag(dp)) if cplx else _diag(dp)
-    dps = dp * s[..., None, :]                                            # dP S
-    du = matmul(u1, f * (dps + _H(dps)))                                  # U (F o (dP S + S dP^H))
-    dv = matmul(v1, f * (s[..., :, None] * dp + _H(dp) * s[..., None, :]))  # V (F o (S dP + dP^H S))
+    # F o (dP S + S dP^H) = (F- o sym + F+ o skew) / 2 with F-, F+ = 1 / (s_j -+ s_i): the
+    # second term stays finite at repeated singular values (the polar factor U V^H's part)
+    minus = _inverse_gaps(s, "svd") * (dp + _H(dp))
+    plus = _inverse_gaps(s, "svd", sums=True) * (dp - _H(dp))
+    du = matmul(u1, 0.5 * (minus + plus))                                 # U (F o (dP S + S dP^H))
+    dv = matmul(v1, 0.5 * (minus - plus))                                 # V (F o (S dP + dP^H S))
     if cplx:
         zero = s == 0
         du = du + u1 * (1j * imag(_diag(dp)) * where(zero, 0.0, 1.0 / where(zero, 1.0, s)))[..., None, :]
@@ -740,18 +763,24 @@ def _svd_vjp(argnum, g, ans, a, full_matrices=False):
         inner = _diag_embed(gs)
     ga = 0.0
     if gu is not None or gv is not None:
-        f = _inverse_gaps(s, "svd", squared=True)
+        # inner = F o (A S + S B) for the skew parts A, B of U^T gU, V^T gV, written as
+        # (F- o (A + B) + F+ o (A - B)) / 2 as in the JVP: A + B must vanish on repeated pairs
         s_inv = _safe_inverse(s, "svd") if m != n else None
+        skew_u = skew_v = 0.0
+        scale = 0.0
         if gu is not None:
-            j = f * matmul(_T(u1), gu)
-            inner = inner + (j + _T(j)) * s[..., None, :]
+            mu = matmul(_T(u1), gu)
+            skew_u, scale = mu - _T(mu), max(absolute(mu))
             if m > n:
                 ga = ga + matmul((gu - matmul(u1, matmul(_T(u1), gu))) * s_inv[..., None, :], _T(v1))
         if gv is not None:
-            kk = f * matmul(_T(v1), gv)
-            inner = inner + s[..., :, None] * (kk + _T(kk))
+            mv = matmul(_T(v1), gv)
+            skew_v, scale = mv - _T(mv), scale + max(absolute(mv))
             if n > m:
                 ga = ga + matmul(u1 * s_inv[..., None, :], _T(gv) - matmul(matmul(_T(gv), v1), _T(v1)))
+        both, apart = skew_u + skew_v, skew_u - skew_v
+        inner = inner + 0.5 * (_inverse_gaps(s, "svd", coupling=both, scale=scale * max(s)) * both
+                               + _inverse_gaps(s, "svd", coupling=apart, scale=scale * max(s), sums=True) * apart)
     return ga + matmul(u1, matmul(inner, _T(v1)))
 
 
