@@ -706,27 +706,42 @@ def linearize(fun, *primals):
     return out, lambda *tangents: jvp(fun, primals, tangents)[1]
 
 
-def make_vjp(fun, x):
-    """autograd's make_vjp: (vjp_fn, value) for a single argument x; vjp_fn(g) is the
-    cotangent of x (lecture L12).
+def make_vjp(fun, argnum=0):
+    """autograd's make_vjp: make_vjp(fun, argnum)(*args) is (vjp_fn, value), where vjp_fn(g)
+    is the cotangent of the argument at `argnum` (a tuple of them for a tuple argnum) for
+    the output cotangent g (lecture L12).
 
     >>> import gradkit.numpy as np
-    >>> back, value = make_vjp(np.sin, 0.0)
+    >>> back, value = make_vjp(np.sin)(0.0)
     >>> back(2.0), value
     (np.float64(2.0), np.float64(0.0))
+    >>> make_vjp(lambda x, y: x * y, argnum=(0, 1))(2.0, 3.0)[0](1.0)
+    (np.float64(3.0), np.float64(2.0))
     """
-    out, back = vjp(fun, x)
-    return (lambda g: back(g)[0]), out
+    spec, single = _argnums_spec(argnum), not isinstance(argnum, (tuple, list))
+
+    def at(*args, **kwargs):
+        f, dyn = _with_args(_bind(fun, kwargs), args, _argnums_at(spec, argnum, len(args)))
+        out, back = vjp(f, *dyn)
+        return ((lambda g: back(g)[0]) if single else back), out
+    return at
 
 
-def make_jvp(fun, x):
-    """autograd's make_jvp: a function v -> (value, J v) at the point x (lecture L11).
+def make_jvp(fun, argnum=0):
+    """autograd's make_jvp: make_jvp(fun, argnum)(*args) is a function v -> (value, J v),
+    the derivative along v of the argument at `argnum` (a tuple v for a tuple argnum)
+    (lecture L11).
 
     >>> import gradkit.numpy as np
-    >>> make_jvp(np.sin, 0.0)(2.0)
+    >>> make_jvp(np.sin)(0.0)(2.0)
     (np.float64(0.0), np.float64(2.0))
     """
-    return lambda v: jvp(fun, (x,), (v,))
+    spec, single = _argnums_spec(argnum), not isinstance(argnum, (tuple, list))
+
+    def at(*args, **kwargs):
+        f, dyn = _with_args(_bind(fun, kwargs), args, _argnums_at(spec, argnum, len(args)))
+        return lambda v: jvp(f, dyn, (v,) if single else tuple(v))
+    return at
 
 
 # -- stop_gradient, checkpoint, custom rules ------------------------------------------

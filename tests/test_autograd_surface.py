@@ -404,3 +404,25 @@ def test_autograds_argnum_keyword(name):
         onp.testing.assert_array_equal(got, same)
     with pytest.raises(TypeError, match="not both"):
         getattr(gk, name)(lambda a, b: f(np, a, b), 0, argnum=1)
+
+
+@pytest.mark.parametrize("argnum", [0, 1, (0, 1), (1, 0)])
+def test_make_vjp_and_make_jvp_take_autograds_form(argnum):
+    """make_vjp(f, argnum)(*args) and make_jvp(f, argnum)(*args)(v), as autograd's."""
+    import autograd
+    import autograd.numpy as anp
+    x, y = onp.array([0.3, -1.2]), onp.array([2.0, 0.5])
+    ours = lambda x, y, scale=1.0: scale * np.sin(x) * y ** 2  # noqa: E731
+    theirs = lambda x, y, scale=1.0: scale * anp.sin(x) * y ** 2  # noqa: E731
+    g = onp.array([1.0, -2.0])
+    back, value = gk.make_vjp(ours, argnum)(x, y, scale=3.0)
+    ref_back, ref_value = autograd.make_vjp(theirs, argnum)(x, y, scale=3.0)
+    onp.testing.assert_allclose(value, ref_value)
+    for a, b in zip(onp.atleast_1d(back(g)) if isinstance(argnum, int) else back(g),
+                    onp.atleast_1d(ref_back(g)) if isinstance(argnum, int) else ref_back(g)):
+        onp.testing.assert_allclose(a, b)
+    v = g if isinstance(argnum, int) else (g, -g)
+    out, tangent = gk.make_jvp(ours, argnum)(x, y, scale=3.0)(v)
+    ref_out, ref_tangent = autograd.make_jvp(theirs, argnum)(x, y, scale=3.0)(v)
+    onp.testing.assert_allclose(out, ref_out)
+    onp.testing.assert_allclose(tangent, ref_tangent)

@@ -299,11 +299,25 @@ def test_a_matrix_function_of_the_factors_at_repeated_values_warns():
         gk.grad(square_by_eigh)(onp.eye(3))
 
 
-@pytest.mark.parametrize("fn", [lambda a: LA.solve(a, onp.ones(2)).sum(), lambda a: LA.inv(a).sum(), LA.det,
-                                lambda a: LA.slogdet(a)[1]], ids=["solve", "inv", "det", "slogdet"])
+@pytest.mark.parametrize("fn", [lambda a: LA.solve(a, onp.ones(2)).sum(), lambda a: LA.inv(a).sum(),
+                                lambda a: LA.slogdet(a)[1]], ids=["solve", "inv", "slogdet"])
 def test_singular_matrix_raises_a_named_error(fn):
     with pytest.raises(LA.LinAlgError, match="Singular matrix"):
         gk.grad(fn)(onp.array([[1.0, 2.0], [2.0, 4.0]]))
+
+
+@pytest.mark.parametrize("a", [onp.array([[1.0, 2.0], [2.0, 4.0]]), onp.arange(1.0, 10.0).reshape(3, 3),
+                               onp.outer([1.0, 2.0, 3.0], [1.0, -1.0, 0.5]),
+                               onp.stack([onp.eye(3), onp.arange(1.0, 10.0).reshape(3, 3)])],
+                         ids=["rank 1 of 2", "rank 2 of 3", "rank 1 of 3", "stack with a singular one"])
+def test_det_differentiates_at_singular_matrices(a):
+    """d det(A) is the cofactor matrix, defined at singular A too (from the SVD there)."""
+    f = lambda a: np.sum(LA.det(a))  # noqa: E731
+    fd = gk.numeric.fd_gradient(lambda m: onp.sum(onp.linalg.det(m)), a).grad
+    onp.testing.assert_allclose(gk.grad(f)(a), fd, atol=1e-6)
+    # second order where the SVD's values are distinct (rank 1 of 3 repeats the zero; eye(3) repeats 1)
+    gk.check_grads(f, modes=("fwd", "rev"), order=2 if len(set(onp.linalg.svd(a)[1].ravel().round(9))) ==
+                   a.size // a.shape[-1] else 1)(a)
 
 
 def test_not_positive_definite_raises():

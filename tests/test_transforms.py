@@ -89,9 +89,9 @@ def test_vjp_and_jvp_with_pytrees():
 def test_elementwise_grad_and_make_vjp_make_jvp():
     x = onp.linspace(-1, 1, 5)
     onp.testing.assert_allclose(gk.elementwise_grad(np.tanh)(x), 1 - onp.tanh(x) ** 2)
-    back, val = gk.make_vjp(np.sin, x)
+    back, val = gk.make_vjp(np.sin)(x)
     onp.testing.assert_allclose(back(onp.ones(5)), onp.cos(x))
-    val, tangent = gk.make_jvp(np.sin, x)(onp.ones(5))
+    val, tangent = gk.make_jvp(np.sin)(x)(onp.ones(5))
     onp.testing.assert_allclose(tangent, onp.cos(x))
     out, f_jvp = gk.linearize(np.exp, x)
     onp.testing.assert_allclose(f_jvp(onp.ones(5)), onp.exp(x))

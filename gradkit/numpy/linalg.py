@@ -25,8 +25,8 @@ Where the derivative is not unique or does not exist, this is what you get:
   return extra columns (a basis of a complement, chosen by LAPACK). Their derivative is
   taken as the smallest motion that keeps the matrix orthogonal (no rotation inside the
   complement): exact for losses that use the complement only through its span.
-- Singular matrices: solve, inv, det, slogdet and the factorisations' rules raise
-  numpy.linalg.LinAlgError saying so.
+- Singular matrices: solve, inv, slogdet and the factorisations' rules raise
+  numpy.linalg.LinAlgError saying so; det differentiates there (its cofactor matrix).
 - Complex matrices (autograd's convention): solve, inv, det, matrix_power, multi_dot,
   tensorsolve, tensorinv, eig and eigvals (holomorphic); eigh and eigvalsh (Hermitian),
   svd and svdvals, and the norms built on them. The vectors of eigh and svd have a free
@@ -50,7 +50,7 @@ from .declare import arraylike, is_complex, nondiff, shape_of, unbroadcast
 from .elementwise import absolute, conj, imag, norm_root, power, real, where
 from .indexing import take_along_axis
 from .products import cross, matmul, outer, tensordot
-from .reductions import argmax, max, min, sum
+from .reductions import argmax, max, min, prod, sum
 from .shape import concatenate, diagonal as _diagonal, moveaxis, reshape, swapaxes, transpose, tril, triu
 
 __all__ = ["norm", "matrix_rank", "cond", "solve", "inv", "pinv", "det", "slogdet", "cholesky", "eigh",
@@ -364,8 +364,7 @@ def _inv_impl(a):
         return _np.linalg.inv(a)
     except LinAlgError:
         raise LinAlgError("Singular matrix: it has no inverse, so inv's and slogdet's derivatives do not "
-                          "exist there, and det's (the cofactor matrix) is not computed there. Regularise "
-                          "it (A + eps I) or use pinv.") from None
+                          "exist there. Regularise it (A + eps I) or use pinv.") from None
 
 
 inv = _natively_batched(Primitive("inv", _inv_impl))
@@ -379,21 +378,37 @@ inv.__doc__ = """np.linalg.inv. d(A^{-1}) = -A^{-1} dA A^{-1}, from the inverse 
            [-0.  , -0.  ]])
     """
 
-# d det A = det A tr(A^{-1} dA) (Jacobi's formula)
+# d det A = tr(cof(A)^T dA), cof(A) = det(A) A^{-T} where A is invertible (Jacobi's formula)
+def _cofactor(a, det_a):
+    """The cofactor matrices of stacked square a (det_a their determinants): det(A) A^{-T},
+    or, where some A is numerically singular (det is differentiable there too), from the
+    SVD A = U S V^T: det(U) det(V) U diag(prod_{j != i} s_j) V^T."""
+    if not _np.any(_np.linalg.cond(_p(a), 1) * (shape_of(a)[-1] * _np.finfo(float).eps) >= 1):
+        return det_a[..., None, None] * _T(inv(a))
+    u, s, vh = svd(a)
+    others = prod(where(_np.eye(shape_of(s)[-1], dtype=bool), 1.0, s[..., None, :]), axis=-1)
+    sign = _np.linalg.det(_p(u)) * _np.linalg.det(_p(vh))  # +-1, locally constant
+    return sign[..., None, None] * matmul(u * others[..., None, :], vh)
+
+
 det = _natively_batched(Primitive("det", _np.linalg.det))
-det.defvjp(lambda g, ans, a: (g * ans)[..., None, None] * _T(inv(a)), reads=((0, "ans"),))
-det.defjvp(lambda t, ans, a: ans * _trace_solve(a, t))
+det.defvjp(lambda g, ans, a: g[..., None, None] * _cofactor(a, ans), reads=((0, "ans"),))
+det.defjvp(lambda t, ans, a: sum(_cofactor(a, ans) * t, axis=(-2, -1)))
 det.__doc__ = """Differentiable ``numpy.linalg.det``, for stacks of square matrices too.
 
-Differentiable in ``a`` in both modes, to any order: d det(A) = det(A) tr(A^{-1} dA)
-(Jacobi's formula), so dL/dA = dL/ddet det(A) A^{-T}; a singular A raises LinAlgError in
-the backward pass (the cofactor matrix is not computed there). Returns the determinants,
-traced when ``a`` is.
+Differentiable in ``a`` in both modes, to any order: d det(A) = tr(cof(A)^T dA) with the
+cofactor matrix cof(A), det(A) A^{-T} for an invertible A (Jacobi's formula) and from the
+SVD for a numerically singular one, where det is differentiable too (a stack holding one
+takes the SVD for all: at second order, its repeated singular values warn). Returns the
+determinants, traced when ``a`` is.
 
 >>> import gradkit as gk, gradkit.numpy as np
 >>> gk.grad(np.linalg.det)(np.array([[2.0, 0.0], [0.0, 4.0]]))   # det(A) A^{-T}
 array([[4., 0.],
        [0., 2.]])
+>>> gk.grad(np.linalg.det)(np.array([[1.0, 2.0], [2.0, 4.0]]))   # singular: the cofactors
+array([[ 4., -2.],
+       [-2.,  1.]])
 """
 
 
