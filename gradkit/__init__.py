@@ -13,7 +13,10 @@ from .core import (ConcretizationError, EscapedTracerError, GradkitError, Missin
 from .transforms import (DifferentiationTypeError, checkpoint, custom_jvp, custom_vjp, defgrad, defjvp, defvjp,
                          elementwise_grad, grad, hessian, hessian_tensor_product, hessian_vector_product,
                          holomorphic_grad, hvp, jacfwd, jacobian, jacrev, jvp, linearize, make_jvp, make_vjp,
-                         primitive, register_pytree_node, stop_gradient, value_and_grad, vjp, vmap, jit)
+                         primitive, register_pytree_node, stop_gradient, value_and_grad, vjp, vmap, jit,
+                         deriv, grad_and_aux, grad_named, make_ggnvp, make_hvp, multigrad_dict,
+                         tensor_jacobian_product, vector_jacobian_product)
+from .builtins import dict, isinstance, list, tuple, type  # noqa: A004  (autograd's names, for its programs)
 from . import numpy  # noqa: F401  (attaches array behaviour to traced values)
 
 __version__ = "0.1.0"

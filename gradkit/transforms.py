@@ -26,6 +26,8 @@ from .numpy.declare import is_complex, shape_of
 __all__ = ["vjp", "jvp", "vmap", "grad", "value_and_grad", "jacrev", "jacfwd", "hessian", "hvp", "linearize",
            "checkpoint", "custom_vjp", "custom_jvp", "stop_gradient", "elementwise_grad",
            "make_vjp", "make_jvp", "jacobian", "hessian_tensor_product", "hessian_vector_product",
+           "deriv", "grad_and_aux", "grad_named", "multigrad_dict", "make_hvp", "make_ggnvp",
+           "tensor_jacobian_product", "vector_jacobian_product",
            "primitive", "defvjp", "defjvp", "defgrad", "holomorphic_grad", "jit", "register_pytree_node",
            "DifferentiationTypeError"]
 
@@ -175,6 +177,9 @@ def vjp(fun, *primals, has_aux=False):
             if shape_of(c) != shape_of(o):
                 raise ShapeError(f"cotangent of shape {shape_of(c)} given for an output of "
                                  f"shape {shape_of(o)}; pass one of the output's shape.")
+            if backend.dtype_of(c).kind == "c" and not is_complex(o):  # its imaginary part would leak
+                raise TypeError(f"a complex cotangent was given for a real output (of shape {shape_of(o)}); "
+                                f"a real output moves in real directions only. Pass np.real(cotangent).")
         return rec.pull(cts)
 
     out = tree_unflatten(rec.out_def, [backend.release(o) for o in rec.outs])
@@ -212,11 +217,14 @@ class _Recording:
 
 
 def _cast_like(g, x):
-    if type(g) is _np.ndarray and g.dtype.kind == "f" or type(g) is _np.float64:
+    """The cotangent g of input x in x's kind: real for a real x, complex for a complex one."""
+    if (type(g) is _np.ndarray and g.dtype.kind == "f" or type(g) is _np.float64) and (
+            type(x) is _np.ndarray and x.dtype.kind == "f" or type(x) is float or type(x) is _np.float64):
         return g
-    if is_complex(g) and not is_complex(x):
+    wanted = backend.dtype_of(x).kind == "c"
+    if is_complex(g) != wanted:
         from .numpy import real
-        g = real(g)
+        g = g * (1 + 0j) if wanted else real(g)
     return g
 
 
@@ -691,6 +699,128 @@ def hessian_tensor_product(fun, argnum=0):
 
 
 hessian_vector_product = hessian_tensor_product
+
+
+# -- autograd's other differential operators, in its forms ---------------------------------
+def _of_argnum(fun, argnum, args, kwargs):
+    """(fun as a function of the argument at argnum, that argument): autograd's one-argument view."""
+    f, dyn = _with_args(_bind(fun, kwargs), args, _argnums_at(_argnums_spec(argnum), argnum, len(args)))
+    return f, dyn[0]
+
+
+def deriv(fun, argnum=0):
+    """autograd's deriv: the derivative of fun along all-ones in the argument at argnum, one
+    forward sweep (for a scalar argument, df/dx at any output shape; lecture L11).
+
+    >>> import gradkit.numpy as np
+    >>> deriv(lambda t: np.array([np.sin(t), t ** 2]))(0.0)
+    array([1., 0.])
+    """
+    @functools.wraps(fun)
+    def derivative(*args, **kwargs):
+        f, x = _of_argnum(fun, argnum, args, kwargs)
+        return jvp(f, (x,), (backend.ones(shape_of(x), x),))[1]
+    return derivative
+
+
+def grad_and_aux(fun, argnum=0):
+    """autograd's grad_and_aux: for fun returning (value, aux), the pair (gradient of value, aux).
+
+    >>> import gradkit.numpy as np
+    >>> grad_and_aux(lambda x: (x ** 2, "seen"))(3.0)
+    (np.float64(6.0), 'seen')
+    """
+    @functools.wraps(fun)
+    def gradient(*args, **kwargs):
+        (_, aux), g = value_and_grad(fun, argnum, has_aux=True)(*args, **kwargs)
+        return g, aux
+    return gradient
+
+
+def grad_named(fun, argname):
+    """autograd's grad_named: the gradient with respect to the argument called argname.
+
+    >>> grad_named(lambda x, y: x * y, "y")(2.0, 5.0)
+    np.float64(2.0)
+    """
+    return grad(fun, list(inspect.signature(fun).parameters).index(argname))
+
+
+def multigrad_dict(fun):
+    """autograd's multigrad_dict: the gradients with respect to every argument, as a dict
+    from argument name to gradient (defaults included, *args as a tuple, **kwargs as a dict).
+
+    >>> multigrad_dict(lambda x, y=2.0: x * y)(3.0)
+    {'x': np.float64(2.0), 'y': np.float64(3.0)}
+    """
+    sig = inspect.signature(fun)
+
+    @functools.wraps(fun)
+    def gradients(*args, **kwargs):
+        bound = sig.bind(*args, **kwargs)
+        bound.apply_defaults()
+
+        def of_all(arguments):
+            call = sig.bind_partial()
+            call.arguments.update(arguments)
+            return fun(*call.args, **call.kwargs)
+        return dict(grad(of_all)(dict(bound.arguments)))
+    return gradients
+
+
+def make_hvp(fun, argnum=0):
+    """autograd's make_hvp: make_hvp(fun, argnum)(*args) is (hvp_fn, gradient); hvp_fn(v) is
+    the Hessian times v, the forward pass and the gradient done once for many v (lecture L17).
+
+    >>> import gradkit.numpy as np
+    >>> product, g = make_hvp(lambda x: np.sum(x ** 3))(np.array([1.0, 2.0]))
+    >>> product(np.array([1.0, 0.0])), g
+    (array([6., 0.]), array([ 3., 12.]))
+    """
+    return make_vjp(grad(fun, argnum), argnum)
+
+
+def make_ggnvp(f, g=None, f_argnum=0):
+    """autograd's make_ggnvp: make_ggnvp(f, g, f_argnum)(*args) is a function v -> J^T H J v,
+    the generalised Gauss-Newton matrix of the loss g(f(x)) times v, with J the Jacobian of
+    f and H the Hessian of g at f(x); g defaults to half the sum of squares over the last axis.
+
+    >>> import gradkit.numpy as np
+    >>> ggnvp = make_ggnvp(lambda x: np.array([x[0] * x[1], x[1]]))(np.array([1.0, 2.0]))
+    >>> ggnvp(np.array([1.0, 0.0]))   # J^T J e_1 with J = [[2, 1], [0, 1]]
+    array([4., 2.])
+    """
+    if g is None:
+        from . import numpy as gnp
+        g = lambda y: 0.5 * gnp.sum(y ** 2, axis=-1)  # noqa: E731
+
+    def at(*args, **kwargs):
+        fx, x = _of_argnum(f, f_argnum, args, kwargs)
+        back, y = make_vjp(fx)(x)
+        g_hvp = make_vjp(grad(g))(y)[0]
+        return lambda v: back(g_hvp(jvp(fx, (x,), (v,))[1]))
+    return at
+
+
+def tensor_jacobian_product(fun, argnum=0):
+    """autograd's tensor_jacobian_product (also vector_jacobian_product): a function
+    (*args, tensor) -> the Jacobian of fun at argnum contracted with `tensor` over fun's
+    leading output axes (tensor of fun's full output shape: the VJP).
+
+    >>> import gradkit.numpy as np
+    >>> tensor_jacobian_product(np.sin)(np.array([0.0, 1.0]), np.array([2.0, 1.0]))
+    array([2.        , 0.54030231])
+    """
+    from . import numpy as gnp
+
+    @functools.wraps(fun)
+    def product(*args, **kwargs):
+        *xs, tensor = args
+        return jacobian(lambda *a: gnp.tensordot(tensor, fun(*a, **kwargs), gnp.ndim(tensor)), argnum)(*xs)
+    return product
+
+
+vector_jacobian_product = tensor_jacobian_product
 
 
 def linearize(fun, *primals):

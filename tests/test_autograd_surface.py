@@ -426,3 +426,93 @@ def test_make_vjp_and_make_jvp_take_autograds_form(argnum):
     ref_out, ref_tangent = autograd.make_jvp(theirs, argnum)(x, y, scale=3.0)(v)
     onp.testing.assert_allclose(out, ref_out)
     onp.testing.assert_allclose(tangent, ref_tangent)
+
+
+# -- autograd's other differential operators, against autograd ------------------------------------
+def _autograd():
+    import autograd
+    import autograd.numpy as anp
+    return autograd, anp
+
+
+def _programs(lib):
+    return {
+        "f": lambda x, y=1.5: lib.sum(lib.sin(x) * y ** 2) + lib.sum(x ** 3) * y,
+        "vector": lambda x, y=1.5: lib.tanh(x) * y + x ** 2,
+        "pair": lambda x, y=1.5: (lib.sum(lib.exp(x) * y), x * 2.0),
+    }
+
+
+XV = onp.array([0.3, -0.8, 1.1])
+
+
+@pytest.mark.parametrize("operator, program, call", [
+    ("deriv", "vector", lambda op, f: op(lambda t: f(t * XV))(0.7)),
+    ("deriv", "vector", lambda op, f: op(f, 1)(XV, 2.0)),
+    ("grad_and_aux", "pair", lambda op, f: op(f)(XV)),
+    ("grad_named", "f", lambda op, f: op(f, "y")(XV, 2.0)),
+    ("make_hvp", "f", lambda op, f: (lambda p, g: (p(XV[::-1]), g))(*op(f)(XV, 2.0))),
+    ("make_hvp", "f", lambda op, f: op(f, 1)(XV, 2.0)[0](1.0)),
+    ("make_ggnvp", "vector", lambda op, f: op(f)(XV)(XV[::-1])),
+    ("make_ggnvp", "vector", lambda op, f: op(f, lambda y: (y ** 4).sum())(XV)(XV)),
+    ("tensor_jacobian_product", "vector", lambda op, f: op(f)(XV, XV[::-1])),
+    ("vector_jacobian_product", "vector", lambda op, f: op(f, 1)(XV, 2.0, XV[::-1])),
+])
+def test_autograds_differential_operators_match_autograd(operator, program, call):
+    autograd, anp = _autograd()
+    ours = call(getattr(gk, operator), _programs(np)[program])
+    theirs = call(getattr(autograd, operator), _programs(anp)[program])
+    assert type(ours) is type(theirs) or isinstance(ours, dict)
+    for a, b in zip(gk.tree_flatten(dict(ours) if isinstance(ours, dict) else ours)[0],
+                    gk.tree_flatten(dict(theirs) if isinstance(theirs, dict) else theirs)[0]):
+        onp.testing.assert_allclose(a, b, rtol=1e-12)
+
+
+def test_multigrad_dict_names_every_argument():
+    """(autograd's needs the funcsigs package, so it is checked against grad here)"""
+    f = _programs(np)["f"]
+    got = gk.multigrad_dict(f)(XV)
+    assert list(got) == ["x", "y"]
+    onp.testing.assert_allclose(got["x"], gk.grad(f)(XV, 1.5))
+    onp.testing.assert_allclose(got["y"], gk.grad(f, 1)(XV, 1.5))
+
+
+def test_const_graph_records_once_and_replays():
+    from gradkit.misc import const_graph
+    calls = []
+
+    def f(scale, x):
+        calls.append(1)
+        return scale * np.sum(np.sin(x))
+    fast = const_graph(f, 3.0)
+    for x in (XV, 2 * XV, -XV):
+        onp.testing.assert_allclose(fast(x), 3.0 * onp.sum(onp.sin(x)))
+    assert len(calls) == 1
+    onp.testing.assert_allclose(gk.grad(fast)(XV), 3.0 * onp.cos(XV))
+
+
+def test_autograds_builtins_see_through_traced_values():
+    seen = []
+
+    def f(x, pair):
+        seen.append((gk.isinstance(x, onp.ndarray), gk.type(x) is onp.ndarray, gk.isinstance(pair, gk.tuple)))
+        return np.sum(x * pair[0]) + gk.list(pair)[1]
+    onp.testing.assert_allclose(gk.grad(f)(XV, (2.0, 1.0)), 2.0 * onp.ones(3))
+    assert seen == [(True, True, True)]
+    assert gk.type("C", (), {}).__name__ == "C"  # the three-argument form makes a class
+
+
+def test_check_grads_takes_autograds_argnum_and_keywords():
+    f = lambda x, n, axis=0: np.sum(np.sum(x, axis=axis) ** n)  # noqa: E731
+    gk.check_grads(f, 0, modes=["rev"])(onp.ones((2, 3)), 3, axis=1)  # n an int: only argnum 0 is checked
+    with pytest.raises(AssertionError, match="reverse mode"):
+        wrong = gk.custom_vjp(lambda x: np.sum(x ** 2))
+        wrong.defvjp(lambda x: (np.sum(x ** 2), x), lambda x, g: (g * x,))  # should be 2 g x
+        gk.check_grads(lambda x, c: wrong(x) * c, argnum=(0,), modes=["rev"], order=1)(XV, 1.0)
+
+
+def test_the_gradient_of_a_complex_input_is_complex():
+    """as autograd's: a complex input's gradient has a complex dtype, even where it is real-valued."""
+    g = gk.grad(lambda z: np.sum(np.real(z)))(onp.array([1j, 2.0 + 0j]))
+    assert g.dtype == onp.complex128
+    onp.testing.assert_allclose(g, [1.0, 1.0])

@@ -228,6 +228,30 @@ def test_tracer_repr_is_readable():
     assert seen[0].startswith("Tracer(level=") and "shape=(3,)" in seen[0] and "float64" in seen[0]
 
 
+MIXING = {  # primitives that take a real and a complex value together
+    "concatenate": lambda r, z: np.concatenate([r, z]), "stack": lambda r, z: np.stack([r, z]),
+    "array": lambda r, z: np.array([r, z]), "block": lambda r, z: np.block([r, z]),
+    "choose": lambda r, z: np.choose(onp.array([0, 1, 1]), [r, z]), "dot": lambda r, z: np.dot(r, z),
+    "outer": lambda r, z: np.outer(r, z), "einsum": lambda r, z: np.einsum("i,i->i", r, z),
+    "kron": lambda r, z: np.kron(r, z), "matmul": lambda r, z: r[:, None] @ z[None, :],
+    "convolve": lambda r, z: np.convolve(r, z), "cross": lambda r, z: np.cross(r, z),
+}
+
+
+@pytest.mark.parametrize("name", sorted(MIXING))
+def test_a_real_value_mixed_with_complex_ones_gets_a_real_cotangent(name):
+    """abs(z) is real: the imaginary part of the cotangent a mixing primitive hands it is
+    no direction it can move in, and must not flow on into abs's rule (the engine keeps the
+    real part). Checked against finite differences of a real loss of complex z."""
+    z = onp.array([1.0 + 1.0j, 2.0 - 1.0j, -0.5 + 2.0j])
+    c = onp.array([0.3 - 1.1j, 0.7 + 0.2j, -0.4 + 0.9j])
+
+    def loss(z):
+        y = MIXING[name](np.abs(z), z)
+        return np.real(np.sum(np.ravel(y) * np.resize(c, np.size(y))))
+    gk.check_grads(loss, modes=("rev",), order=2)(z)
+
+
 # -- errors that name the problem and the fix ----------------------------------------------
 def test_grad_of_non_scalar():
     with pytest.raises(gk.ShapeError, match="scalar output.*jacrev"):

@@ -35,6 +35,23 @@ def _forget_unread(reads, vals, parents, ans):
     return ans if "ans" in needed else _standin(ans)
 
 
+def _complex(x):
+    """Is x complex (an array, a NumPy or Python number, a tracer of one)? None is not."""
+    t = type(x)
+    if t is _np.float64 or t is float:  # the common cotangents, answered first
+        return False
+    dtype = getattr(x, "dtype", None)
+    return t is complex if dtype is None else dtype.kind == "c"
+
+
+def _real_where_real(got, parents, vals):
+    """The cotangents, the real part for each real argument: a complex cotangent reaches one
+    where a primitive mixes it with complex values (stack([abs(z), z]), abs(z) @ w), and its
+    imaginary part, a direction the real value cannot move in, would leak into the sweep."""
+    return [c if c is None or not _complex(c) or _complex(vals[a]) else _np.real(c)
+            for (a, _), c in zip(parents, got)]
+
+
 class Tape:
     """A reverse-mode trace. Record i is (primitive, args, params, ans, parents), where
     parents lists (argument position, slot) for the arguments traced on this tape; slots
@@ -132,6 +149,8 @@ class Tape:
                 for a, _ in parents:  # (a loop, not a comprehension: most records have one parent)
                     rule = vjps[a] if a < len(vjps) else None
                     got.append(rule(g, ans, *vals, **params) if rule is not None else prim.vjp(a, g, ans, vals, params))
+            if _complex(g) if type(g) is not tuple else any(_complex(c) for c in g):
+                got = _real_where_real(got, parents, vals)
             for (_, parent), c in zip(parents, got):
                 if c is not None:
                     cts[parent] = c if cts[parent] is None else cts[parent] + c

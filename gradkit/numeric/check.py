@@ -4,6 +4,8 @@ Forward mode is checked as J v against the finite difference of f along v; rever
 by the dot-product test <u, J v> = <J^T u, v>; both recursively to `order`, by applying
 the same checks to the derivative maps themselves (autograd's and JAX's recipe).
 """
+import functools
+
 import numpy as _np
 
 from ..core import tree_flatten, tree_unflatten
@@ -26,22 +28,35 @@ def _vdot(a, b):
     return _np.real(_np.sum(_np.asarray(a).ravel() * _np.asarray(b).ravel()))
 
 
-def check_grads(f, modes=("fwd", "rev"), order=2, eps=1e-6, rtol=1e-5, atol=1e-6, seed=0):
+def check_grads(f, argnum=None, modes=("fwd", "rev"), order=2, eps=1e-6, rtol=1e-5, atol=1e-6, seed=0):
     """Return a checker: check_grads(f, ...)(*args) raises AssertionError, naming the
     mode and order, if a derivative of f disagrees with finite differences.
 
-    f takes and returns arrays (or pytrees of arrays) of floats. modes: "fwd" and/or "rev";
-    order: how many times to differentiate (2 checks the derivatives of the derivative maps
-    too); eps: the central-difference step; rtol, atol: the tolerance; seed: of the random
-    directions. The checker returns None when every check passes.
+    f takes and returns arrays (or pytrees of arrays) of floats. argnum: the position(s)
+    of the arguments to check, as autograd's check_grads takes it (default: all of them);
+    modes: "fwd" and/or "rev"; order: how many times to differentiate (2 checks the
+    derivatives of the derivative maps too); eps: the central-difference step; rtol, atol:
+    the tolerance; seed: of the random directions. The checker returns None when every
+    check passes.
 
     >>> import gradkit.numpy as np
     >>> check_grads(np.sin, order=2)(np.array([0.1, 0.7]))
+    >>> check_grads(lambda x, n: x ** n, argnum=0)(np.array([0.1, 0.7]), 3)  # n stays fixed
     """
     rng = _np.random.default_rng(seed)
+    nums = None if argnum is None else (argnum,) if isinstance(argnum, (int, _np.integer)) else tuple(argnum)
 
-    def checker(*args):
-        _check(f, args, modes, order, eps, rtol, atol, rng)
+    def checker(*args, **kwargs):  # keywords go to f unchecked, as autograd's checker passes them
+        bound = functools.partial(f, **kwargs) if kwargs else f
+        if nums is None:
+            return _check(bound, args, modes, order, eps, rtol, atol, rng)
+
+        def of_checked(*checked):
+            full = list(args)
+            for n, v in zip(nums, checked):
+                full[n] = v
+            return bound(*full)
+        _check(of_checked, tuple(args[n] for n in nums), modes, order, eps, rtol, atol, rng)
     return checker
 
 
@@ -50,14 +65,16 @@ def _flat_function(f, args):
     leaves, treedef = tree_flatten(args)
     shapes = [_np.shape(x) for x in leaves]
     sizes = [int(_np.prod(s)) for s in shapes]
-    complex_in = any(_np.iscomplexobj(x) for x in leaves)
+    real = [not _np.iscomplexobj(x) for x in leaves]
+    complex_in = not all(real)
     x0 = _np.concatenate([_np.ravel(x) for x in leaves]).astype(complex if complex_in else float)
 
     def flat(x):
         from .. import numpy as gnp
         parts, k = [], 0
-        for s, n in zip(shapes, sizes):
-            parts.append(gnp.reshape(x[k:k + n], s))
+        for s, n, r in zip(shapes, sizes, real):
+            part = x[k:k + n]
+            parts.append(gnp.reshape(gnp.real(part) if r and complex_in else part, s))  # real leaves stay real
             k += n
         out_leaves, _ = tree_flatten(f(*tree_unflatten(treedef, parts)))
         return gnp.concatenate([gnp.ravel(gnp.asarray(o) if not hasattr(o, "shape") else o) for o in out_leaves])

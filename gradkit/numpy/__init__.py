@@ -39,7 +39,7 @@ from .structure import *  # noqa: F401,F403
 from . import namespace_table as _table
 from .refusals import refusing as _refusing
 
-numpy_version = _np.__version__  # autograd.numpy's name
+numpy_version = __version__ = _np.__version__  # autograd.numpy's names for NumPy's version
 
 
 for _name in _NUMPY_OBJECTS:
