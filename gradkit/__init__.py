@@ -8,8 +8,8 @@ and zero-order estimators (`gradkit.numeric`), and the optimisers and lab that c
 >>> gk.grad(lambda x: np.sum(np.tanh(x) ** 2))(np.ones(3))    # 2 tanh(x) (1 - tanh(x)^2)
 array([0.63970001, 0.63970001, 0.63970001])
 """
-from .core import (ConcretizationError, EscapedTracerError, GradkitError, MissingRuleError, NonDifferentiableError, Primitive, ShapeError,
-                   UnsupportedFunctionError, primal, tree_flatten, tree_map, tree_unflatten)
+from .core import (ConcretizationError, EscapedTracerError, GradkitError, MissingRuleError, NonDifferentiableError,
+                   Primitive, ShapeError, UnsupportedFunctionError, primal, tree_flatten, tree_map, tree_unflatten)
 from .transforms import (DifferentiationTypeError, checkpoint, custom_jvp, custom_vjp, defgrad, defjvp, defvjp,
                          elementwise_grad, grad, hessian, hessian_tensor_product, hessian_vector_product,
                          holomorphic_grad, hvp, jacfwd, jacobian, jacrev, jvp, linearize, make_jvp, make_vjp,

@@ -47,16 +47,10 @@ def check_grads(f, argnum=None, modes=("fwd", "rev"), order=2, eps=1e-6, rtol=1e
     nums = None if argnum is None else (argnum,) if isinstance(argnum, (int, _np.integer)) else tuple(argnum)
 
     def checker(*args, **kwargs):  # keywords go to f unchecked, as autograd's checker passes them
+        from ..transforms import _with_args
         bound = functools.partial(f, **kwargs) if kwargs else f
-        if nums is None:
-            return _check(bound, args, modes, order, eps, rtol, atol, rng)
-
-        def of_checked(*checked):
-            full = list(args)
-            for n, v in zip(nums, checked):
-                full[n] = v
-            return bound(*full)
-        _check(of_checked, tuple(args[n] for n in nums), modes, order, eps, rtol, atol, rng)
+        _check(*_with_args(bound, args, tuple(range(len(args))) if nums is None else nums),
+               modes, order, eps, rtol, atol, rng)
     return checker
 
 

@@ -5,19 +5,13 @@ eye, arange, ...), which take no traced input."""
 import numpy as _np
 
 from ..core import Tracer, primal
-from .declare import broadcasting_batch, is_complex, linear, nondiff, shape_of
+from .declare import broadcasting_batch, holds_tracer, is_complex, linear, nondiff, shape_of
 from .elementwise import positive, power, real
 from .shape import broadcast_arrays, broadcast_to, moveaxis, ravel, reshape, stack
 
 __all__ = ["array", "asarray", "asanyarray", "ascontiguousarray", "zeros_like", "ones_like",
            "full_like", "empty_like", "shape", "ndim", "size", "iscomplexobj", "isrealobj", "isscalar",
            "result_type", "astype", "linspace", "logspace", "geomspace", "full", "meshgrid"]
-
-
-def _holds_tracer(obj):
-    if type(obj) is Tracer:
-        return True
-    return type(obj) in (list, tuple) and any(_holds_tracer(o) for o in obj)
 
 
 def array(object, dtype=None, copy=True, ndmin=0):
@@ -32,7 +26,7 @@ def array(object, dtype=None, copy=True, ndmin=0):
     """
     if type(object) is Tracer and copy:  # a new array, never the traced value itself
         object = positive(object)
-    if _holds_tracer(object):
+    if holds_tracer(object):
         out = _stack_nested(object)
         if dtype is not None:
             out = out.astype(dtype)
@@ -60,7 +54,7 @@ def asarray(a, dtype=None):
     >>> gk.grad(lambda x: np.sum(np.asarray([x, x]) ** 2))(3.0)
     np.float64(12.0)
     """
-    if _holds_tracer(a):
+    if holds_tracer(a):
         return array(a, dtype, copy=False)  # (a traced array itself, not a copy, as NumPy's)
     return _np.asarray(a, dtype=dtype)
 
@@ -111,7 +105,7 @@ def full(shape, fill_value, dtype=None, order="C"):
     >>> gk.grad(lambda v: np.sum(np.full((2, 3), v)))(1.0)
     np.float64(6.0)
     """
-    if not _holds_tracer(fill_value):
+    if not holds_tracer(fill_value):
         return _np.full(shape, fill_value, dtype, order)
     out = broadcast_to(asarray(fill_value), (shape,) if _np.ndim(shape) == 0 else tuple(shape))
     return out if dtype is None else astype(out, dtype)
@@ -128,7 +122,7 @@ def full_like(a, fill_value, dtype=None, shape=None):
     >>> gk.grad(lambda v: np.sum(np.full_like(np.zeros(4), v)))(1.0)
     np.float64(4.0)
     """
-    if _holds_tracer(fill_value):
+    if holds_tracer(fill_value):
         return full(shape_of(a) if shape is None else shape, fill_value, dtype)
     return _like(lambda s, d: _np.full(s, fill_value, d))(a, dtype, shape)
 
@@ -140,7 +134,7 @@ def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis
     >>> gk.grad(lambda t: linspace(0.0, t, 5).sum())(2.0)
     np.float64(2.5)
     """
-    if not (_holds_tracer(start) or _holds_tracer(stop)):
+    if not (holds_tracer(start) or holds_tracer(stop)):
         return _np.linspace(start, stop, num, endpoint, retstep, dtype, axis)
     start, stop = asarray(start), asarray(stop)
     rank = len(_np.broadcast_shapes(shape_of(start), shape_of(stop)))
@@ -167,7 +161,7 @@ def logspace(start, stop, num=50, endpoint=True, base=10.0, dtype=None, axis=0):
     >>> gk.grad(lambda b: np.sum(np.logspace(0.0, 2.0, 3, base=b)))(10.0)  # d(1 + b + b^2)/db
     np.float64(21.0)
     """
-    if not (_holds_tracer(start) or _holds_tracer(stop) or _holds_tracer(base)):
+    if not (holds_tracer(start) or holds_tracer(stop) or holds_tracer(base)):
         return _np.logspace(start, stop, num, endpoint, base, dtype, axis)
     exponents = linspace(start, stop, num, endpoint, axis=axis)
     if _np.ndim(primal(base)) != 0:  # one base per sequence: it broadcasts like start and stop
@@ -188,7 +182,7 @@ def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
     >>> gk.grad(lambda s: np.geomspace(1.0, s, 3)[1])(4.0)  # the middle term sqrt(s)
     np.float64(0.25)
     """
-    if not (_holds_tracer(start) or _holds_tracer(stop)):
+    if not (holds_tracer(start) or holds_tracer(stop)):
         return _np.geomspace(start, stop, num, endpoint, dtype, axis)
     start, stop = asarray(start), asarray(stop)
     rank = len(_np.broadcast_shapes(shape_of(start), shape_of(stop)))
@@ -213,7 +207,7 @@ def meshgrid(*xi, copy=True, sparse=False, indexing="xy"):
     >>> gk.grad(lambda x: np.sum(np.meshgrid(x, np.arange(2.0))[0]))(np.zeros(3))
     array([2., 2., 2.])
     """
-    if not _holds_tracer(list(xi)):
+    if not holds_tracer(list(xi)):
         return _np.meshgrid(*xi, copy=copy, sparse=sparse, indexing=indexing)
     if indexing not in ("xy", "ij"):
         raise ValueError("Valid values for `indexing` are 'xy' and 'ij'.")

@@ -18,6 +18,22 @@ __all__ = ["elementwise", "linear", "nondiff", "unbroadcast", "shape_of", "is_co
            "sum_to", "align_batch", "batch_size", "batched_axis", "arraylike"]
 
 
+def holds_tracer(x):
+    """Whether x is a traced value or a list, tuple or dict holding one, at any depth.
+
+    >>> import gradkit as gk
+    >>> gk.grad(lambda x: print(holds_tracer([1.0, (x,)]), holds_tracer([1.0])) or x)(2.0)
+    True False
+    np.float64(1.0)
+    """
+    t = type(x)
+    if t is Tracer:
+        return True
+    if t is list or t is tuple:
+        return any(holds_tracer(v) for v in x)
+    return t is dict and any(holds_tracer(v) for v in x.values())
+
+
 def shape_of(x):
     """The shape of x as the code at hand sees it: vmap's batch axes are not part of it.
     x may be an array, a tracer, a NumPy scalar or a Python number; returns a tuple.

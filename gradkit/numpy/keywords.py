@@ -13,7 +13,7 @@ import numpy as _np
 from ..core import NonDifferentiableError, Tracer, concrete, primal
 from . import reductions as _r
 from .creation import astype
-from .declare import broadcast_to, shape_of
+from .declare import broadcast_to, holds_tracer, shape_of
 from .elementwise import maximum, minimum
 from .indexing import setitem
 
@@ -212,7 +212,7 @@ def ufunc_keywords(prim, args, params):
     >>> gk.grad(f)(np.array([1.0, 1.0]), np.array([2.0, 0.0]))
     array([0.5, 1. ])
     """
-    if not _traced(*args, *params.values()):
+    if not holds_tracer(args) and not holds_tracer(params):
         return prim.impl(*args, **params)
     unknown = [k for k in params if k not in _UFUNC_KEYWORDS]
     if unknown:
@@ -264,6 +264,3 @@ def _check_cast(name, what, source, target, casting):
         raise TypeError(f"gradkit.numpy.{name}: cannot cast the {what} from {_np.dtype(source)} to "
                         f"{_np.dtype(target)} with casting rule {casting!r} (as NumPy refuses)")
 
-
-def _traced(*values):
-    return any(type(v) is Tracer or (type(v) is tuple or type(v) is list) and _traced(*v) for v in values)

@@ -2,17 +2,8 @@
 NumPy's own on plain values, a clear error on traced ones."""
 import functools
 
-from ..core import Tracer, UnsupportedFunctionError
-
-
-def _holds_tracer(x):
-    if type(x) is Tracer:
-        return True
-    if type(x) in (list, tuple):
-        return any(_holds_tracer(v) for v in x)
-    if type(x) is dict:
-        return any(_holds_tracer(v) for v in x.values())
-    return False
+from ..core import UnsupportedFunctionError
+from .declare import holds_tracer
 
 
 def refusing(func, reason, name=None):
@@ -29,7 +20,7 @@ def refusing(func, reason, name=None):
 
     @functools.wraps(func)
     def call(*args, **kwargs):
-        if _holds_tracer(args) or _holds_tracer(kwargs):
+        if holds_tracer(args) or holds_tracer(kwargs):
             raise UnsupportedFunctionError(
                 f"numpy.{name} was called on a traced value; it cannot carry a derivative ({reason}). "
                 f"Call it on gradkit.primal(x) (or gradkit.stop_gradient(x)) outside the differentiated "
