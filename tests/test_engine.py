@@ -270,6 +270,28 @@ def test_float_of_traced_value():
         gk.grad(lambda x: float(x) * 2.0)(1.0)
 
 
+def test_integer_conversions_have_a_zero_derivative_and_are_given():
+    """int(x), np.int64(x), np.asarray(x, int): an integer carries a zero derivative, so
+    nothing is dropped (autograd's test_cast_to_int builds indices this way); jit and vmap
+    refuse, as for any value that steers the computation."""
+    W = onp.array([[1.0, 2.0, 0.0], [3.0, 4.0, 1.0], [5.0, 6.0, 1.0]])
+
+    def pick(W):
+        rows = onp.int64(W[:, -1])
+        assert rows.dtype == onp.int64 and type(rows) is onp.ndarray
+        return np.sum(W[rows, :2])
+    onp.testing.assert_allclose(gk.grad(pick)(W), [[1.0, 1.0, 0.0], [2.0, 2.0, 0.0], [0.0, 0.0, 0.0]])
+    assert gk.grad(lambda x: x * int(x * 10))(0.35) == 3.0
+    assert gk.grad(lambda x: x * onp.asarray(x, dtype=bool))(2.0) == 1.0
+    with pytest.raises(gk.ConcretizationError, match=r"int\(\) of a traced value"):
+        gk.jit(lambda x: x * int(x))(1.0)
+    with pytest.raises(gk.ConcretizationError, match="to int64"):
+        gk.vmap(lambda x: x * onp.asarray(x, dtype=int))(onp.ones(3))
+    for conversion in (float, onp.float32, lambda x: onp.asarray(x, dtype=float)):
+        with pytest.raises(gk.NonDifferentiableError):
+            gk.grad(lambda x: conversion(x) * x)(1.0)
+
+
 def test_assigning_traced_value_into_plain_array():
     def f(x):
         out = onp.zeros(2)

@@ -34,6 +34,20 @@ def _refuse_conversion(self, *args, **kwargs):
         "gradkit.stop_gradient(x) or gradkit.primal(x).")
 
 
+def _to_int(self):
+    """int(x): an integer has a zero derivative, so nothing is dropped; the value leaves the
+    trace through concrete (refused under jit and vmap, where it would be baked in)."""
+    return int(concrete(self, "int() of a traced value"))
+
+
+def _to_array(self, dtype=None, copy=None):
+    """np.asarray(x, dtype=int), np.int64(x): integer and boolean arrays carry a zero derivative,
+    so they are given (through concrete); any other conversion would drop the derivative."""
+    if dtype is not None and _np.dtype(dtype).kind in "biu":
+        return _np.asarray(concrete(self, f"conversion of a traced value to {_np.dtype(dtype)}"), dtype=dtype)
+    return _refuse_conversion(self)
+
+
 def _array_function(self, func, types, args, kwargs):
     ours = NUMPY_EQUIVALENTS.get(func)
     if ours is None:
@@ -139,8 +153,8 @@ _METHODS = {
     "__gt__": _binary(ew.greater), "__ge__": _binary(ew.greater_equal),
     "__hash__": object.__hash__,
     "__bool__": lambda self: bool(concrete(self, "Python control flow (bool of a traced array)")),
-    "__float__": _refuse_conversion, "__int__": _refuse_conversion, "__complex__": _refuse_conversion,
-    "__index__": _refuse_conversion, "__array__": _refuse_conversion,
+    "__float__": _refuse_conversion, "__int__": _to_int, "__complex__": _refuse_conversion,
+    "__index__": _refuse_conversion, "__array__": _to_array,
     "item": _refuse_conversion, "tolist": _refuse_conversion,
     "__array_function__": _array_function, "__array_ufunc__": _array_ufunc, "__array_priority__": 100.0,
     "__array_namespace__": lambda self, api_version=None: _backend.traced_namespace(),  # Array API code
