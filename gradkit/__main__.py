@@ -1,11 +1,13 @@
-"""The command line: `gradkit lab ...` (also `python -m gradkit lab ...`), `gradkit --version`."""
+"""The command line: `gradkit lab ...` (also `python -m gradkit lab ...`), `gradkit autograd
+script.py`, `gradkit --version`."""
 import sys
 
 USAGE = """usage: gradkit <command> [options]
        gradkit --version
 
 commands:
-  lab     reproduce the lecture's claims as measured figures (gradkit lab --help)
+  lab       reproduce the lecture's claims as measured figures (gradkit lab --help)
+  autograd  run an autograd program on gradkit, unedited (gradkit autograd script.py [args])
 """
 
 
@@ -23,6 +25,9 @@ def main(argv=None):
     if command == "lab":
         from .lab.runner import main as lab_main
         return lab_main(rest)
+    if command == "autograd":
+        from .autograd_alias import run
+        return run(rest)
     print(f"gradkit: unknown command {command!r}.\n{USAGE}", file=sys.stderr)
     return 2
 
