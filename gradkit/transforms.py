@@ -704,8 +704,13 @@ hessian_vector_product = hessian_tensor_product
 # -- autograd's other differential operators, in its forms ---------------------------------
 def _of_argnum(fun, argnum, args, kwargs):
     """(fun as a function of the argument at argnum, that argument): autograd's one-argument view."""
-    f, dyn = _with_args(_bind(fun, kwargs), args, _argnums_at(_argnums_spec(argnum), argnum, len(args)))
+    f, dyn = _of_args(fun, argnum, args, kwargs)
     return f, dyn[0]
+
+
+def _of_args(fun, argnum, args, kwargs):
+    """(fun as a function of the arguments at argnum, those arguments), keywords bound."""
+    return _with_args(_bind(fun, kwargs), args, _argnums_at(_argnums_spec(argnum), argnum, len(args)))
 
 
 def deriv(fun, argnum=0):
@@ -848,10 +853,11 @@ def make_vjp(fun, argnum=0):
     >>> make_vjp(lambda x, y: x * y, argnum=(0, 1))(2.0, 3.0)[0](1.0)
     (np.float64(3.0), np.float64(2.0))
     """
-    spec, single = _argnums_spec(argnum), not isinstance(argnum, (tuple, list))
+    _argnums_spec(argnum)  # (a bad argnum is refused here, when the function is made)
+    single = not isinstance(argnum, (tuple, list))
 
     def at(*args, **kwargs):
-        f, dyn = _with_args(_bind(fun, kwargs), args, _argnums_at(spec, argnum, len(args)))
+        f, dyn = _of_args(fun, argnum, args, kwargs)
         out, back = vjp(f, *dyn)
         return ((lambda g: back(g)[0]) if single else back), out
     return at
@@ -866,10 +872,11 @@ def make_jvp(fun, argnum=0):
     >>> make_jvp(np.sin)(0.0)(2.0)
     (np.float64(0.0), np.float64(2.0))
     """
-    spec, single = _argnums_spec(argnum), not isinstance(argnum, (tuple, list))
+    _argnums_spec(argnum)  # (a bad argnum is refused here, when the function is made)
+    single = not isinstance(argnum, (tuple, list))
 
     def at(*args, **kwargs):
-        f, dyn = _with_args(_bind(fun, kwargs), args, _argnums_at(spec, argnum, len(args)))
+        f, dyn = _of_args(fun, argnum, args, kwargs)
         return lambda v: jvp(f, dyn, (v,) if single else tuple(v))
     return at
 

@@ -427,3 +427,19 @@ def test_vecdot():
     x, y = _normal((2, 3), "x"), _normal((2, 3), "y")
     onp.testing.assert_allclose(LA.vecdot(x, y, axis=0), onp.linalg.vecdot(x, y, axis=0), rtol=1e-12)
     gk.check_grads(lambda x, y: LA.vecdot(x, y), order=2)(x, y)
+
+
+@pytest.mark.parametrize("fn", [LA.cond, lambda a: LA.cond(a, "fro"), LA.det], ids=["cond", "cond fro", "det"])
+def test_cond_and_det_gradients_under_jit_and_vmap(fn):
+    """jit called twice with new inputs, and vmap against a loop; det at a singular matrix too."""
+    a1, a2 = _well((3, 3), 90), onp.array([[1.0, 2.0, 3.0], [2.0, 4.0, 6.0], [0.5, 1.0, 2.0]])
+    g = gk.grad(fn)
+    jitted = gk.jit(g)
+    for a in (a1, _well((3, 3), 91)):
+        onp.testing.assert_allclose(jitted(a), g(a), rtol=1e-10)
+    if fn is LA.det:  # det's rule picks its formula from the recording's values: a singular
+        with pytest.raises(LA.LinAlgError, match="Singular matrix"):  # replay refuses, never guesses
+            jitted(a2)
+        onp.testing.assert_allclose(gk.jit(g)(a2), g(a2), rtol=1e-10)  # recorded there: the SVD path
+    batch = onp.stack([a1, _well((3, 3), 92)])
+    onp.testing.assert_allclose(gk.vmap(g)(batch), onp.stack([g(b) for b in batch]), rtol=1e-10)
